@@ -1,0 +1,69 @@
+"""Configuration classes; environment variables override the defaults."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
+    )
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # "eventlet" in production (run.py); "threading" works with the same code.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
+
+    BABEL_DEFAULT_LOCALE = "pl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Warsaw"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("pl", "en")
+
+    # A request body larger than this is refused with 413 before any parsing.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    # werkzeug's scrypt: deliberately slow; tests use cheaper parameters.
+    PASSWORD_HASH_METHOD = "scrypt"
+
+    THREADS_PER_PAGE = 20
+    MAX_REPLY_DEPTH = 6
+    TITLE_MAX_LENGTH = 150
+    BODY_MAX_LENGTH = 20_000
+
+    # make run starts with demo accounts and threads; production never does.
+    SEED_DEMO_DATA = os.environ.get("SEED_DEMO_DATA", "1") == "1"
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_SAMESITE = "Lax"
+
+
+class DevelopmentConfig(Config):
+    pass
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    SEED_DEMO_DATA = False
+
+
+class ProductionConfig(Config):
+    SEED_DEMO_DATA = False
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+
+    @classmethod
+    def check(cls):
+        if cls.SECRET_KEY == DEV_SECRET_KEY:
+            raise RuntimeError("Set SECRET_KEY: production refuses the development key.")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

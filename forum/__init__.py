@@ -1,0 +1,76 @@
+"""Wspólne Projekty: the online deliberation forum of Kraków's participatory budget."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import CONFIGS, BASE_DIR, INSTANCE_DIR
+
+
+def create_app(test_config: dict | None = None, config_name: str | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints — wiring only."""
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+        instance_path=str(INSTANCE_DIR),
+    )
+    config_name = config_name or os.environ.get("FORUM_CONFIG", "development")
+    config_class = CONFIGS[config_name]
+    if hasattr(config_class, "check"):
+        config_class.check()
+    app.config.from_object(config_class)
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from forum import cli, i18n
+    from forum.accounts import views as accounts_views
+    from forum.accounts.services import load_user
+    from forum.api.v1 import bp as api_v1
+    from forum.areas import views as areas_views
+    from forum.discussion import views as discussion_views
+    from forum.errors import register_error_handlers
+    from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
+    from forum.policy import can
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.user_loader(lambda user_id: load_user(int(user_id)))
+    socketio.init_app(
+        app,
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+    )
+
+    app.register_blueprint(i18n.bp)
+    app.register_blueprint(areas_views.bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(discussion_views.bp)
+    app.register_blueprint(api_v1)
+    csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
+    register_error_handlers(app)
+    i18n.register_template_helpers(app)
+    app.add_template_global(can, "can")
+    cli.register(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record):
+    """WAL lets readers go on while one writer commits; SQLite checks foreign keys only if asked."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,0 +1,78 @@
+"""Accounts, expert units and role grants."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.areas.models import Area
+from forum.extensions import UTCDateTime, db, utcnow
+
+ROLES = ("ambassador", "expert", "admin")
+
+
+class ExpertUnit(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    home_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    home_area: Mapped[Area | None] = relationship()
+    role_grants: Mapped[list[RoleGrant]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="RoleGrant.id"
+    )
+
+    @property
+    def is_admin(self) -> bool:
+        return any(grant.role == "admin" for grant in self.role_grants)
+
+    def is_ambassador_for(self, area: Area) -> bool:
+        """True if the user is an ambassador of this area or of an area containing it."""
+        return any(
+            grant.role == "ambassador" and area.is_within(grant.area_id)
+            for grant in self.role_grants
+        )
+
+    @property
+    def expert_unit(self) -> ExpertUnit | None:
+        return next((g.unit for g in self.role_grants if g.role == "expert"), None)
+
+    def badges(self) -> list[tuple[str, str]]:
+        """(role, scope) pairs shown beside the name: ("ambassador", "XIII Podgórze")."""
+        return [(g.role, g.scope_label) for g in self.role_grants]
+
+
+class RoleGrant(db.Model):
+    """A role beyond resident: ambassador of an area, expert of a unit, or admin."""
+
+    __table_args__ = (UniqueConstraint("user_id", "role", "area_id", "unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("expert_unit.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="role_grants")
+    area: Mapped[Area | None] = relationship()
+    unit: Mapped[ExpertUnit | None] = relationship()
+
+    @property
+    def scope_label(self) -> str:
+        if self.area is not None:
+            return self.area.label
+        return self.unit.code if self.unit is not None else ""

@@ -1,0 +1,47 @@
+"""GET the area tree and the rooms."""
+
+from flask import jsonify
+from flask_login import current_user
+
+from forum.api.v1 import serialize
+from forum.api.v1.base import bp
+from forum.areas.services import load_area_tree, room_activity
+from forum.discussion.services import access_room
+from forum.policy import can
+
+
+def _readable_rooms(tree):
+    return {
+        area.id: [r for r in area.rooms if can(current_user, "room.read", r)] for area in tree.areas
+    }
+
+
+@bp.get("/areas")
+def area_tree():
+    tree = load_area_tree()
+    rooms = _readable_rooms(tree)
+    activity = room_activity(r.id for rs in rooms.values() for r in rs)
+
+    def node(area):
+        return serialize.area(
+            area,
+            children=[node(child) for child in tree.children_of(area)],
+            rooms=[serialize.room(r, activity.get(r.id)) for r in rooms[area.id]],
+        )
+
+    return jsonify({"area": node(tree.city)})
+
+
+@bp.get("/rooms")
+def rooms():
+    tree = load_area_tree()
+    readable = [r for rs in _readable_rooms(tree).values() for r in rs]
+    activity = room_activity(r.id for r in readable)
+    return jsonify({"rooms": [serialize.room(r, activity.get(r.id)) for r in readable]})
+
+
+@bp.get("/rooms/<int:room_id>")
+def room(room_id: int):
+    found = access_room(current_user, room_id)
+    activity = room_activity([found.id]).get(found.id)
+    return jsonify({"room": serialize.room(found, activity)})

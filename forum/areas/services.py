@@ -1,0 +1,101 @@
+"""The area tree, its rooms and their activity; seeding Kraków's reference data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from forum.accounts.models import ExpertUnit
+from forum.areas import krakow
+from forum.areas.models import Area, Room
+from forum.discussion.models import Thread
+from forum.extensions import db
+
+
+@dataclass(frozen=True)
+class RoomActivity:
+    thread_count: int = 0
+    post_count: int = 0
+    last_activity_at: datetime | None = None
+
+
+def room_activity(room_ids) -> dict[int, RoomActivity]:
+    """Threads, posts and last activity of each room, in one query."""
+    rows = db.session.execute(
+        select(
+            Thread.room_id,
+            func.count(Thread.id),
+            func.coalesce(func.sum(Thread.reply_count), 0) + func.count(Thread.id),
+            func.max(Thread.last_activity_at),
+        )
+        .where(Thread.room_id.in_(list(room_ids)), Thread.deleted_at.is_(None))
+        .group_by(Thread.room_id)
+    )
+    activity = {}
+    for room_id, threads, posts, last in rows:
+        if isinstance(last, str):  # SQLite returns max() of timestamps as text
+            last = datetime.fromisoformat(last)
+        activity[room_id] = RoomActivity(threads, posts, last)
+    return activity
+
+
+@dataclass
+class AreaTree:
+    city: Area
+    areas: list[Area]
+
+    def children_of(self, area: Area) -> list[Area]:
+        return [a for a in self.areas if a.parent_id == area.id]
+
+    @property
+    def districts(self) -> list[Area]:
+        return self.children_of(self.city)
+
+
+def load_area_tree() -> AreaTree:
+    """All areas with their rooms (public or not: callers filter by policy), in two queries."""
+    areas = list(
+        db.session.scalars(
+            select(Area).options(selectinload(Area.rooms)).order_by(Area.position, Area.id)
+        )
+    )
+    city = next(a for a in areas if a.kind == "city")
+    return AreaTree(city=city, areas=areas)
+
+
+def _add_area(parent: Area | None, kind: str, name: str, number: str = "", position: int = 0) -> Area:
+    area = Area(parent=parent, kind=kind, name=name, number=number, position=position,
+                slug=krakow.slugify(f"{number} {name}" if kind == "district" else name))
+    db.session.add(area)
+    db.session.flush()
+    area.path = f"{parent.path if parent else '/'}{area.id}/"
+    return area
+
+
+def _add_room(area: Area, name: str, track: str = "district", description: str = "", position: int = 0):
+    db.session.add(Room(area=area, name=name, slug=krakow.slugify(name), track=track,
+                        description=description, position=position))
+
+
+def seed_reference_data() -> bool:
+    """Create Kraków's areas, rooms and expert units once; False if they already exist."""
+    if db.session.scalar(select(func.count(Area.id))):
+        return False
+    city = _add_area(None, "city", "Kraków")
+    for position, (number, name, osiedla) in enumerate(krakow.DISTRICTS):
+        district = _add_area(city, "district", name, number, position)
+        _add_room(district, f"{number} {name}",
+                  description=f"Rozmowa mieszkańców dzielnicy {number} {name}.")
+        for sub_position, osiedle in enumerate(osiedla):
+            subarea = _add_area(district, "subarea", osiedle, position=sub_position)
+            if osiedle in krakow.SUBAREA_ROOMS:
+                _add_room(subarea, osiedle, description=f"Osiedle {osiedle} ({name}).")
+    for position, (name, description) in enumerate(krakow.CITY_ROOMS):
+        _add_room(city, name, track="city", description=description, position=position)
+    for code, name in krakow.EXPERT_UNITS:
+        db.session.add(ExpertUnit(code=code, name=name))
+    db.session.commit()
+    return True

@@ -1,0 +1,273 @@
+"""Discussion operations: load-and-authorise, start threads, reply, edit, delete."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.accounts.models import RoleGrant, User
+from forum.areas.models import Room
+from forum.discussion.models import Post, PostRevision, Thread
+from forum.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    ValidationError,
+)
+from forum.extensions import db, utcnow
+from forum.policy import can
+from forum.sanitize import render_markdown
+
+TAG = re.compile(r"<[^>]*>")
+
+
+def _author_with_badges():
+    """Loader options for a post's or thread's author with the grants that give badges."""
+    return selectinload(User.role_grants).options(
+        joinedload(RoleGrant.area), joinedload(RoleGrant.unit)
+    )
+
+
+def access_room(user, room_id: int) -> Room:
+    """The room, if the user may read it; missing and forbidden look the same."""
+    room = db.session.get(Room, room_id, options=[joinedload(Room.area)])
+    if room is None or not can(user, "room.read", room):
+        raise NotFound(_("There is no such room."))
+    return room
+
+
+def access_thread(user, thread_id: int) -> Thread:
+    thread = db.session.get(
+        Thread,
+        thread_id,
+        options=[joinedload(Thread.room).joinedload(Room.area), joinedload(Thread.author)],
+    )
+    if thread is None or not can(user, "room.read", thread.room):
+        raise NotFound(_("There is no such thread."))
+    return thread
+
+
+def access_post(user, post_id: int) -> Post:
+    post = db.session.get(
+        Post,
+        post_id,
+        options=[joinedload(Post.thread).joinedload(Thread.room).joinedload(Room.area)],
+    )
+    if post is None or not can(user, "room.read", post.thread.room):
+        raise NotFound(_("There is no such post."))
+    return post
+
+
+def _explain_denial(user, thread: Thread | None = None) -> DomainError:
+    """The most specific reason a write the policy refused cannot happen."""
+    if not user.is_authenticated:
+        return NotAuthenticated(_("Log in to take part in the discussion."))
+    if thread is not None and thread.is_deleted:
+        return Conflict(_("This thread was deleted."), code="thread_deleted")
+    if thread is not None and thread.is_locked:
+        return Conflict(_("This thread is locked: no new posts or edits."), code="thread_locked")
+    return Forbidden(_("You may not do this."))
+
+
+def _validate_title(title: str | None) -> str:
+    title = (title or "").strip()
+    limit = current_app.config["TITLE_MAX_LENGTH"]
+    if len(title) < 3:
+        raise ValidationError(_("Check the form."), {"title": _("Give a title of at least 3 characters.")})
+    if len(title) > limit:
+        raise ValidationError(
+            _("Check the form."), {"title": _("The title may have at most %(n)d characters.", n=limit)}
+        )
+    return title
+
+
+def _render_body(body: str | None) -> tuple[str, str]:
+    """Validate a Markdown body and return (source, cleaned HTML)."""
+    source = (body or "").strip()
+    limit = current_app.config["BODY_MAX_LENGTH"]
+    if len(source) > limit:
+        raise ValidationError(
+            _("Check the form."), {"body": _("The post may have at most %(n)d characters.", n=limit)}
+        )
+    html = render_markdown(source) if source else ""
+    if not TAG.sub("", html).strip():
+        raise ValidationError(_("Check the form."), {"body": _("Write something.")})
+    return source, html
+
+
+def create_thread(user, room_id: int, title: str | None, body: str | None) -> Thread:
+    """Start a thread in a room with its opening post."""
+    room = access_room(user, room_id)
+    if not can(user, "thread.create", room):
+        raise _explain_denial(user)
+    errors = {}
+    try:
+        title = _validate_title(title)
+    except ValidationError as error:
+        errors.update(error.fields)
+    try:
+        source, html = _render_body(body)
+    except ValidationError as error:
+        errors.update(error.fields)
+    if errors:
+        raise ValidationError(_("Check the form."), errors)
+    now = utcnow()
+    thread = Thread(room=room, author=user, title=title, created_at=now, last_activity_at=now)
+    opening = Post(thread=thread, author=user, body_source=source, body_html=html, created_at=now)
+    db.session.add_all([thread, opening])
+    db.session.commit()
+    return thread
+
+
+def _parent_for_reply(thread: Thread, parent_id: int | None) -> Post:
+    if parent_id is None:
+        parent = db.session.scalar(
+            select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+        )
+    else:
+        parent = db.session.get(Post, parent_id)
+        if parent is None or parent.thread_id != thread.id:
+            raise ValidationError(
+                _("Check the form."), {"parent_id": _("There is no such post in this thread.")}
+            )
+    if parent.is_deleted:
+        raise Conflict(_("This post was deleted; reply to another one."), code="post_deleted")
+    # Past the depth limit a reply joins its parent's siblings, at the deepest allowed level.
+    if parent.depth >= current_app.config["MAX_REPLY_DEPTH"]:
+        parent = db.session.get(Post, parent.parent_id)
+    return parent
+
+
+def create_reply(user, thread_id: int, body: str | None, parent_id: int | None = None) -> Post:
+    """Reply to a thread (its opening post) or to any post in it."""
+    thread = access_thread(user, thread_id)
+    if not can(user, "post.reply", thread):
+        raise _explain_denial(user, thread)
+    parent = _parent_for_reply(thread, parent_id)
+    source, html = _render_body(body)
+    now = utcnow()
+    post = Post(
+        thread=thread,
+        author=user,
+        parent_id=parent.id,
+        depth=parent.depth + 1,
+        body_source=source,
+        body_html=html,
+        created_at=now,
+    )
+    db.session.add(post)
+    thread.reply_count = Thread.reply_count + 1
+    thread.last_activity_at = now
+    db.session.commit()
+    return post
+
+
+def edit_post(user, post_id: int, body: str | None) -> Post:
+    """Change one's own post; the previous version goes to its history."""
+    post = access_post(user, post_id)
+    if not can(user, "post.edit", post):
+        raise _explain_denial(user, post.thread)
+    source, html = _render_body(body)
+    if source == post.body_source:
+        return post
+    now = utcnow()
+    db.session.add(
+        PostRevision(
+            post=post,
+            body_source=post.body_source,
+            body_html=post.body_html,
+            written_at=post.edited_at or post.created_at,
+        )
+    )
+    post.body_source, post.body_html, post.edited_at = source, html, now
+    post.thread.last_activity_at = now
+    db.session.commit()
+    return post
+
+
+def delete_post(user, post_id: int) -> Post:
+    """Delete one's own post: its words and history go, a tombstone keeps the replies in place.
+
+    Deleting the opening post deletes the thread: it leaves the room's list and takes no replies.
+    """
+    post = access_post(user, post_id)
+    if not can(user, "post.delete", post):
+        raise _explain_denial(user, post.thread)
+    now = utcnow()
+    post.deleted_at = now
+    post.body_source = post.body_html = ""
+    post.revisions.clear()
+    if post.is_opening:
+        post.thread.deleted_at = now
+    else:
+        post.thread.reply_count = Thread.reply_count - 1
+    db.session.commit()
+    return post
+
+
+def list_threads(user, room_id: int, page: int = 1, per_page: int | None = None):
+    """A page of the room's live threads: pinned first, then by last activity."""
+    room = access_room(user, room_id)
+    per_page = per_page or current_app.config["THREADS_PER_PAGE"]
+    query = (
+        select(Thread)
+        .where(Thread.room_id == room.id, Thread.deleted_at.is_(None))
+        .options(joinedload(Thread.author).options(_author_with_badges()))
+        .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
+    )
+    return room, db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+@dataclass
+class PostTree:
+    """A thread's posts arranged as a tree, loaded in a fixed number of queries."""
+
+    thread: Thread
+    opening: Post
+    children: dict[int, list[Post]] = field(default_factory=dict)
+
+    def replies_to(self, post: Post) -> list[Post]:
+        return self.children.get(post.id, [])
+
+    def __iter__(self):
+        """Every post, depth first, in the order the page shows them."""
+        stack = [self.opening]
+        while stack:
+            post = stack.pop()
+            yield post
+            stack.extend(reversed(self.replies_to(post)))
+
+
+def load_post_tree(user, thread_id: int) -> PostTree:
+    thread = access_thread(user, thread_id)
+    posts = db.session.scalars(
+        select(Post)
+        .where(Post.thread_id == thread.id)
+        .options(joinedload(Post.author).options(_author_with_badges()))
+        .order_by(Post.created_at, Post.id)
+    ).all()
+    children: dict[int, list[Post]] = defaultdict(list)
+    opening = None
+    for post in posts:
+        if post.parent_id is None:
+            opening = post
+        else:
+            children[post.parent_id].append(post)
+    return PostTree(thread=thread, opening=opening, children=dict(children))
+
+
+def post_history(user, post_id: int) -> tuple[Post, list[PostRevision]]:
+    """A post with its earlier versions, oldest first."""
+    post = access_post(user, post_id)
+    revisions = db.session.scalars(
+        select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)
+    ).all()
+    return post, list(revisions)

@@ -1,0 +1,83 @@
+"""Thread pages and the forms that start threads, reply, edit and delete posts."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from forum.discussion import services
+from forum.discussion.forms import DeleteForm, EditForm, ReplyForm, ThreadForm
+from forum.errors import Conflict, ValidationError
+from forum.web import show_errors
+
+bp = Blueprint("discussion", __name__)
+
+
+def _post_url(post) -> str:
+    return url_for("discussion.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
+
+
+@bp.post("/rooms/<int:room_id>/threads")
+def create_thread(room_id: int):
+    form = ThreadForm()
+    form.validate_on_submit()
+    try:
+        thread = services.create_thread(current_user, room_id, form.title.data, form.body.data)
+    except ValidationError as error:
+        show_errors(form, error)
+        room, threads = services.list_threads(current_user, room_id)
+        return render_template("areas/room.html", room=room, threads=threads, form=form), 422
+    return redirect(url_for("discussion.thread", thread_id=thread.id))
+
+
+@bp.get("/threads/<int:thread_id>")
+def thread(thread_id: int):
+    tree = services.load_post_tree(current_user, thread_id)
+    return render_template(
+        "discussion/thread.html", tree=tree, form=ReplyForm(), delete_form=DeleteForm()
+    )
+
+
+@bp.post("/threads/<int:thread_id>/replies")
+def reply(thread_id: int):
+    form = ReplyForm()
+    form.validate_on_submit()
+    parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+    try:
+        post = services.create_reply(current_user, thread_id, form.body.data, parent_id)
+    except (ValidationError, Conflict) as error:
+        show_errors(form, error)
+        tree = services.load_post_tree(current_user, thread_id)
+        return render_template(
+            "discussion/thread.html", tree=tree, form=form, delete_form=DeleteForm()
+        ), error.status
+    return redirect(_post_url(post))
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def edit_post(post_id: int):
+    post = services.access_post(current_user, post_id)
+    form = EditForm(body=post.body_source)
+    if form.validate_on_submit():
+        try:
+            post = services.edit_post(current_user, post_id, form.body.data)
+        except ValidationError as error:
+            show_errors(form, error)
+        else:
+            return redirect(_post_url(post))
+    return render_template("discussion/edit.html", post=post, form=form), 422 if form.errors else 200
+
+
+@bp.post("/posts/<int:post_id>/delete")
+def delete_post(post_id: int):
+    DeleteForm().validate_on_submit()
+    post = services.delete_post(current_user, post_id)
+    flash(_("Your post was deleted."))
+    if post.is_opening:
+        return redirect(url_for("areas.room", room_id=post.thread.room_id))
+    return redirect(_post_url(post))
+
+
+@bp.get("/posts/<int:post_id>/history")
+def post_history(post_id: int):
+    post, revisions = services.post_history(current_user, post_id)
+    return render_template("discussion/history.html", post=post, revisions=revisions)

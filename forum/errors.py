@@ -1,0 +1,112 @@
+"""Domain errors and their HTTP, JSON (and later socket) renderings."""
+
+from __future__ import annotations
+
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """An operation refused; carries what the client needs to explain it."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+        if code:
+            self.code = code
+
+    def to_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
+
+
+class ValidationError(DomainError):
+    status = 422
+    code = "invalid"
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class UnsupportedMediaType(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    429: "too_many_requests",
+}
+
+
+def register_error_handlers(app) -> None:
+    from forum.web import local_url
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError):
+        if _wants_json():
+            return jsonify(error.to_dict()), error.status
+        if isinstance(error, NotAuthenticated):
+            flash(error.message)
+            back = request.path if request.method == "GET" else request.referrer
+            return redirect(url_for("accounts.login", next=local_url(back)))
+        return render_template("errors/error.html", status=error.status, message=error.message), error.status
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf_error(error: CSRFError):
+        message = _("The form expired or was sent from elsewhere. Reload the page and try again.")
+        if _wants_json():
+            return jsonify(error_body("csrf", message)), 400
+        return render_template("errors/error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException):
+        status = error.code or 500
+        messages = {
+            400: _("The request could not be understood."),
+            404: _("There is nothing here."),
+            405: _("This method is not allowed here."),
+            413: _("The request is too large."),
+        }
+        message = messages.get(status, error.description)
+        if _wants_json():
+            return jsonify(error_body(HTTP_CODES.get(status, "error"), message)), status
+        return render_template("errors/error.html", status=status, message=message), status
