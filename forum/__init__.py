@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from config import CONFIGS, BASE_DIR, INSTANCE_DIR
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR
 
 
 def create_app(test_config: dict | None = None, config_name: str | None = None) -> Flask:

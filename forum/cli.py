@@ -29,4 +29,6 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Add demo accounts and threads (once)."""
-        click.echo("Demo data added." if seed_demo_data() else "Accounts exist already: nothing added.")
+        click.echo(
+            "Demo data added." if seed_demo_data() else "Accounts exist already: nothing added."
+        )

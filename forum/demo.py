@@ -30,8 +30,12 @@ def seed_demo_data() -> bool:
         return False
     users = {}
     for name, email, password, home, role, scope in DEMO_USERS:
-        user = User(display_name=name, email=email, password_hash=hash_password(password),
-                    home_area=_district(home))
+        user = User(
+            display_name=name,
+            email=email,
+            password_hash=hash_password(password),
+            home_area=_district(home),
+        )
         if role == "ambassador":
             user.role_grants.append(RoleGrant(role=role, area=_district(scope)))
         elif role == "expert":
@@ -45,19 +49,25 @@ def seed_demo_data() -> bool:
 
     podgorze = db.session.scalar(select(Room).where(Room.slug == "xiii-podgorze"))
     thread = discussion.create_thread(
-        users["anna"], podgorze.id, "Więcej zieleni na Zabłociu",
+        users["anna"],
+        podgorze.id,
+        "Więcej zieleni na Zabłociu",
         "Proponuję **skwer z drzewami** przy ul. Lipowej. Co o tym myślicie?",
     )
     reply = discussion.create_reply(
         users["jan"], thread.id, "Dobry pomysł, ale czy ta działka należy do miasta?"
     )
     discussion.create_reply(
-        users["ewa"], thread.id,
-        "Sprawdzimy w ZZM. Teren przy Lipowej jest w części miejski.", parent_id=reply.id,
+        users["ewa"],
+        thread.id,
+        "Sprawdzimy w ZZM. Teren przy Lipowej jest w części miejski.",
+        parent_id=reply.id,
     )
     discussion.create_reply(users["piotr"], thread.id, "Zapraszam na spotkanie w czwartek.")
     rules = discussion.create_thread(
-        users["piotr"], podgorze.id, "Zasady rozmowy w pokoju dzielnicy",
+        users["piotr"],
+        podgorze.id,
+        "Zasady rozmowy w pokoju dzielnicy",
         "Piszemy życzliwie i na temat. Posty łamiące zasady ukrywam z podaniem powodu.",
     )
     rules.pinned = True  # pinning by an ambassador comes with moderation

@@ -88,7 +88,9 @@ def register_error_handlers(app) -> None:
             flash(error.message)
             back = request.path if request.method == "GET" else request.referrer
             return redirect(url_for("accounts.login", next=local_url(back)))
-        return render_template("errors/error.html", status=error.status, message=error.message), error.status
+        return render_template(
+            "errors/error.html", status=error.status, message=error.message
+        ), error.status
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError):

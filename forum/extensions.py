@@ -1,6 +1,6 @@
 """Flask extensions, created unbound and bound in create_app()."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_babel import Babel
 from flask_login import LoginManager
@@ -34,16 +34,16 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime: use datetime.now(timezone.utc)")
-        return value.astimezone(timezone.utc) if value is not None else None
+        return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
+            return value.replace(tzinfo=UTC)
         return value
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 db = SQLAlchemy(model_class=Base)

@@ -7,9 +7,31 @@ import markdown
 from bleach.linkifier import LinkifyFilter
 
 ALLOWED_TAGS = frozenset(
-    {"p", "br", "strong", "em", "del", "a", "ul", "ol", "li", "blockquote",
-     "code", "pre", "hr", "h3", "h4", "h5", "h6", "table", "thead", "tbody",
-     "tr", "th", "td"}
+    {
+        "p",
+        "br",
+        "strong",
+        "em",
+        "del",
+        "a",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "code",
+        "pre",
+        "hr",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+    }
 )
 ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})

@@ -51,11 +51,16 @@ def room_of(number: str) -> Room:
     return district(number).rooms[0]
 
 
-def make_user(name: str = "Resident", role: str | None = None, scope: str | None = None,
-              home: str = "XIII") -> User:
+def make_user(
+    name: str = "Resident", role: str | None = None, scope: str | None = None, home: str = "XIII"
+) -> User:
     """A user; role is "ambassador" (scope: district numeral), "expert" (unit code) or "admin"."""
-    user = User(display_name=name, email=f"user{next(_emails)}@example.pl",
-                password_hash=hash_password(PASSWORD), home_area=district(home))
+    user = User(
+        display_name=name,
+        email=f"user{next(_emails)}@example.pl",
+        password_hash=hash_password(PASSWORD),
+        home_area=district(home),
+    )
     if role == "ambassador":
         user.role_grants.append(RoleGrant(role=role, area=district(scope)))
     elif role == "expert":

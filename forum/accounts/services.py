@@ -38,7 +38,9 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
-def register(display_name: str | None, email: str | None, password: str | None, home_area_id) -> User:
+def register(
+    display_name: str | None, email: str | None, password: str | None, home_area_id
+) -> User:
     """Create a resident's account."""
     display_name = (display_name or "").strip()
     email = (email or "").strip().lower()
@@ -51,7 +53,9 @@ def register(display_name: str | None, email: str | None, password: str | None, 
     elif db.session.scalar(select(func.count()).where(User.email == email)):
         errors["email"] = _("An account with this e-mail address already exists.")
     if len(password) < PASSWORD_MIN_LENGTH:
-        errors["password"] = _("The password needs at least %(n)d characters.", n=PASSWORD_MIN_LENGTH)
+        errors["password"] = _(
+            "The password needs at least %(n)d characters.", n=PASSWORD_MIN_LENGTH
+        )
     home_area = db.session.get(Area, home_area_id) if str(home_area_id).isdigit() else None
     if home_area is None or home_area.kind != "district":
         errors["home_area_id"] = _("Choose your district.")
@@ -83,4 +87,6 @@ def authenticate(email: str | None, password: str | None) -> User:
 
 
 def districts() -> list[Area]:
-    return list(db.session.scalars(select(Area).where(Area.kind == "district").order_by(Area.position)))
+    return list(
+        db.session.scalars(select(Area).where(Area.kind == "district").order_by(Area.position))
+    )

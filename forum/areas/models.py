@@ -26,9 +26,7 @@ class Area(db.Model):
     path: Mapped[str] = mapped_column(String(255), default="/")
 
     parent: Mapped[Area | None] = relationship(remote_side=[id], back_populates="children")
-    children: Mapped[list[Area]] = relationship(
-        back_populates="parent", order_by="Area.position"
-    )
+    children: Mapped[list[Area]] = relationship(back_populates="parent", order_by="Area.position")
     rooms: Mapped[list[Room]] = relationship(back_populates="area", order_by="Room.position")
 
     @property

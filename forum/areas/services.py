@@ -66,18 +66,36 @@ def load_area_tree() -> AreaTree:
     return AreaTree(city=city, areas=areas)
 
 
-def _add_area(parent: Area | None, kind: str, name: str, number: str = "", position: int = 0) -> Area:
-    area = Area(parent=parent, kind=kind, name=name, number=number, position=position,
-                slug=krakow.slugify(f"{number} {name}" if kind == "district" else name))
+def _add_area(
+    parent: Area | None, kind: str, name: str, number: str = "", position: int = 0
+) -> Area:
+    area = Area(
+        parent=parent,
+        kind=kind,
+        name=name,
+        number=number,
+        position=position,
+        slug=krakow.slugify(f"{number} {name}" if kind == "district" else name),
+    )
     db.session.add(area)
     db.session.flush()
     area.path = f"{parent.path if parent else '/'}{area.id}/"
     return area
 
 
-def _add_room(area: Area, name: str, track: str = "district", description: str = "", position: int = 0):
-    db.session.add(Room(area=area, name=name, slug=krakow.slugify(name), track=track,
-                        description=description, position=position))
+def _add_room(
+    area: Area, name: str, track: str = "district", description: str = "", position: int = 0
+):
+    db.session.add(
+        Room(
+            area=area,
+            name=name,
+            slug=krakow.slugify(name),
+            track=track,
+            description=description,
+            position=position,
+        )
+    )
 
 
 def seed_reference_data() -> bool:
@@ -87,8 +105,11 @@ def seed_reference_data() -> bool:
     city = _add_area(None, "city", "Kraków")
     for position, (number, name, osiedla) in enumerate(krakow.DISTRICTS):
         district = _add_area(city, "district", name, number, position)
-        _add_room(district, f"{number} {name}",
-                  description=f"Rozmowa mieszkańców dzielnicy {number} {name}.")
+        _add_room(
+            district,
+            f"{number} {name}",
+            description=f"Rozmowa mieszkańców dzielnicy {number} {name}.",
+        )
         for sub_position, osiedle in enumerate(osiedla):
             subarea = _add_area(district, "subarea", osiedle, position=sub_position)
             if osiedle in krakow.SUBAREA_ROOMS:

@@ -81,10 +81,13 @@ def _validate_title(title: str | None) -> str:
     title = (title or "").strip()
     limit = current_app.config["TITLE_MAX_LENGTH"]
     if len(title) < 3:
-        raise ValidationError(_("Check the form."), {"title": _("Give a title of at least 3 characters.")})
+        raise ValidationError(
+            _("Check the form."), {"title": _("Give a title of at least 3 characters.")}
+        )
     if len(title) > limit:
         raise ValidationError(
-            _("Check the form."), {"title": _("The title may have at most %(n)d characters.", n=limit)}
+            _("Check the form."),
+            {"title": _("The title may have at most %(n)d characters.", n=limit)},
         )
     return title
 
@@ -95,7 +98,8 @@ def _render_body(body: str | None) -> tuple[str, str]:
     limit = current_app.config["BODY_MAX_LENGTH"]
     if len(source) > limit:
         raise ValidationError(
-            _("Check the form."), {"body": _("The post may have at most %(n)d characters.", n=limit)}
+            _("Check the form."),
+            {"body": _("The post may have at most %(n)d characters.", n=limit)},
         )
     html = render_markdown(source) if source else ""
     if not TAG.sub("", html).strip():

@@ -1,6 +1,6 @@
 """Thread pages and the forms that start threads, reply, edit and delete posts."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -64,7 +64,9 @@ def edit_post(post_id: int):
             show_errors(form, error)
         else:
             return redirect(_post_url(post))
-    return render_template("discussion/edit.html", post=post, form=form), 422 if form.errors else 200
+    return render_template(
+        "discussion/edit.html", post=post, form=form
+    ), 422 if form.errors else 200
 
 
 @bp.post("/posts/<int:post_id>/delete")

@@ -44,4 +44,3 @@ def page_args() -> tuple[int, int]:
     if not per_page.isdigit() or not 1 <= int(per_page) <= 100:
         raise ValidationError(_("Check the query."), {"per_page": _("Must be from 1 to 100.")})
     return int(page), int(per_page)
-

@@ -15,7 +15,12 @@ def room_threads(room_id: int):
     return jsonify(
         {
             "threads": [serialize.thread(t) for t in threads.items],
-            "meta": {"page": page, "per_page": per_page, "total": threads.total, "pages": threads.pages},
+            "meta": {
+                "page": page,
+                "per_page": per_page,
+                "total": threads.total,
+                "pages": threads.pages,
+            },
         }
     )
 

@@ -4,7 +4,11 @@ from flask import jsonify
 
 from forum.api.v1.base import bp
 
-DOCUMENT: dict = {"openapi": "3.1.0", "info": {"title": "Wspólne Projekty API", "version": "1"}, "paths": {}}
+DOCUMENT: dict = {
+    "openapi": "3.1.0",
+    "info": {"title": "Wspólne Projekty API", "version": "1"},
+    "paths": {},
+}
 
 
 @bp.get("/openapi.json")
