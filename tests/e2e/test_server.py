@@ -1,0 +1,66 @@
+"""The forum as `make run` starts it: a real process, a real SQLite file, HTTP on loopback."""
+
+import http.cookiejar
+import json
+import re
+import sqlite3
+import urllib.error
+import urllib.request
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def http_client():
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+
+def call(opener, method: str, url: str, payload: dict | None = None):
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(url, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_first_start_serves_districts_from_a_wal_database(forum_server):
+    page = urllib.request.urlopen(forum_server.url + "/", timeout=10).read().decode()
+    assert len(re.findall(r"<h3>", page)) == 18
+    assert "XIII Podgórze" in page and 'lang="pl"' in page
+    with sqlite3.connect(forum_server.database) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_api_discussion_and_restart_keeps_data(forum_server):
+    api = forum_server.url + "/api/v1"
+    anna, jan = http_client(), http_client()
+    assert call(anna, "POST", api + "/session",
+                {"email": "anna@example.pl", "password": "mieszkanka-demo"})[0] == 200
+    assert call(jan, "POST", api + "/session",
+                {"email": "jan@example.pl", "password": "mieszkaniec-demo"})[0] == 200
+    rooms = call(anna, "GET", api + "/rooms")[1]["rooms"]
+    podgorze = next(room for room in rooms if room["name"] == "XIII Podgórze")
+    status, created = call(anna, "POST", f"{api}/rooms/{podgorze['id']}/threads",
+                           {"title": "Przejście dla pieszych", "body": "Przy szkole."})
+    assert status == 201
+    thread_id = created["thread"]["id"]
+    status, reply = call(jan, "POST", f"{api}/threads/{thread_id}/posts", {"body": "Popieram"})
+    assert status == 201
+    status, answer = call(anna, "POST", f"{api}/threads/{thread_id}/posts",
+                          {"body": "Dzięki!", "parent_id": reply["post"]["id"]})
+    assert status == 201
+
+    forum_server.stop()
+    forum_server.start()
+
+    tree = call(http_client(), "GET", f"{api}/threads/{thread_id}")[1]["post"]
+    assert tree["replies"][0]["replies"][0]["id"] == answer["post"]["id"]
+    with sqlite3.connect(forum_server.database) as connection:
+        emails = [row[0] for row in connection.execute("SELECT email FROM user_account")]
+    assert emails.count("anna@example.pl") == 1
