@@ -6,8 +6,17 @@ from urllib.parse import urlsplit
 
 from flask import request, url_for
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter
 
 from forum.errors import DomainError
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number past a 64-bit id names nothing, so it is a 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def local_url(target: str | None, default_endpoint: str = "areas.index") -> str:

@@ -33,7 +33,7 @@ def test_home_page_shows_room_activity(client):
     thread = services.create_thread(author, room_of("XIII").id, "Wątek", "treść")
     services.create_reply(author, thread.id, "odpowiedź")
     page = client.get("/").text
-    podgorze = page[page.index("XIII Podgórze</a>"):]
+    podgorze = page[page.index("XIII Podgórze</a>") :]
     assert "1 thread" in podgorze[:400] or "1 wątek" in podgorze[:400]
     assert "2 posts" in podgorze[:400] or "2 wpisy" in podgorze[:400]
 

@@ -27,9 +27,12 @@ def counted_queries():
 
 def thread_with_posts(total: int) -> int:
     """A thread with `total` posts by several people, some nested, edited and deleted."""
-    people = [make_user(f"Osoba {i}", role=role, scope=scope)
-              for i, (role, scope) in enumerate(
-                  [(None, None), ("ambassador", "XIII"), ("expert", "ZZM"), ("admin", None)])]
+    people = [
+        make_user(f"Osoba {i}", role=role, scope=scope)
+        for i, (role, scope) in enumerate(
+            [(None, None), ("ambassador", "XIII"), ("expert", "ZZM"), ("admin", None)]
+        )
+    ]
     thread = services.create_thread(people[0], room_of("XIII").id, "Duży wątek", "Start")
     parent_id = None
     for number in range(total - 1):
@@ -71,8 +74,12 @@ def test_room_page_queries_do_not_grow_with_threads(client):
     services.create_thread(author, room_id, "Pierwszy", "a")
     few = queries_for(client, f"/rooms/{room_id}")
     for number in range(30):
-        services.create_thread(make_user(f"Autor {number}", role="ambassador", scope="XIII"),
-                               room_id, f"Wątek {number}", "b")
+        services.create_thread(
+            make_user(f"Autor {number}", role="ambassador", scope="XIII"),
+            room_id,
+            f"Wątek {number}",
+            "b",
+        )
     assert queries_for(client, f"/rooms/{room_id}") == few
 
 

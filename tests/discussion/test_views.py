@@ -11,7 +11,9 @@ from forum.discussion.models import Post, Thread
 from forum.extensions import db
 from tests.conftest import PASSWORD, district, make_user, room_of
 
-TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+TOKEN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client, url: str) -> str:
@@ -29,8 +31,12 @@ def register(client, name: str) -> None:
     if 'action="/logout"' in client.get("/").text:
         client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     response = post_form(
-        client, "/register", "/register",
-        display_name=name, email=f"{name.lower()}@example.pl", password="bezpieczne hasło",
+        client,
+        "/register",
+        "/register",
+        display_name=name,
+        email=f"{name.lower()}@example.pl",
+        password="bezpieczne hasło",
         home_area_id=str(district("XIII").id),
     )
     assert response.status_code == 302
@@ -67,8 +73,13 @@ def test_residents_discuss_in_podgorze_with_nested_replies(csrf_app, client):
     room = room_of("XIII")
     assert room.name == "XIII Podgórze"
     register(client, "Anna")
-    response = post_form(client, f"/rooms/{room.id}", f"/rooms/{room.id}/threads",
-                         title="Ławki na Zabłociu", body="Potrzebujemy **ławek**.")
+    response = post_form(
+        client,
+        f"/rooms/{room.id}",
+        f"/rooms/{room.id}/threads",
+        title="Ławki na Zabłociu",
+        body="Potrzebujemy **ławek**.",
+    )
     assert response.status_code == 302
     thread_url = response.headers["Location"]
 
@@ -77,8 +88,9 @@ def test_residents_discuss_in_podgorze_with_nested_replies(csrf_app, client):
     first_id = first.headers["Location"].split("#post-")[1]
 
     register(client, "Ola")
-    second = post_form(client, thread_url, thread_url + "/replies",
-                       body="A gdzie dokładnie?", parent_id=first_id)
+    second = post_form(
+        client, thread_url, thread_url + "/replies", body="A gdzie dokładnie?", parent_id=first_id
+    )
     second_id = second.headers["Location"].split("#post-")[1]
 
     page = client.get(thread_url).text
@@ -93,9 +105,10 @@ def test_residents_discuss_in_podgorze_with_nested_replies(csrf_app, client):
 def test_script_and_event_handlers_never_reach_the_page(client, auth):
     user = make_user("Mallory")
     auth.login(user)
-    body = '<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) ok'
-    response = client.post(f"/rooms/{room_of('XIII').id}/threads",
-                           data={"title": "Test", "body": body})
+    body = "<script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3)) ok"
+    response = client.post(
+        f"/rooms/{room_of('XIII').id}/threads", data={"title": "Test", "body": body}
+    )
     page = client.get(response.headers["Location"]).text
     assert "<script>alert" not in page
     assert "onerror" not in page
@@ -104,8 +117,10 @@ def test_script_and_event_handlers_never_reach_the_page(client, auth):
 
 def test_links_in_posts_are_nofollow_ugc_noopener(client, auth):
     auth.login(make_user("Anna"))
-    response = client.post(f"/rooms/{room_of('XIII').id}/threads",
-                           data={"title": "Linki", "body": "Zobacz https://www.krakow.pl"})
+    response = client.post(
+        f"/rooms/{room_of('XIII').id}/threads",
+        data={"title": "Linki", "body": "Zobacz https://www.krakow.pl"},
+    )
     page = client.get(response.headers["Location"]).text
     assert 'href="https://www.krakow.pl" rel="nofollow ugc noopener"' in page
 
@@ -121,8 +136,9 @@ def test_form_without_csrf_token_is_refused_and_writes_nothing(csrf_app, client)
 
 def test_empty_title_shows_form_error_and_keeps_the_text(client, auth):
     auth.login(make_user("Anna"))
-    response = client.post(f"/rooms/{room_of('XIII').id}/threads",
-                           data={"title": "", "body": "Mój długi tekst"})
+    response = client.post(
+        f"/rooms/{room_of('XIII').id}/threads", data={"title": "", "body": "Mój długi tekst"}
+    )
     assert response.status_code == 422
     assert 'aria-invalid="true"' in response.text
     assert "Mój długi tekst" in response.text
@@ -131,8 +147,11 @@ def test_empty_title_shows_form_error_and_keeps_the_text(client, auth):
 
 def test_guest_posting_is_sent_to_log_in(client):
     room_id = room_of("XIII").id
-    response = client.post(f"/rooms/{room_id}/threads", data={"title": "Tytuł", "body": "x"},
-                           headers={"Referer": f"http://localhost/rooms/{room_id}"})
+    response = client.post(
+        f"/rooms/{room_id}/threads",
+        data={"title": "Tytuł", "body": "x"},
+        headers={"Referer": f"http://localhost/rooms/{room_id}"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"].startswith(f"/login?next=/rooms/{room_id}")
 
@@ -203,3 +222,8 @@ def test_room_page_is_paginated(client, app):
     second = client.get(f"/rooms/{room_id}?page=2").text
     assert "Wątek numer 0<" not in first and "Wątek numer 0<" in second
     assert 'rel="next"' in first
+
+
+def test_ids_beyond_64_bits_are_404_not_a_crash(client):
+    assert client.get(f"/threads/{2**64}").status_code == 404
+    assert client.get(f"/posts/{2**70}/history").status_code == 404

@@ -43,8 +43,11 @@ class ForumServer:
             "SECRET_KEY": "e2e-secret",
         }
         self.process = subprocess.Popen(
-            [sys.executable, "run.py"], cwd=BASE_DIR, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [sys.executable, "run.py"],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:

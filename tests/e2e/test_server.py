@@ -20,8 +20,9 @@ def http_client():
 
 def call(opener, method: str, url: str, payload: dict | None = None):
     data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(url, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with opener.open(request, timeout=10) as response:
             return response.status, json.loads(response.read() or b"null")
@@ -40,20 +41,42 @@ def test_first_start_serves_districts_from_a_wal_database(forum_server):
 def test_api_discussion_and_restart_keeps_data(forum_server):
     api = forum_server.url + "/api/v1"
     anna, jan = http_client(), http_client()
-    assert call(anna, "POST", api + "/session",
-                {"email": "anna@example.pl", "password": "mieszkanka-demo"})[0] == 200
-    assert call(jan, "POST", api + "/session",
-                {"email": "jan@example.pl", "password": "mieszkaniec-demo"})[0] == 200
+    assert (
+        call(
+            anna,
+            "POST",
+            api + "/session",
+            {"email": "anna@example.pl", "password": "mieszkanka-demo"},
+        )[0]
+        == 200
+    )
+    assert (
+        call(
+            jan,
+            "POST",
+            api + "/session",
+            {"email": "jan@example.pl", "password": "mieszkaniec-demo"},
+        )[0]
+        == 200
+    )
     rooms = call(anna, "GET", api + "/rooms")[1]["rooms"]
     podgorze = next(room for room in rooms if room["name"] == "XIII Podgórze")
-    status, created = call(anna, "POST", f"{api}/rooms/{podgorze['id']}/threads",
-                           {"title": "Przejście dla pieszych", "body": "Przy szkole."})
+    status, created = call(
+        anna,
+        "POST",
+        f"{api}/rooms/{podgorze['id']}/threads",
+        {"title": "Przejście dla pieszych", "body": "Przy szkole."},
+    )
     assert status == 201
     thread_id = created["thread"]["id"]
     status, reply = call(jan, "POST", f"{api}/threads/{thread_id}/posts", {"body": "Popieram"})
     assert status == 201
-    status, answer = call(anna, "POST", f"{api}/threads/{thread_id}/posts",
-                          {"body": "Dzięki!", "parent_id": reply["post"]["id"]})
+    status, answer = call(
+        anna,
+        "POST",
+        f"{api}/threads/{thread_id}/posts",
+        {"body": "Dzięki!", "parent_id": reply["post"]["id"]},
+    )
     assert status == 201
 
     forum_server.stop()
