@@ -77,34 +77,33 @@ def _explain_denial(user, thread: Thread | None = None) -> DomainError:
     return Forbidden(_("You may not do this."))
 
 
-def _validate_title(title: str | None) -> str:
+def _clean_title(title: str | None, errors: dict[str, str]) -> str:
+    """The trimmed title; what is wrong with it goes into errors."""
     title = (title or "").strip()
     limit = current_app.config["TITLE_MAX_LENGTH"]
     if len(title) < 3:
-        raise ValidationError(
-            _("Check the form."), {"title": _("Give a title of at least 3 characters.")}
-        )
-    if len(title) > limit:
-        raise ValidationError(
-            _("Check the form."),
-            {"title": _("The title may have at most %(n)d characters.", n=limit)},
-        )
+        errors["title"] = _("Give a title of at least 3 characters.")
+    elif len(title) > limit:
+        errors["title"] = _("The title may have at most %(n)d characters.", n=limit)
     return title
 
 
-def _render_body(body: str | None) -> tuple[str, str]:
-    """Validate a Markdown body and return (source, cleaned HTML)."""
+def _render_body(body: str | None, errors: dict[str, str]) -> tuple[str, str]:
+    """The trimmed Markdown source and its cleaned HTML; what is wrong goes into errors."""
     source = (body or "").strip()
     limit = current_app.config["BODY_MAX_LENGTH"]
     if len(source) > limit:
-        raise ValidationError(
-            _("Check the form."),
-            {"body": _("The post may have at most %(n)d characters.", n=limit)},
-        )
+        errors["body"] = _("The post may have at most %(n)d characters.", n=limit)
+        return source, ""
     html = render_markdown(source) if source else ""
     if not TAG.sub("", html).strip():
-        raise ValidationError(_("Check the form."), {"body": _("Write something.")})
+        errors["body"] = _("Write something.")
     return source, html
+
+
+def _raise_if(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(_("Check the form."), errors)
 
 
 def create_thread(user, room_id: int, title: str | None, body: str | None) -> Thread:
@@ -112,17 +111,10 @@ def create_thread(user, room_id: int, title: str | None, body: str | None) -> Th
     room = access_room(user, room_id)
     if not can(user, "thread.create", room):
         raise _explain_denial(user)
-    errors = {}
-    try:
-        title = _validate_title(title)
-    except ValidationError as error:
-        errors.update(error.fields)
-    try:
-        source, html = _render_body(body)
-    except ValidationError as error:
-        errors.update(error.fields)
-    if errors:
-        raise ValidationError(_("Check the form."), errors)
+    errors: dict[str, str] = {}
+    title = _clean_title(title, errors)
+    source, html = _render_body(body, errors)
+    _raise_if(errors)
     now = utcnow()
     thread = Thread(room=room, author=user, title=title, created_at=now, last_activity_at=now)
     opening = Post(thread=thread, author=user, body_source=source, body_html=html, created_at=now)
@@ -156,7 +148,9 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
     if not can(user, "post.reply", thread):
         raise _explain_denial(user, thread)
     parent = _parent_for_reply(thread, parent_id)
-    source, html = _render_body(body)
+    errors: dict[str, str] = {}
+    source, html = _render_body(body, errors)
+    _raise_if(errors)
     now = utcnow()
     post = Post(
         thread=thread,
@@ -179,7 +173,9 @@ def edit_post(user, post_id: int, body: str | None) -> Post:
     post = access_post(user, post_id)
     if not can(user, "post.edit", post):
         raise _explain_denial(user, post.thread)
-    source, html = _render_body(body)
+    errors: dict[str, str] = {}
+    source, html = _render_body(body, errors)
+    _raise_if(errors)
     if source == post.body_source:
         return post
     now = utcnow()
