@@ -14,7 +14,7 @@ $(STAMP): requirements.txt
 
 # Compiled catalogues are build output; the .po sources are in git.
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	$(BIN)/pybabel -q compile --use-fuzzy -d translations
 
 run: $(STAMP) translations
 	$(BIN)/python run.py
@@ -30,3 +30,12 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Re-extract the marked strings and merge them into the pl and en catalogues;
+# then translate the new entries in translations/pl/LC_MESSAGES/messages.po.
+.PHONY: messages
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-by-file \
+		--project="Wspólne Projekty" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l pl --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -l en --no-fuzzy-matching --ignore-obsolete

@@ -104,11 +104,16 @@ def register_error_handlers(app) -> None:
         status = error.code or 500
         messages = {
             400: _("The request could not be understood."),
+            401: _("Log in first."),
+            403: _("You may not do this."),
             404: _("There is nothing here."),
             405: _("This method is not allowed here."),
+            409: _("This conflicts with the current state; reload and try again."),
             413: _("The request is too large."),
+            415: _("This content type is not accepted here."),
+            429: _("Too many requests; wait a moment and try again."),
         }
-        message = messages.get(status, error.description)
+        message = messages.get(status, _("Something went wrong on our side."))
         if _wants_json():
             return jsonify(error_body(HTTP_CODES.get(status, "error"), message)), status
         return render_template("errors/error.html", status=status, message=message), status

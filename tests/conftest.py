@@ -5,6 +5,8 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
 from forum import create_app
 from forum.accounts.models import ExpertUnit, RoleGrant, User
@@ -17,9 +19,23 @@ PASSWORD = "correct horse battery"
 _emails = itertools.count(1)
 
 
+class FreshRequestClient(FlaskClient):
+    """Each request starts with an empty `g`, as in production where it has its own app context.
+
+    Tests keep one app context open (to call services between requests), which Flask would
+    otherwise share with every request, carrying the logged-in user and locale over.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app():
     app = create_app({"WTF_CSRF_ENABLED": False}, config_name="testing")
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         db.create_all()
         seed_reference_data()

@@ -17,6 +17,7 @@ from forum.extensions import db
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN_LENGTH = 10
+NAME_MIN_LENGTH, NAME_MAX_LENGTH = 2, 60
 # Compared against when no account matches, so a wrong e-mail costs as long as a wrong password.
 _DUMMY_HASH = None
 
@@ -34,6 +35,11 @@ def load_user(user_id: int) -> User | None:
     )
 
 
+def _is_id(value) -> bool:
+    text = str(value)
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
@@ -46,21 +52,25 @@ def register(
     email = (email or "").strip().lower()
     password = password or ""
     errors = {}
-    if not 2 <= len(display_name) <= 60:
-        errors["display_name"] = _("Give a name of 2 to 60 characters.")
+    if not NAME_MIN_LENGTH <= len(display_name) <= NAME_MAX_LENGTH:
+        errors["display_name"] = _(
+            "Give a name of %(low)d to %(high)d characters.",
+            low=NAME_MIN_LENGTH,
+            high=NAME_MAX_LENGTH,
+        )
     if not EMAIL.match(email) or len(email) > 254:
         errors["email"] = _("Give a valid e-mail address.")
     elif db.session.scalar(select(func.count()).where(User.email == email)):
         errors["email"] = _("An account with this e-mail address already exists.")
     if len(password) < PASSWORD_MIN_LENGTH:
         errors["password"] = _(
-            "The password needs at least %(n)d characters.", n=PASSWORD_MIN_LENGTH
+            "The password needs at least %(num)d characters.", num=PASSWORD_MIN_LENGTH
         )
-    home_area = db.session.get(Area, home_area_id) if str(home_area_id).isdigit() else None
+    home_area = db.session.get(Area, int(home_area_id)) if _is_id(home_area_id) else None
     if home_area is None or home_area.kind != "district":
         errors["home_area_id"] = _("Choose your district.")
     if errors:
-        raise ValidationError(_("Check the form."), errors)
+        raise ValidationError(_("Some fields need correcting."), errors)
     user = User(
         display_name=display_name,
         email=email,

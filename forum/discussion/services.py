@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -84,7 +85,11 @@ def _clean_title(title: str | None, errors: dict[str, str]) -> str:
     if len(title) < 3:
         errors["title"] = _("Give a title of at least 3 characters.")
     elif len(title) > limit:
-        errors["title"] = _("The title may have at most %(n)d characters.", n=limit)
+        errors["title"] = ngettext(
+            "The title may have at most %(num)d character.",
+            "The title may have at most %(num)d characters.",
+            limit,
+        )
     return title
 
 
@@ -93,17 +98,21 @@ def _render_body(body: str | None, errors: dict[str, str]) -> tuple[str, str]:
     source = (body or "").strip()
     limit = current_app.config["BODY_MAX_LENGTH"]
     if len(source) > limit:
-        errors["body"] = _("The post may have at most %(n)d characters.", n=limit)
+        errors["body"] = ngettext(
+            "The post may have at most %(num)d character.",
+            "The post may have at most %(num)d characters.",
+            limit,
+        )
         return source, ""
     html = render_markdown(source) if source else ""
     if not TAG.sub("", html).strip():
-        errors["body"] = _("Write something.")
+        errors["body"] = _("The post is empty.")
     return source, html
 
 
 def _raise_if(errors: dict[str, str]) -> None:
     if errors:
-        raise ValidationError(_("Check the form."), errors)
+        raise ValidationError(_("Some fields need correcting."), errors)
 
 
 def create_thread(user, room_id: int, title: str | None, body: str | None) -> Thread:
@@ -132,7 +141,8 @@ def _parent_for_reply(thread: Thread, parent_id: int | None) -> Post:
         parent = db.session.get(Post, parent_id)
         if parent is None or parent.thread_id != thread.id:
             raise ValidationError(
-                _("Check the form."), {"parent_id": _("There is no such post in this thread.")}
+                _("Some fields need correcting."),
+                {"parent_id": _("There is no such post in this thread.")},
             )
     if parent.is_deleted:
         raise Conflict(_("This post was deleted; reply to another one."), code="post_deleted")

@@ -3,9 +3,20 @@
 from flask import Blueprint, request
 from flask_babel import gettext as _
 
-from forum.errors import DomainError, UnsupportedMediaType, ValidationError
+from forum.errors import DomainError, NotFound, UnsupportedMediaType, ValidationError
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+# Ids are 64-bit in the database: a larger number names nothing (and would overflow the driver).
+MAX_ID = 2**63 - 1
+# Far beyond any real room, yet small enough that page × per_page stays a 64-bit offset.
+MAX_PAGE = 1_000_000_000
+
+
+@bp.url_value_preprocessor
+def _ids_in_range(endpoint: str | None, values: dict | None) -> None:
+    if any(isinstance(value, int) and value > MAX_ID for value in (values or {}).values()):
+        raise NotFound(_("There is nothing here."))
 
 
 def json_body() -> dict:
@@ -31,16 +42,30 @@ def text_field(data: dict, name: str, required: bool = True) -> str | None:
 def id_field(data: dict, name: str) -> int | None:
     """An optional id member of the body; anything but a whole number is a 422 on that field."""
     value = data.get(name)
-    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
         raise ValidationError(_("Check the form."), {name: _("Must be a whole number.")})
+    if not 1 <= value <= MAX_ID:
+        raise ValidationError(_("Check the form."), {name: _("There is no such item.")})
     return value
 
 
+def _whole_number(text: str, low: int, high: int) -> int | None:
+    """The number written in ASCII digits in text, if it lies from low to high."""
+    # The length check keeps int() away from absurdly long strings (it refuses over 4300 digits).
+    if not (text.isascii() and text.isdigit()) or len(text) > 20:
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
 def page_args() -> tuple[int, int]:
-    page = request.args.get("page", "1")
-    per_page = request.args.get("per_page", "20")
-    if not page.isdigit() or int(page) < 1:
+    """The page and per_page query arguments; anything but a number in range is a 422."""
+    page = _whole_number(request.args.get("page", "1"), 1, MAX_PAGE)
+    per_page = _whole_number(request.args.get("per_page", "20"), 1, 100)
+    if page is None:
         raise ValidationError(_("Check the query."), {"page": _("Must be a whole number from 1.")})
-    if not per_page.isdigit() or not 1 <= int(per_page) <= 100:
+    if per_page is None:
         raise ValidationError(_("Check the query."), {"per_page": _("Must be from 1 to 100.")})
-    return int(page), int(per_page)
+    return page, per_page
