@@ -37,9 +37,9 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
     from forum.policy import can
-    from forum.web import IdConverter
+    from forum.web import reject_out_of_range_ids
 
-    app.url_map.converters["int"] = IdConverter
+    app.url_value_preprocessor(reject_out_of_range_ids)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -1,5 +1,6 @@
 """Markdown source → HTML → bleach allow-list: the only module that imports bleach."""
 
+import re
 from functools import partial
 
 import bleach
@@ -53,6 +54,10 @@ _cleaner = bleach.Cleaner(
 )
 
 
+# Stripping keeps the text inside removed tags; the text of scripts and styles is not prose.
+_SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?(</\1\s*>|\Z)", re.IGNORECASE | re.DOTALL)
+
+
 def render_markdown(source: str) -> str:
     """Render a post body to HTML that is safe to put in a page as it is."""
     html = markdown.markdown(
@@ -61,4 +66,4 @@ def render_markdown(source: str) -> str:
         # Headings in a post start at h3: the page's own h1/h2 keep the outline.
         extension_configs={"toc": {"baselevel": 3}},
     )
-    return _cleaner.clean(html)
+    return _cleaner.clean(_SCRIPT_OR_STYLE.sub("", html))

@@ -78,7 +78,7 @@ def where(message) -> str:
 def test_extraction_finds_the_marked_strings(extracted):
     ids = {message.id if isinstance(message.id, str) else message.id[0] for message in extracted}
     assert "Talk about your neighbourhood" in ids  # templates
-    assert "Check the form." in ids  # gettext as _ in Python
+    assert "Some fields need correcting." in ids  # gettext as _ in Python
     assert "E-mail address" in ids  # lazy_gettext as _l in forms
     assert "%(num)d reply" in ids  # ngettext in templates
 

@@ -67,10 +67,12 @@ def access_post(user, post_id: int) -> Post:
     return post
 
 
-def _explain_denial(user, thread: Thread | None = None) -> DomainError:
+def _explain_denial(user, thread: Thread | None = None, post: Post | None = None) -> DomainError:
     """The most specific reason a write the policy refused cannot happen."""
     if not user.is_authenticated:
         return NotAuthenticated(_("Log in to take part in the discussion."))
+    if post is not None and (post.author_id != user.id or post.is_deleted):
+        return Forbidden(_("You may change only your own posts."))
     if thread is not None and thread.is_deleted:
         return Conflict(_("This thread was deleted."), code="thread_deleted")
     if thread is not None and thread.is_locked:
@@ -182,7 +184,7 @@ def edit_post(user, post_id: int, body: str | None) -> Post:
     """Change one's own post; the previous version goes to its history."""
     post = access_post(user, post_id)
     if not can(user, "post.edit", post):
-        raise _explain_denial(user, post.thread)
+        raise _explain_denial(user, post.thread, post)
     errors: dict[str, str] = {}
     source, html = _render_body(body, errors)
     _raise_if(errors)
@@ -210,7 +212,7 @@ def delete_post(user, post_id: int) -> Post:
     """
     post = access_post(user, post_id)
     if not can(user, "post.delete", post):
-        raise _explain_denial(user, post.thread)
+        raise _explain_denial(user, post.thread, post)
     now = utcnow()
     post.deleted_at = now
     post.body_source = post.body_html = ""

@@ -3,20 +3,13 @@
 from flask import Blueprint, request
 from flask_babel import gettext as _
 
-from forum.errors import DomainError, NotFound, UnsupportedMediaType, ValidationError
+from forum.errors import DomainError, UnsupportedMediaType, ValidationError
+from forum.web import MAX_ID
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
-# Ids are 64-bit in the database: a larger number names nothing (and would overflow the driver).
-MAX_ID = 2**63 - 1
 # Far beyond any real room, yet small enough that page × per_page stays a 64-bit offset.
 MAX_PAGE = 1_000_000_000
-
-
-@bp.url_value_preprocessor
-def _ids_in_range(endpoint: str | None, values: dict | None) -> None:
-    if any(isinstance(value, int) and value > MAX_ID for value in (values or {}).values()):
-        raise NotFound(_("There is nothing here."))
 
 
 def json_body() -> dict:
@@ -35,7 +28,7 @@ def text_field(data: dict, name: str, required: bool = True) -> str | None:
     if value is None and not required:
         return None
     if not isinstance(value, str):
-        raise ValidationError(_("Check the form."), {name: _("Must be a string.")})
+        raise ValidationError(_("Some fields need correcting."), {name: _("Must be a string.")})
     return value
 
 
@@ -45,9 +38,13 @@ def id_field(data: dict, name: str) -> int | None:
     if value is None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationError(_("Check the form."), {name: _("Must be a whole number.")})
+        raise ValidationError(
+            _("Some fields need correcting."), {name: _("Must be a whole number.")}
+        )
     if not 1 <= value <= MAX_ID:
-        raise ValidationError(_("Check the form."), {name: _("There is no such item.")})
+        raise ValidationError(
+            _("Some fields need correcting."), {name: _("There is no such item.")}
+        )
     return value
 
 
@@ -65,7 +62,9 @@ def page_args() -> tuple[int, int]:
     page = _whole_number(request.args.get("page", "1"), 1, MAX_PAGE)
     per_page = _whole_number(request.args.get("per_page", "20"), 1, 100)
     if page is None:
-        raise ValidationError(_("Check the query."), {"page": _("Must be a whole number from 1.")})
+        raise ValidationError(
+            _("Check the query."), {"page": _("Must be a whole number, 1 or more.")}
+        )
     if per_page is None:
         raise ValidationError(_("Check the query."), {"per_page": _("Must be from 1 to 100.")})
     return page, per_page

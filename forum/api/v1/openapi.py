@@ -2,7 +2,7 @@
 
 from flask import jsonify
 
-from forum.api.v1.base import MAX_PAGE, bp
+from forum.api.v1.base import MAX_ID, MAX_PAGE, bp
 
 
 def ref(name: str) -> dict:
@@ -51,7 +51,7 @@ def path_id(name: str, what: str) -> dict:
         "in": "path",
         "required": True,
         "description": f"The id of the {what}.",
-        "schema": {"type": "integer", "minimum": 0},
+        "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
     }
 
 
@@ -196,7 +196,7 @@ PATHS = {
     "/api/v1/rooms": {
         "get": {
             "operationId": "rooms",
-            "summary": "Every room the user may read, in the order of the area tree.",
+            "summary": "Every room the user may read.",
             "responses": {"200": ok("The rooms.", {"rooms": array(ref("Room"))})},
         }
     },
