@@ -9,12 +9,29 @@ INSTANCE_DIR = BASE_DIR / "instance"
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
+def _rate(text: str) -> tuple[int, int] | None:
+    """ "10/60" → (10, 60): ten per sixty seconds; "off" → None."""
+    if text == "off":
+        return None
+    count, seconds = text.split("/")
+    return int(count), int(seconds)
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
     )
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # Origins allowed to open a socket, comma-separated; none set means the forum's own only.
+    SOCKETIO_CORS_ORIGINS = [
+        origin.strip()
+        for origin in os.environ.get("SOCKETIO_CORS_ORIGINS", "").split(",")
+        if origin.strip()
+    ] or None
+    # Seconds between presence updates of one channel; between typing signals of one person.
+    PRESENCE_INTERVAL = 1.0
+    TYPING_INTERVAL = 3.0
     # "eventlet" in production (run.py); "threading" works with the same code.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
 
@@ -28,6 +45,8 @@ class Config:
     # werkzeug's scrypt: deliberately slow; tests use cheaper parameters.
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # (posts, seconds) one person may write; None turns the limit off.
+    POST_RATE_LIMIT = _rate(os.environ.get("POST_RATE_LIMIT", "10/60"))
     THREADS_PER_PAGE = 20
     MAX_REPLY_DEPTH = 6
     TITLE_MAX_LENGTH = 150
@@ -48,6 +67,7 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    POST_RATE_LIMIT = None  # tests that need it turn it on
     SEED_DEMO_DATA = False
 
 

@@ -32,7 +32,10 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.accounts import views as accounts_views
     from forum.accounts.services import load_user
     from forum.api.v1 import bp as api_v1
+    from forum.areas import sockets as areas_sockets  # noqa: F401  (registers handlers)
     from forum.areas import views as areas_views
+    from forum.areas.presence import Presence
+    from forum.discussion import sockets as discussion_sockets  # noqa: F401
     from forum.discussion import views as discussion_views
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
@@ -51,6 +54,10 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
+    )
+    app.extensions["presence"] = Presence(
+        app.config["PRESENCE_INTERVAL"], app.config["TYPING_INTERVAL"]
     )
 
     app.register_blueprint(i18n.bp)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from forum.extensions import db
 
 
 class DomainError(Exception):
@@ -50,9 +54,28 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class RateLimited(DomainError):
+    status = 429
+    code = "rate_limited"
+
+
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "unsupported_media_type"
+
+
+def socket_errors(handler):
+    """A Socket.IO handler acknowledges a refused operation with the API's error structure."""
+
+    @functools.wraps(handler)
+    def acknowledged(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except DomainError as error:
+            db.session.rollback()
+            return error.to_dict()
+
+    return acknowledged
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

@@ -26,6 +26,8 @@ class Thread(db.Model):
     # Replies that are not deleted; the opening post is not counted.
     reply_count: Mapped[int] = mapped_column(default=0)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The room's seq of this thread's latest event (0 before any).
+    last_event_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     room: Mapped[Room] = relationship()
     author: Mapped[User] = relationship()

@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from forum import realtime, serialize
 from forum.accounts.models import RoleGrant, User
 from forum.areas.models import Room
 from forum.discussion.models import Post, PostRevision, Thread
@@ -21,6 +23,7 @@ from forum.errors import (
     Forbidden,
     NotAuthenticated,
     NotFound,
+    RateLimited,
     ValidationError,
 )
 from forum.extensions import db, utcnow
@@ -112,6 +115,21 @@ def _render_body(body: str | None, errors: dict[str, str]) -> tuple[str, str]:
     return source, html
 
 
+def _check_post_rate(user) -> None:
+    """At most POST_RATE_LIMIT = (posts, seconds) per person, counted in the database so every
+    worker and every way in (form, API, socket) shares one limit."""
+    limit = current_app.config["POST_RATE_LIMIT"]
+    if not limit:
+        return
+    posts, seconds = limit
+    since = utcnow() - timedelta(seconds=seconds)
+    recent = db.session.scalar(
+        select(func.count(Post.id)).where(Post.author_id == user.id, Post.created_at > since)
+    )
+    if recent >= posts:
+        raise RateLimited(_("You are posting very fast; wait a moment and try again."))
+
+
 def _raise_if(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(_("Some fields need correcting."), errors)
@@ -126,10 +144,13 @@ def create_thread(user, room_id: int, title: str | None, body: str | None) -> Th
     title = _clean_title(title, errors)
     source, html = _render_body(body, errors)
     _raise_if(errors)
+    _check_post_rate(user)
     now = utcnow()
     thread = Thread(room=room, author=user, title=title, created_at=now, last_activity_at=now)
     opening = Post(thread=thread, author=user, body_source=source, body_html=html, created_at=now)
     db.session.add_all([thread, opening])
+    db.session.flush()
+    realtime.publish(realtime.THREAD_CREATED, room.id, {"thread": serialize.thread(thread)}, thread)
     db.session.commit()
     return thread
 
@@ -163,6 +184,7 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
     errors: dict[str, str] = {}
     source, html = _render_body(body, errors)
     _raise_if(errors)
+    _check_post_rate(user)
     now = utcnow()
     post = Post(
         thread=thread,
@@ -176,6 +198,8 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
     db.session.add(post)
     thread.reply_count = Thread.reply_count + 1
     thread.last_activity_at = now
+    db.session.flush()
+    realtime.publish(realtime.POST_CREATED, thread.room_id, {"post": serialize.post(post)}, thread)
     db.session.commit()
     return post
 
@@ -201,6 +225,9 @@ def edit_post(user, post_id: int, body: str | None) -> Post:
     )
     post.body_source, post.body_html, post.edited_at = source, html, now
     post.thread.last_activity_at = now
+    realtime.publish(
+        realtime.POST_UPDATED, post.thread.room_id, {"post": serialize.post(post)}, post.thread
+    )
     db.session.commit()
     return post
 
@@ -217,10 +244,17 @@ def delete_post(user, post_id: int) -> Post:
     post.deleted_at = now
     post.body_source = post.body_html = ""
     post.revisions.clear()
+    thread = post.thread
     if post.is_opening:
-        post.thread.deleted_at = now
+        thread.deleted_at = now
     else:
-        post.thread.reply_count = Thread.reply_count - 1
+        thread.reply_count = Thread.reply_count - 1
+    db.session.flush()
+    realtime.publish(realtime.POST_DELETED, thread.room_id, {"post": serialize.post(post)}, thread)
+    if post.is_opening:
+        realtime.publish(
+            realtime.THREAD_UPDATED, thread.room_id, {"thread": serialize.thread(thread)}, thread
+        )
     db.session.commit()
     return post
 

@@ -3,7 +3,7 @@
 from flask import jsonify
 from flask_login import current_user
 
-from forum.api.v1 import serialize
+from forum import serialize
 from forum.api.v1.base import bp
 from forum.areas.services import load_area_tree, room_activity
 from forum.discussion.services import access_room

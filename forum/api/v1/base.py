@@ -4,7 +4,6 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 
 from forum.errors import DomainError, UnsupportedMediaType, ValidationError
-from forum.web import MAX_ID
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -20,32 +19,6 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise DomainError(_("The body is not a JSON object."), code="malformed_json")
     return data
-
-
-def text_field(data: dict, name: str, required: bool = True) -> str | None:
-    """A string member of the body; a wrong type is a 422 on that field."""
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, str):
-        raise ValidationError(_("Some fields need correcting."), {name: _("Must be a string.")})
-    return value
-
-
-def id_field(data: dict, name: str) -> int | None:
-    """An optional id member of the body; anything but a whole number is a 422 on that field."""
-    value = data.get(name)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ValidationError(
-            _("Some fields need correcting."), {name: _("Must be a whole number.")}
-        )
-    if not 1 <= value <= MAX_ID:
-        raise ValidationError(
-            _("Some fields need correcting."), {name: _("There is no such item.")}
-        )
-    return value
 
 
 def _whole_number(text: str, low: int, high: int) -> int | None:

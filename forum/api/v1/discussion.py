@@ -3,9 +3,10 @@
 from flask import jsonify
 from flask_login import current_user
 
-from forum.api.v1 import serialize
-from forum.api.v1.base import bp, id_field, json_body, page_args, text_field
+from forum import serialize
+from forum.api.v1.base import bp, json_body, page_args
 from forum.discussion import services
+from forum.inputs import id_field, text_field
 
 
 @bp.get("/rooms/<int:room_id>/threads")

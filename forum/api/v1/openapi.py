@@ -2,7 +2,8 @@
 
 from flask import jsonify
 
-from forum.api.v1.base import MAX_ID, MAX_PAGE, bp
+from forum.api.v1.base import MAX_PAGE, bp
+from forum.web import MAX_ID
 
 
 def ref(name: str) -> dict:

@@ -3,9 +3,10 @@
 from flask import jsonify
 from flask_login import current_user, login_user, logout_user
 
+from forum import serialize
 from forum.accounts.services import authenticate
-from forum.api.v1 import serialize
-from forum.api.v1.base import bp, json_body, text_field
+from forum.api.v1.base import bp, json_body
+from forum.inputs import text_field
 
 
 @bp.get("/session")

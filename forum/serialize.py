@@ -1,14 +1,16 @@
-"""Domain objects as the API's JSON (the shapes openapi.py declares)."""
+"""Domain objects as JSON: the shapes the API (see api/v1/openapi.py) and live events share."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from forum.accounts.models import User
-from forum.areas.models import Area, Room
-from forum.areas.services import RoomActivity
-from forum.discussion.models import Post, PostRevision, Thread
-from forum.discussion.services import PostTree
+if TYPE_CHECKING:  # the services use these shapes too: no import cycle at run time
+    from forum.accounts.models import User
+    from forum.areas.models import Area, Room
+    from forum.areas.services import RoomActivity
+    from forum.discussion.models import Post, PostRevision, Thread
+    from forum.discussion.services import PostTree
 
 
 def timestamp(value: datetime | None) -> str | None:
@@ -24,7 +26,6 @@ def user(account: User) -> dict:
 
 
 def room(r: Room, activity: RoomActivity | None = None) -> dict:
-    activity = activity or RoomActivity()
     return {
         "id": r.id,
         "area_id": r.area_id,
@@ -32,9 +33,9 @@ def room(r: Room, activity: RoomActivity | None = None) -> dict:
         "slug": r.slug,
         "track": r.track,
         "description": r.description,
-        "thread_count": activity.thread_count,
-        "post_count": activity.post_count,
-        "last_activity_at": timestamp(activity.last_activity_at),
+        "thread_count": activity.thread_count if activity else 0,
+        "post_count": activity.post_count if activity else 0,
+        "last_activity_at": timestamp(activity.last_activity_at) if activity else None,
     }
 
 
