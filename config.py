@@ -68,6 +68,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     POST_RATE_LIMIT = None  # tests that need it turn it on
+    PRESENCE_INTERVAL = 0.01
     SEED_DEMO_DATA = False
 
 

@@ -1,6 +1,7 @@
 """Socket.IO: replying and "X is writing…" in a thread."""
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_socketio import rooms
 
@@ -33,10 +34,10 @@ def typing(data):
     thread_id = id_field(payload(data), "thread_id", required=True)
     who = presence().who(request.sid)
     if who is None:
-        raise NotAuthenticated("Log in to take part in the discussion.")
+        raise NotAuthenticated(_("Log in to take part in the discussion."))
     channel = realtime.thread_channel(thread_id)
     if channel not in rooms():
-        raise Forbidden("Join the thread first.")
+        raise Forbidden(_("Join the thread first."))
     sent = presence().may_signal_typing(request.sid, thread_id)
     if sent:
         data = {"thread_id": thread_id, "user": who}

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import http.cookiejar
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -41,6 +45,7 @@ class ForumServer:
             "PORT": str(self.port),
             "HOST": "127.0.0.1",
             "SECRET_KEY": "e2e-secret",
+            "POST_RATE_LIMIT": "off",  # the tests post faster than a person
         }
         self.process = subprocess.Popen(
             [sys.executable, "run.py"],
@@ -61,6 +66,11 @@ class ForumServer:
         self.stop()
         raise RuntimeError(f"the forum did not answer within {STARTUP_SECONDS} s")
 
+    def kill(self) -> None:
+        """End the process abruptly, as a crash would: no clean shutdown."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -77,3 +87,38 @@ def forum_server(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+def http_client():
+    """An HTTP client with its own cookie jar: one person's browser session."""
+    return urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+
+def call(opener, method: str, url: str, payload: dict | None = None):
+    """A JSON API call: (status, decoded body)."""
+    data = json.dumps(payload).encode() if payload is not None else None
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+DEMO_PASSWORDS = {"anna@example.pl": "mieszkanka-demo", "jan@example.pl": "mieszkaniec-demo"}
+
+
+def logged_in(server: ForumServer, email: str):
+    opener = http_client()
+    status, _body = call(
+        opener,
+        "POST",
+        server.url + "/api/v1/session",
+        {"email": email, "password": DEMO_PASSWORDS[email]},
+    )
+    assert status == 200
+    return opener

@@ -1,33 +1,14 @@
 """The forum as `make run` starts it: a real process, a real SQLite file, HTTP on loopback."""
 
-import http.cookiejar
-import json
 import re
 import sqlite3
-import urllib.error
 import urllib.request
 
 import pytest
 
+from tests.e2e.conftest import call, http_client
+
 pytestmark = pytest.mark.e2e
-
-
-def http_client():
-    return urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-
-
-def call(opener, method: str, url: str, payload: dict | None = None):
-    data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"Content-Type": "application/json"}
-    )
-    try:
-        with opener.open(request, timeout=10) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
 
 
 def test_first_start_serves_districts_from_a_wal_database(forum_server):

@@ -4,6 +4,7 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 
 from forum.errors import DomainError, UnsupportedMediaType, ValidationError
+from forum.web import MAX_ID
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -41,3 +42,17 @@ def page_args() -> tuple[int, int]:
     if per_page is None:
         raise ValidationError(_("Check the query."), {"per_page": _("Must be from 1 to 100.")})
     return page, per_page
+
+
+def query_number(name: str, required: bool = False, low: int = 0) -> int | None:
+    """A whole-number query argument from low up to a 64-bit id; anything else is a 422."""
+    text = request.args.get(name)
+    if text is None and not required:
+        return None
+    number = _whole_number(text or "", low, MAX_ID)
+    if number is None:
+        raise ValidationError(
+            _("Check the query."),
+            {name: _("Must be a whole number, %(low)d or more.", low=low)},
+        )
+    return number

@@ -2,6 +2,7 @@
 
 from flask import jsonify
 
+from forum import realtime
 from forum.api.v1.base import MAX_PAGE, bp
 from forum.web import MAX_ID
 
@@ -142,6 +143,25 @@ SCHEMAS = {
         {"id": ID, "body_source": STRING, "body_html": STRING, "written_at": TIMESTAMP},
         "An earlier version of a post.",
     ),
+    "Event": obj(
+        {
+            "name": {"enum": list(realtime.PUBLISHED)},
+            "data": {
+                "type": "object",
+                "required": ["seq", "room_id", "thread_id", "thread_prev_seq"],
+                "properties": {
+                    "seq": {"type": "integer", "minimum": 1},
+                    "room_id": ID,
+                    "thread_id": {"type": ["integer", "null"]},
+                    "thread_prev_seq": {"type": ["integer", "null"]},
+                    "post": ref("Post"),
+                    "thread": ref("Thread"),
+                },
+                "description": "As sent live over Socket.IO: the envelope and a post or thread.",
+            },
+        },
+        "A logged state change of a room, in the room's sequence.",
+    ),
     "Pagination": obj(
         {
             "page": {"type": "integer", "minimum": 1},
@@ -175,6 +195,7 @@ RESPONSES = {
     "TooLarge": error("The body is larger than 64 KiB.", "too_large"),
     "UnsupportedMediaType": error("The body is not application/json.", "unsupported_media_type"),
     "Invalid": error("The input is invalid; `fields` says where.", "invalid"),
+    "RateLimited": error("Posting too fast; wait a moment.", "rate_limited"),
 }
 
 BODY_ERRORS = {
@@ -207,6 +228,40 @@ PATHS = {
             "operationId": "room",
             "summary": "One room.",
             "responses": {"200": ok("The room.", {"room": ref("Room")}), "404": shared("NotFound")},
+        },
+    },
+    "/api/v1/rooms/{room_id}/events": {
+        "parameters": [path_id("room_id", "room")],
+        "get": {
+            "operationId": "room_events",
+            "summary": "Catch up: the room's events after a sequence number, oldest first.",
+            "parameters": [
+                {
+                    "name": "after",
+                    "in": "query",
+                    "required": True,
+                    "description": "The last seq the client applied (0 for all).",
+                    "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID},
+                },
+                {
+                    "name": "thread_id",
+                    "in": "query",
+                    "description": "Only this thread's events.",
+                    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                },
+            ],
+            "responses": {
+                "200": ok(
+                    "The events; if not `complete`, ask again after the last one.",
+                    {
+                        "events": array(ref("Event")),
+                        "complete": {"type": "boolean"},
+                        "last_seq": COUNT,
+                    },
+                ),
+                "404": shared("NotFound"),
+                "422": shared("Invalid"),
+            },
         },
     },
     "/api/v1/rooms/{room_id}/threads": {
@@ -250,6 +305,7 @@ PATHS = {
                 "201": ok("The thread started.", {"thread": ref("Thread"), "post": ref("Post")}),
                 "401": shared("NotAuthenticated"),
                 "404": shared("NotFound"),
+                "429": shared("RateLimited"),
                 **BODY_ERRORS,
             },
         },
@@ -292,6 +348,7 @@ PATHS = {
                     "thread_deleted",
                     "post_deleted",
                 ),
+                "429": shared("RateLimited"),
                 **BODY_ERRORS,
             },
         },

@@ -1,0 +1,130 @@
+"""Live delivery with a real server (eventlet) and real python-socketio clients on loopback."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import socketio
+
+from tests.e2e.conftest import call, logged_in
+
+pytestmark = pytest.mark.e2e
+
+THREAD_ID = 1  # the demo thread "Więcej zieleni na Zabłociu"
+WAIT_SECONDS = 15
+
+
+class Follower:
+    """A client that follows one thread the way the browser script does: catch-up by seq."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.posts: list[dict] = []
+        self.last_seq: int | None = None  # None until the first join: start from now
+        self.arrived = threading.Condition()
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("post_created", self._on_post)
+
+    def _apply(self, data: dict) -> None:
+        with self.arrived:
+            if data["seq"] > self.last_seq:
+                self.posts.append(data["post"])
+                self.last_seq = data["seq"]
+            self.arrived.notify_all()
+
+    def _on_post(self, data: dict) -> None:
+        self._apply(data)
+
+    def connect(self) -> None:
+        self.sio = socketio.Client(reconnection=False)
+        self.sio.on("post_created", self._on_post)
+        self.sio.connect(self.url, transports=["websocket"], wait_timeout=10)
+        ack = self.sio.call("join", {"thread_id": THREAD_ID, "after": self.last_seq}, timeout=10)
+        assert "error" not in ack and ack["complete"]
+        if self.last_seq is None:
+            self.last_seq = ack["last_seq"]
+        for event in ack["events"]:
+            if event["name"] == "post_created":
+                self._apply(event["data"])
+            else:
+                self.last_seq = max(self.last_seq, event["data"]["seq"])
+
+    def disconnect(self) -> None:
+        self.sio.disconnect()
+
+    def wait_for(self, count: int) -> list[dict]:
+        deadline = time.monotonic() + WAIT_SECONDS
+        with self.arrived:
+            while len(self.posts) < count and time.monotonic() < deadline:
+                self.arrived.wait(timeout=0.5)
+        return self.posts
+
+
+def post(opener, server, body: str) -> int:
+    status, created = call(
+        opener, "POST", f"{server.url}/api/v1/threads/{THREAD_ID}/posts", {"body": body}
+    )
+    assert status == 201, created
+    return created["post"]["id"]
+
+
+@pytest.fixture
+def anna(forum_server):
+    return logged_in(forum_server, "anna@example.pl")
+
+
+@pytest.fixture
+def followers(forum_server):
+    made: list[Follower] = []
+
+    def make(count: int) -> list[Follower]:
+        for _ in range(count):
+            follower = Follower(forum_server.url)
+            follower.connect()
+            made.append(follower)
+        return made[-count:]
+
+    yield make
+    for follower in made:
+        if follower.sio.connected:
+            follower.disconnect()
+
+
+def test_a_post_over_http_reaches_every_client(forum_server, anna, followers):
+    clients = followers(5)
+    post_id = post(anna, forum_server, "Do wszystkich")
+    for client in clients:
+        assert [p["id"] for p in client.wait_for(1)] == [post_id]
+
+
+def test_a_client_away_during_20_posts_catches_up_exactly_those_in_order(
+    forum_server, anna, followers
+):
+    away, present = followers(2)
+    post(anna, forum_server, "przed")
+    away.wait_for(1)
+    away.disconnect()
+    missed = [post(anna, forum_server, f"Wpis {number}") for number in range(20)]
+    present.wait_for(21)
+    away.connect()
+    assert [p["id"] for p in away.wait_for(21)][1:] == missed
+    after = post(anna, forum_server, "po powrocie")
+    assert [p["id"] for p in away.wait_for(22)][1:] == missed + [after]
+    assert len(away.posts) == 22
+
+
+def test_a_client_gets_everything_after_its_seq_across_a_server_crash(
+    forum_server, anna, followers
+):
+    (client,) = followers(1)
+    post(anna, forum_server, "przed awarią")
+    client.wait_for(1)
+    forum_server.kill()
+    client.disconnect()
+    forum_server.start()
+    anna = logged_in(forum_server, "anna@example.pl")
+    missed = [post(anna, forum_server, f"po restarcie {number}") for number in range(3)]
+    client.connect()
+    assert [p["id"] for p in client.wait_for(4)][1:] == missed
