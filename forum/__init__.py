@@ -40,7 +40,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
     from forum.policy import can
-    from forum.web import reject_out_of_range_ids
+    from forum.web import decline_websocket_compression, reject_out_of_range_ids
 
     app.url_value_preprocessor(reject_out_of_range_ids)
     db.init_app(app)
@@ -56,6 +56,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
     )
+    # After init_app, so the handshake header is gone before Socket.IO's middleware sees it.
+    app.wsgi_app = decline_websocket_compression(app.wsgi_app)
     app.extensions["presence"] = Presence(
         app.config["PRESENCE_INTERVAL"], app.config["TYPING_INTERVAL"]
     )
@@ -81,5 +83,9 @@ def _configure_sqlite(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
+    # In WAL mode NORMAL skips the fsync of each commit (a crash can lose the last commits,
+    # never corrupt the file): a commit then costs microseconds, not a disk flush that would
+    # stall every connection under eventlet, where SQLite's C calls block the event loop.
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()

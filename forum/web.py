@@ -41,3 +41,19 @@ def show_errors(form: FlaskForm, error: DomainError) -> None:
             field.errors = [message]
         else:
             form.form_errors.append(message)
+
+
+def decline_websocket_compression(wsgi_app):
+    """Wrap the WSGI app so websocket handshakes never agree to permessage-deflate.
+
+    Browsers offer it on every websocket; accepted, each broadcast would be compressed once per
+    recipient (see PERFORMANCE.md). Forum events are small JSON, so we send them uncompressed,
+    as Node's socket.io does by default. Works for eventlet and simple-websocket alike: both
+    negotiate from this header.
+    """
+
+    def app(environ, start_response):
+        environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
+        return wsgi_app(environ, start_response)
+
+    return app

@@ -128,3 +128,19 @@ def test_a_client_gets_everything_after_its_seq_across_a_server_crash(
     missed = [post(anna, forum_server, f"po restarcie {number}") for number in range(3)]
     client.connect()
     assert [p["id"] for p in client.wait_for(4)][1:] == missed
+
+
+def test_websocket_handshake_declines_compression(forum_server):
+    """Browsers offer permessage-deflate; the forum sends frames uncompressed (PERFORMANCE.md)."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", forum_server.port), timeout=10) as conn:
+        conn.sendall(
+            b"GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+            b"Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+        )
+        response = conn.recv(4096).decode("latin-1")
+    assert response.startswith("HTTP/1.1 101")
+    assert "permessage-deflate" not in response.lower()
