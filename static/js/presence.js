@@ -1,0 +1,24 @@
+// "3 people here now: Anna Nowak, Jan Zieliński and 1 guest", and the state of the connection.
+
+import { announce, list, plural, text } from "./page.js";
+
+const line = document.getElementById("presence");
+const status = document.getElementById("live-status");
+
+export function showPresence(snapshot) {
+  if (!line || !snapshot) return;
+  const names = snapshot.users.map((user) => user.display_name);
+  if (snapshot.guests) names.push(plural("guests", snapshot.guests));
+  const count = snapshot.users.length + snapshot.guests;
+  line.textContent = names.length ? `${plural("hereNow", count)}: ${list(names)}` : "";
+  line.hidden = !names.length;
+}
+
+export function showStatus(state) {
+  if (!status) return;
+  const message = { offline: text("offline"), stopped: text("stopped") }[state] ?? "";
+  if (state === "stopped" && status.textContent !== message) announce(message);
+  status.textContent = message;
+  status.hidden = !message;
+  if (line && state !== "live") line.hidden = true; // who is here is unknown while offline
+}

@@ -1,0 +1,113 @@
+// A room page that updates live: new threads at the top (below the pinned ones), reply counts
+// and last activity, deleted threads gone, and who is here.
+
+import { follow } from "./channel.js";
+import {
+  announce, authorNodes, countOf, root, seq, setCount, text, timeElement, url,
+} from "./page.js";
+import { showPresence, showStatus } from "./presence.js";
+
+const roomId = Number(root.dataset.roomId);
+const firstPage = root.dataset.page === "1"; // new threads appear on the first page only
+
+function lineOf(threadId) {
+  return root.querySelector(`.thread-line[data-thread-id="${threadId}"]`);
+}
+
+function titleOf(line) {
+  return line?.querySelector(".thread-title")?.textContent ?? "";
+}
+
+function setLastActivity(line, iso) {
+  const [before, after] = text("lastActivity").split("{time}");
+  line.querySelector(".last-activity")?.replaceChildren(before, timeElement(iso), after ?? "");
+}
+
+function setTag(line, name, on) {
+  const tag = line.querySelector(`.tag-${name}`);
+  if (on && !tag) {
+    const fresh = document.getElementById("thread-template").content.querySelector(`.tag-${name}`);
+    const before = name === "pinned" ? line.firstChild : line.querySelector(".thread-title");
+    line.insertBefore(fresh.cloneNode(true), before);
+    line.insertBefore(document.createTextNode(" "), before);
+  } else if (!on && tag) {
+    tag.remove();
+  }
+}
+
+function showThread(line, thread) {
+  line.classList.toggle("pinned", thread.pinned);
+  setTag(line, "pinned", thread.pinned);
+  setTag(line, "locked", thread.status === "locked");
+  setCount(line.querySelector(".reply-count"), thread.reply_count);
+  setLastActivity(line, thread.last_activity_at);
+}
+
+function addThread(thread) {
+  if (!firstPage || lineOf(thread.id) || thread.deleted) return;
+  const line = document.getElementById("thread-template").content.firstElementChild.cloneNode(true);
+  line.dataset.threadId = thread.id;
+  line.querySelector(".tag-pinned").remove();
+  line.querySelector(".tag-locked").remove();
+  const title = line.querySelector(".thread-title");
+  title.href = url(root.dataset.threadUrl, thread.id);
+  title.textContent = thread.title;
+  line.querySelector(".who").replaceWith(...authorNodes(thread.author));
+  showThread(line, thread);
+  let threads = root.querySelector("ol.threads");
+  if (!threads) {
+    threads = Object.assign(document.createElement("ol"), { className: "threads" });
+    root.querySelector(".no-threads").replaceWith(threads);
+  }
+  const firstUnpinned = threads.querySelector(":scope > .thread-line:not(.pinned)");
+  threads.insertBefore(line, thread.pinned ? threads.firstChild : firstUnpinned);
+  announce(text("announceThread", { title: thread.title, name: thread.author.display_name }));
+}
+
+function updateThread(thread) {
+  const line = lineOf(thread.id);
+  if (!line) return;
+  if (thread.deleted) {
+    if (line.contains(document.activeElement)) document.getElementById("threads-heading").focus();
+    line.remove();
+    announce(text("announceGone", { title: thread.title }));
+  } else {
+    showThread(line, thread);
+  }
+}
+
+function postCreated(post) {
+  const line = lineOf(post.thread_id);
+  if (!line) return;
+  const count = line.querySelector(".reply-count");
+  setCount(count, countOf(count) + 1);
+  setLastActivity(line, post.created_at);
+  announce(text("announceReply", { name: post.author.display_name, title: titleOf(line) }));
+}
+
+function postUpdated(post) {
+  const line = lineOf(post.thread_id);
+  if (line && post.edited_at) setLastActivity(line, post.edited_at);
+}
+
+function postDeleted(post) {
+  const count = lineOf(post.thread_id)?.querySelector(".reply-count");
+  if (count && post.parent_id !== null) setCount(count, Math.max(0, countOf(count) - 1));
+}
+
+const handlers = {
+  thread_created: (data) => addThread(data.thread),
+  thread_updated: (data) => updateThread(data.thread),
+  post_created: (data) => postCreated(data.post),
+  post_updated: (data) => postUpdated(data.post),
+  post_deleted: (data) => postDeleted(data.post),
+};
+
+follow(io(), {
+  target: { room_id: roomId },
+  seq,
+  isNext: (data, last) => data.seq === last + 1,
+  onEvent: (name, data) => handlers[name]?.(data),
+  onPresence: showPresence,
+  onStatus: showStatus,
+});

@@ -1,0 +1,182 @@
+"""Live pages in a real browser (Debian's Chromium driven by Playwright) against a real server."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(
+        f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 10_000  # for anything that arrives over the socket
+THREAD = "/threads/1"  # the demo's "Więcej zieleni na Zabłociu", opened by Anna
+ANNA = ("anna@example.pl", "mieszkanka-demo", "Anna Nowak")
+JAN = ("jan@example.pl", "mieszkaniec-demo", "Jan Zieliński")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, forum_server):
+    """open_page(person, path, javascript=True): a logged-in page of its own browser context."""
+    contexts, errors = [], []
+
+    def open_page(person, path: str = THREAD, javascript: bool = True):
+        context = browser.new_context(java_script_enabled=javascript, locale="pl-PL")
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(error))
+        email, password, _name = person
+        page.goto(f"{forum_server.url}/login?next={path}")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.click("form.narrow button[type=submit]")
+        page.wait_for_url(f"{forum_server.url}{path}*")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def unique(text: str) -> str:
+    return f"{text} {uuid.uuid4().hex[:8]}"
+
+
+def both_here(anna, jan) -> None:
+    """Wait until each page's socket has joined the thread: each sees the other here."""
+    expect(anna.locator("#presence")).to_contain_text(JAN[2], timeout=WAIT_MS)
+    expect(jan.locator("#presence")).to_contain_text(ANNA[2], timeout=WAIT_MS)
+
+
+def test_reply_appears_nested_under_its_post_without_reload(open_page):
+    anna, jan = open_page(ANNA), open_page(JAN)
+    both_here(anna, jan)
+    anna.evaluate("window.notReloaded = true")
+    body = unique("Posadźmy lipy")
+
+    jan.locator("#post-1 > article .reply-box summary").click()
+    jan.fill("#reply-to-1", body)
+    jan.locator("#post-1 > article .reply-box button[type=submit]").click()
+
+    reply = anna.locator("#post-1 > ol.replies > li.post", has_text=body)
+    expect(reply).to_be_visible(timeout=WAIT_MS)
+    expect(reply.locator(".author").first).to_have_text(JAN[2])
+    expect(reply.locator(".reply-box summary")).to_be_visible()  # Anna may answer it
+    expect(reply.locator(".post-actions a[href$='/edit']")).to_have_count(0)  # not hers
+    expect(anna.locator("#live-region")).to_contain_text(JAN[2], timeout=WAIT_MS)
+    expect(anna.locator(".meta .reply-count")).to_have_attribute("data-count", "4")
+    assert anna.evaluate("window.notReloaded") is True
+
+    # Jan's form was sent over the socket: no reload, the box is empty, his post has Edit.
+    expect(jan.locator("#reply-to-1")).to_have_value("")
+    mine = jan.locator("#post-1 > ol.replies > li.post", has_text=body)
+    expect(mine.locator(".post-actions a[href$='/edit']")).to_have_count(1, timeout=WAIT_MS)
+
+
+def test_composer_shows_the_servers_error_next_to_the_form(open_page):
+    jan = open_page(JAN)
+    expect(jan.locator("#presence")).to_contain_text(JAN[2], timeout=WAIT_MS)
+    jan.fill("#body", "   ")
+    jan.locator("#reply-form button[type=submit]").click()
+    expect(jan.locator("#body-error")).to_be_visible(timeout=WAIT_MS)
+    expect(jan.locator("#body")).to_have_attribute("aria-invalid", "true")
+    expect(jan.locator("#body")).to_have_attribute("aria-describedby", "body-error")
+    assert jan.url.endswith(THREAD)  # no page was posted
+
+
+def test_presence_and_typing(open_page):
+    anna, jan = open_page(ANNA), open_page(JAN)
+    both_here(anna, jan)
+    expect(anna.locator("#typing")).to_be_hidden()
+    jan.locator("#body").press_sequentially("Myślę, że", delay=20)
+    expect(anna.locator("#typing")).to_contain_text(JAN[2], timeout=WAIT_MS)
+    expect(anna.locator("#typing")).to_be_visible()
+    expect(jan.locator("#typing")).to_be_hidden()  # nobody else writes
+
+
+def test_without_javascript_the_form_still_replies_and_live_pages_see_it(open_page):
+    anna = open_page(ANNA)
+    expect(anna.locator("#presence")).to_contain_text(ANNA[2], timeout=WAIT_MS)
+    jan = open_page(JAN, javascript=False)
+    body = unique("Bez JavaScriptu też działa")
+
+    jan.locator("#post-2 > article .reply-box summary").click()
+    jan.fill("#reply-to-2", body)
+    jan.locator("#post-2 > article .reply-box button[type=submit]").click()
+
+    jan.wait_for_url("**/threads/1#post-*")
+    expect(jan.locator("#post-2 > ol.replies > li.post", has_text=body)).to_be_visible()
+    expect(anna.locator("#post-2 > ol.replies > li.post", has_text=body)).to_be_visible(
+        timeout=WAIT_MS
+    )
+
+
+def test_a_page_catches_up_on_what_it_missed_while_disconnected(open_page, forum_server):
+    jan = open_page(JAN)
+    anna = open_page(ANNA, path="/")
+    anna.route("**/socket.io/**", lambda route: route.abort())  # Anna's socket cannot connect
+    anna.goto(forum_server.url + THREAD)
+    body = unique("Napisane, gdy Anna była offline")
+    jan.fill("#body", body)
+    jan.locator("#reply-form button[type=submit]").click()
+    expect(jan.locator("#post-1 > ol.replies > li.post", has_text=body)).to_be_visible(
+        timeout=WAIT_MS
+    )
+    expect(anna.locator(".post", has_text=body)).to_have_count(0)
+
+    anna.unroute("**/socket.io/**")  # the client's next reconnection attempt gets through
+    expect(anna.locator("#post-1 > ol.replies > li.post", has_text=body)).to_be_visible(
+        timeout=15_000
+    )
+
+
+def test_room_page_shows_new_threads_below_pinned_ones_and_counts_replies(open_page, forum_server):
+    anna = open_page(ANNA)
+    room = anna.locator(".breadcrumbs a").nth(1).get_attribute("href")  # XIII Podgórze
+    anna.goto(forum_server.url + room)
+    expect(anna.locator("#presence")).to_contain_text(ANNA[2], timeout=WAIT_MS)
+    jan = open_page(JAN, path=room)
+    title = unique("Ławki przy Wiśle")
+    jan.fill("#title", title)
+    jan.fill("#body", "Więcej ławek na bulwarach.")
+    jan.locator("form.composer button[type=submit]").click()
+    jan.wait_for_url("**/threads/*")
+
+    lines = anna.locator("ol.threads > li.thread-line")
+    expect(lines.nth(1)).to_contain_text(title, timeout=WAIT_MS)
+    expect(lines.nth(0)).to_have_class("thread-line pinned")
+    expect(anna.locator("#live-region")).to_contain_text(title, timeout=WAIT_MS)
+
+    jan.goto(forum_server.url + THREAD)
+    jan.fill("#body", unique("Zgoda"))
+    jan.locator("#reply-form button[type=submit]").click()
+    zablocie = anna.locator("li.thread-line", has_text="Więcej zieleni na Zabłociu")
+    expect(zablocie.locator(".reply-count")).to_have_attribute("data-count", "4", timeout=WAIT_MS)
