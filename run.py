@@ -3,7 +3,9 @@
 SOCKETIO_ASYNC_MODE=threading runs the same application without eventlet.
 """
 
+import gc
 import os
+import resource
 
 ASYNC_MODE = os.environ.setdefault("SOCKETIO_ASYNC_MODE", "eventlet")
 if ASYNC_MODE == "eventlet":
@@ -21,14 +23,39 @@ from forum.extensions import socketio  # noqa: E402
 
 app = create_app()
 
+# Every open websocket is a connection: eventlet's default cap (1024) would leave the 1025th
+# person hanging, and each needs a file descriptor.
+MAX_CONNECTIONS = int(os.environ.get("MAX_CONNECTIONS", "10000"))
+
+
+def raise_file_limit(wanted: int) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft < target:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+
+
+def tune_garbage_collector() -> None:
+    """Full collections over a thousand connections' objects paused every delivery for 100+ ms
+    (bench/README.md): startup objects are frozen out of collections, and the young generation
+    is made large, so the garbage of one broadcast dies young instead of reaching gen 2."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+
+
 if __name__ == "__main__":
     with app.app_context():
         prepare_database(with_demo=app.config["SEED_DEMO_DATA"])
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
+    raise_file_limit(MAX_CONNECTIONS + 256)
+    tune_garbage_collector()
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
+    options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
     socketio.run(
         app,
         host=host,
         port=port,
         allow_unsafe_werkzeug=ASYNC_MODE == "threading",
+        **options,
     )
