@@ -35,6 +35,73 @@ def raise_file_limit(wanted: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
 
 
+def install_broadcast_fast_path() -> None:
+    """Per recipient of a broadcast, one write of a frame built once (see bench/README.md).
+
+    python-engineio hands each packet to the recipient's writer greenthread through a queue,
+    and that greenthread then encodes and frames it: tens of microseconds of Python for every
+    recipient. Here a message frame is built once per broadcast (python-socketio shares one
+    packet object among all recipients) and, when the recipient's queue is empty and nothing is
+    being written to its socket, written straight to the socket without blocking. Otherwise (a
+    slow reader, a write in progress, a frame only partly taken) the packet, or the rest of the
+    frame, goes through the queue as before, so the order on each connection never changes.
+    Pings still go through the queue: they keep the writer greenthread awake.
+    """
+    from engineio import packet as eio_packet
+    from engineio import socket as eio_socket
+    from eventlet.websocket import RFC6455WebSocket
+
+    class FrameRest(bytes):
+        """The unsent rest of a frame: written as it is, not framed again."""
+
+    class FrameRestPacket(eio_packet.Packet):
+        def __init__(self, rest: bytes):
+            super().__init__(eio_packet.NOOP)
+            self.rest = FrameRest(rest)
+
+        def encode(self, b64=False):
+            return self.rest
+
+    queued_send = eio_socket.Socket.send
+    framed_send = RFC6455WebSocket.send
+    websocket_handler = eio_socket.Socket._websocket_handler
+
+    def keep_websocket(self, ws):
+        self.websocket = ws
+        return websocket_handler(self, ws)
+
+    def send_rest_unframed(self, message, **kwargs):
+        if isinstance(message, FrameRest):
+            return self._send(bytes(message))
+        return framed_send(self, message, **kwargs)
+
+    def send(self, pkt):
+        ws = getattr(self, "websocket", None)
+        if (
+            ws is None
+            or pkt.packet_type != eio_packet.MESSAGE
+            or not self.upgraded
+            or ws.extensions  # a compressed connection frames per recipient
+            or self.queue.qsize()
+            or ws._sendlock.locked()
+            or not self.check_ping_timeout()
+        ):
+            return queued_send(self, pkt)
+        frame = pkt.__dict__.get("frame")
+        if frame is None:
+            frame = pkt.frame = ws._pack_message(pkt.encode())
+        try:
+            sent = ws.socket.fd.send(frame)
+        except OSError:  # would block, or broken: the writer takes it from here
+            return queued_send(self, pkt)
+        if sent < len(frame):
+            self.queue.put(FrameRestPacket(frame[sent:]))
+
+    eio_socket.Socket._websocket_handler = keep_websocket
+    eio_socket.Socket.send = send
+    RFC6455WebSocket.send = send_rest_unframed
+
+
 def tune_garbage_collector() -> None:
     """Full collections over a thousand connections' objects paused every delivery for 100+ ms
     (bench/README.md): startup objects are frozen out of collections, and the young generation
@@ -50,6 +117,8 @@ if __name__ == "__main__":
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
     raise_file_limit(MAX_CONNECTIONS + 256)
     tune_garbage_collector()
+    if ASYNC_MODE == "eventlet" and os.environ.get("BROADCAST_FAST_PATH", "1") == "1":
+        install_broadcast_fast_path()
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
     socketio.run(

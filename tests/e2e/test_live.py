@@ -144,3 +144,40 @@ def test_websocket_handshake_declines_compression(forum_server):
         response = conn.recv(4096).decode("latin-1")
     assert response.startswith("HTTP/1.1 101")
     assert "permessage-deflate" not in response.lower()
+
+
+SLOW_POSTS = 60
+
+
+def test_a_slow_reader_gets_every_frame_whole_and_in_order(forum_server, anna, followers):
+    """Broadcast frames are written straight to sockets when they can be: a reader that falls
+    behind (tiny receive buffer, not reading) gets the rest through the queue, in order, while
+    the others are not held up."""
+    import json as json_module
+    import socket as socket_module
+
+    import websocket
+
+    slow = websocket.create_connection(
+        f"ws://127.0.0.1:{forum_server.port}/socket.io/?EIO=4&transport=websocket",
+        timeout=10,
+        sockopt=((socket_module.SOL_SOCKET, socket_module.SO_RCVBUF, 4096),),
+    )
+    assert slow.recv().startswith("0")  # engine.io open
+    slow.send("40")
+    assert slow.recv().startswith("40")  # socket.io connect
+    slow.send('420["join",' + json_module.dumps({"thread_id": THREAD_ID}) + "]")
+    assert slow.recv().startswith("430")  # the join ack
+    (fast,) = followers(1)
+    body = "ż" * 9_000  # ~100 kB a frame as JSON: far more than the slow socket takes unread
+    # 60 such frames are more than the kernel buffers for a socket (4 MiB on Linux by default).
+    sent = [post(anna, forum_server, f"{number} {body}") for number in range(SLOW_POSTS)]
+    assert [p["id"] for p in fast.wait_for(SLOW_POSTS)] == sent
+    received = []
+    deadline = time.monotonic() + WAIT_SECONDS
+    while len(received) < SLOW_POSTS and time.monotonic() < deadline:
+        message = slow.recv()
+        if message.startswith('42["post_created"'):
+            received.append(json_module.loads(message[2:])[1]["post"]["id"])
+    slow.close()
+    assert received == sent
