@@ -29,6 +29,9 @@ class Config:
         for origin in os.environ.get("SOCKETIO_CORS_ORIGINS", "").split(",")
         if origin.strip()
     ] or None
+    # Engine.IO's heartbeat: a ping every interval; no pong within the timeout closes the link.
+    SOCKETIO_PING_INTERVAL = float(os.environ.get("SOCKETIO_PING_INTERVAL", "25"))
+    SOCKETIO_PING_TIMEOUT = float(os.environ.get("SOCKETIO_PING_TIMEOUT", "20"))
     # Seconds between presence updates of one channel; between typing signals of one person.
     PRESENCE_INTERVAL = 1.0
     TYPING_INTERVAL = 3.0

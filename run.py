@@ -6,6 +6,7 @@ SOCKETIO_ASYNC_MODE=threading runs the same application without eventlet.
 import gc
 import os
 import resource
+import time
 
 ASYNC_MODE = os.environ.setdefault("SOCKETIO_ASYNC_MODE", "eventlet")
 if ASYNC_MODE == "eventlet":
@@ -97,6 +98,19 @@ def install_broadcast_fast_path() -> None:
         if sent < len(frame):
             self.queue.put(FrameRestPacket(frame[sent:]))
 
+    def schedule_ping(self):
+        # The same ping cycle as python-engineio's, on a hub timer instead of a greenthread
+        # sleeping per connection: a parked greenthread costs every connection kilobytes.
+        if self.last_ping:
+            self.last_ping = None
+            eventlet.hubs.get_hub().schedule_call_global(self.server.ping_interval, send_ping, self)
+
+    def send_ping(self):
+        if not self.closing and not self.closed:
+            self.last_ping = time.time()
+            self.send(eio_packet.Packet(eio_packet.PING))
+
+    eio_socket.Socket.schedule_ping = schedule_ping
     eio_socket.Socket._websocket_handler = keep_websocket
     eio_socket.Socket.send = send
     RFC6455WebSocket.send = send_rest_unframed

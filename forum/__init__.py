@@ -55,6 +55,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
+        ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
+        ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
     )
     # After init_app, so the handshake header is gone before Socket.IO's middleware sees it.
     app.wsgi_app = decline_websocket_compression(app.wsgi_app)

@@ -30,8 +30,9 @@ def free_port() -> int:
 class ForumServer:
     """Starts and stops `python run.py` against one SQLite file, as `make run` does."""
 
-    def __init__(self, database: Path):
+    def __init__(self, database: Path, **environment: str):
         self.database = database
+        self.environment = environment
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -40,13 +41,17 @@ class ForumServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        env = os.environ | {
-            "DATABASE_URL": f"sqlite:///{self.database}",
-            "PORT": str(self.port),
-            "HOST": "127.0.0.1",
-            "SECRET_KEY": "e2e-secret",
-            "POST_RATE_LIMIT": "off",  # the tests post faster than a person
-        }
+        env = (
+            os.environ
+            | {
+                "DATABASE_URL": f"sqlite:///{self.database}",
+                "PORT": str(self.port),
+                "HOST": "127.0.0.1",
+                "SECRET_KEY": "e2e-secret",
+                "POST_RATE_LIMIT": "off",  # the tests post faster than a person
+            }
+            | self.environment
+        )
         self.process = subprocess.Popen(
             [sys.executable, "run.py"],
             cwd=BASE_DIR,

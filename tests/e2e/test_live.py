@@ -181,3 +181,23 @@ def test_a_slow_reader_gets_every_frame_whole_and_in_order(forum_server, anna, f
             received.append(json_module.loads(message[2:])[1]["post"]["id"])
     slow.close()
     assert received == sent
+
+
+def test_quiet_connections_stay_open_through_heartbeats(tmp_path):
+    """Pings (on a hub timer, run.py) keep a connection with no traffic alive past the timeout."""
+    from tests.e2e.conftest import ForumServer
+
+    server = ForumServer(
+        tmp_path / "forum.db", SOCKETIO_PING_INTERVAL="0.5", SOCKETIO_PING_TIMEOUT="1"
+    )
+    server.start()
+    try:
+        follower = Follower(server.url)
+        follower.connect()
+        time.sleep(4)  # eight ping cycles, four times the timeout, with nothing else sent
+        assert follower.sio.connected
+        post_id = post(logged_in(server, "anna@example.pl"), server, "po ciszy")
+        assert [p["id"] for p in follower.wait_for(1)] == [post_id]
+        follower.disconnect()
+    finally:
+        server.stop()
