@@ -46,8 +46,9 @@ def install_broadcast_fast_path() -> None:
     being written to its socket, written straight to the socket without blocking. Otherwise (a
     slow reader, a write in progress, a frame only partly taken) the packet, or the rest of the
     frame, goes through the queue as before, so the order on each connection never changes.
-    Pings still go through the queue: they keep the writer greenthread awake.
     """
+    import eventlet.queue
+    from engineio import exceptions as eio_exceptions
     from engineio import packet as eio_packet
     from engineio import socket as eio_socket
     from eventlet.websocket import RFC6455WebSocket
@@ -63,13 +64,72 @@ def install_broadcast_fast_path() -> None:
         def encode(self, b64=False):
             return self.rest
 
+    class DrainedQueue(eventlet.queue.Queue):
+        """A connection's outgoing packets, written by a greenthread that runs only while there
+        are some, instead of one parked for the connection's lifetime (memory per connection)."""
+
+        def __init__(self, ws):
+            super().__init__()
+            self.ws = ws
+            self.writer = None
+
+        def put(self, item, block=True, timeout=None):
+            super().put(item, block, timeout)
+            if self.writer is None:
+                self.writer = eventlet.spawn(self._drain)
+
+        def _drain(self):
+            try:
+                while True:
+                    try:
+                        pkt = self.get(block=False)
+                    except eventlet.queue.Empty:
+                        return
+                    self.task_done()
+                    if pkt is None:  # the connection is over
+                        self.ws.close()
+                        return
+                    self.ws.send(pkt.encode())
+            except Exception:  # a broken connection: the reader sees it closed
+                self.ws.close()
+            finally:
+                self.writer = None
+
     queued_send = eio_socket.Socket.send
     framed_send = RFC6455WebSocket.send
     websocket_handler = eio_socket.Socket._websocket_handler
 
-    def keep_websocket(self, ws):
+    def websocket_session(self, ws):
+        """python-engineio's websocket loop, with the queue drained on demand (see above)."""
         self.websocket = ws
-        return websocket_handler(self, ws)
+        if self.connected:  # an upgrade from long-polling: python-engineio's own handler
+            return websocket_handler(self, ws)
+        ws.socket.settimeout(self.server.ping_interval + self.server.ping_timeout)
+        self.connected = self.upgraded = True
+        waiting, self.queue = self.queue, DrainedQueue(ws)
+        while not waiting.empty():  # the handshake's packets, queued before the upgrade
+            self.queue.put(waiting.get(block=False))
+        try:
+            while True:
+                try:
+                    data = ws.wait()
+                except Exception:
+                    break
+                if data is None or len(data) > self.server.max_http_buffer_size:
+                    break
+                try:
+                    self.receive(eio_packet.Packet(encoded_packet=data))
+                except eio_exceptions.UnknownPacketError:
+                    pass
+                except Exception:
+                    self.server.logger.exception("Unknown receive error")
+                    break
+        finally:
+            self.queue.put(None)
+            if self.queue.writer is not None:
+                self.queue.writer.wait()
+            self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+        return []
 
     def send_rest_unframed(self, message, **kwargs):
         if isinstance(message, FrameRest):
@@ -111,7 +171,7 @@ def install_broadcast_fast_path() -> None:
             self.send(eio_packet.Packet(eio_packet.PING))
 
     eio_socket.Socket.schedule_ping = schedule_ping
-    eio_socket.Socket._websocket_handler = keep_websocket
+    eio_socket.Socket._websocket_handler = websocket_session
     eio_socket.Socket.send = send
     RFC6455WebSocket.send = send_rest_unframed
 
