@@ -201,3 +201,22 @@ def test_quiet_connections_stay_open_through_heartbeats(tmp_path):
         follower.disconnect()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(("origin", "allowed"), [(None, True), ("http://evil.example", False)])
+def test_sockets_from_other_origins_are_refused(forum_server, origin, allowed):
+    """SOCKETIO_CORS_ORIGINS is unset: only the forum's own pages may open a socket."""
+    import socket
+
+    headers = f"Origin: {origin}\r\n" if origin else ""
+    with socket.create_connection(("127.0.0.1", forum_server.port), timeout=10) as conn:
+        conn.sendall(
+            (
+                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                f"Host: 127.0.0.1:{forum_server.port}\r\n{headers}Upgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        status_line = conn.recv(4096).decode("latin-1").split("\r\n")[0]
+    assert status_line.startswith("HTTP/1.1 101") is allowed
