@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import login_user, logout_user
 
 from forum.accounts import services
 from forum.accounts.forms import LoginForm, LogoutForm, RegisterForm
@@ -58,4 +58,4 @@ def profile(user_id: int):
     user = services.load_user(user_id)
     if user is None:
         raise NotFound(_("There is no such user."))
-    return render_template("accounts/profile.html", user=user, is_me=current_user == user)
+    return render_template("accounts/profile.html", user=user)
