@@ -13,6 +13,7 @@ from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.accounts.services import hash_password
 from forum.areas.models import Area, Room
 from forum.areas.services import seed_reference_data
+from forum.discussion import services
 from forum.extensions import db
 
 PASSWORD = "correct horse battery"
@@ -103,3 +104,20 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture
+def anna(app):
+    """A resident of XIII Podgórze."""
+    return make_user("Anna")
+
+
+@pytest.fixture
+def jan(app):
+    return make_user("Jan")
+
+
+@pytest.fixture
+def thread(anna):
+    """Anna's thread in XIII Podgórze."""
+    return services.create_thread(anna, room_of("XIII").id, "Skwer przy Lipowej", "Zielony skwer?")

@@ -16,21 +16,6 @@ SAFE_LINK_REL = 'rel="nofollow ugc noopener"'
 
 
 @pytest.fixture
-def anna(app):
-    return make_user("Anna")
-
-
-@pytest.fixture
-def jan(app):
-    return make_user("Jan")
-
-
-@pytest.fixture
-def thread(anna):
-    return services.create_thread(anna, room_of("XIII").id, "Skwer przy Lipowej", "Zielony skwer?")
-
-
-@pytest.fixture
 def as_anna(api, anna):
     api.login(anna)
     return api

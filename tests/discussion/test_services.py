@@ -17,21 +17,6 @@ def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-@pytest.fixture
-def anna(app):
-    return make_user("Anna")
-
-
-@pytest.fixture
-def jan(app):
-    return make_user("Jan")
-
-
-@pytest.fixture
-def thread(anna):
-    return services.create_thread(anna, room_of("XIII").id, "Skwer przy Lipowej", "Zielony skwer?")
-
-
 def test_create_thread_makes_opening_post(anna):
     thread = services.create_thread(anna, room_of("XIII").id, "  Ławki  ", "Więcej **ławek**")
     tree = services.load_post_tree(anna, thread.id)
