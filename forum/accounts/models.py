@@ -11,8 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from forum.areas.models import Area
 from forum.extensions import UTCDateTime, db, utcnow
 
-ROLES = ("ambassador", "expert", "admin")
-
 
 class ExpertUnit(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,10 +43,6 @@ class User(UserMixin, db.Model):
             grant.role == "ambassador" and area.is_within(grant.area_id)
             for grant in self.role_grants
         )
-
-    @property
-    def expert_unit(self) -> ExpertUnit | None:
-        return next((g.unit for g in self.role_grants if g.role == "expert"), None)
 
     def badges(self) -> list[tuple[str, str]]:
         """(role, scope) pairs shown beside the name: ("ambassador", "XIII Podgórze")."""

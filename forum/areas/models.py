@@ -9,9 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import UTCDateTime, db, utcnow
 
-AREA_KINDS = ("city", "district", "subarea")
-TRACKS = ("district", "city")
-
 
 class Area(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -12,7 +12,8 @@ from forum.accounts.models import ExpertUnit
 from forum.areas import krakow
 from forum.areas.models import Area, Room
 from forum.discussion.models import Thread
-from forum.extensions import db
+from forum.extensions import UTCDateTime, db
+from forum.policy import can
 
 
 @dataclass(frozen=True)
@@ -29,23 +30,23 @@ def room_activity(room_ids) -> dict[int, RoomActivity]:
             Thread.room_id,
             func.count(Thread.id),
             func.coalesce(func.sum(Thread.reply_count), 0) + func.count(Thread.id),
-            func.max(Thread.last_activity_at),
+            # Typed, so SQLite's text comes back as an aware datetime like the column's.
+            func.max(Thread.last_activity_at, type_=UTCDateTime),
         )
         .where(Thread.room_id.in_(list(room_ids)), Thread.deleted_at.is_(None))
         .group_by(Thread.room_id)
     )
-    activity = {}
-    for room_id, threads, posts, last in rows:
-        if isinstance(last, str):  # SQLite returns max() of timestamps as text
-            last = datetime.fromisoformat(last)
-        activity[room_id] = RoomActivity(threads, posts, last)
-    return activity
+    return {room_id: RoomActivity(threads, posts, last) for room_id, threads, posts, last in rows}
 
 
 @dataclass
 class AreaTree:
+    """The areas, with the rooms a user may read and their activity."""
+
     city: Area
     areas: list[Area]
+    rooms: dict[int, list[Room]]  # area id → its readable rooms
+    activity: dict[int, RoomActivity]  # room id → activity, for rooms with threads
 
     def children_of(self, area: Area) -> list[Area]:
         return [a for a in self.areas if a.parent_id == area.id]
@@ -54,16 +55,22 @@ class AreaTree:
     def districts(self) -> list[Area]:
         return self.children_of(self.city)
 
+    @property
+    def all_rooms(self) -> list[Room]:
+        return [room for area in self.areas for room in self.rooms[area.id]]
 
-def load_area_tree() -> AreaTree:
-    """All areas with their rooms (public or not: callers filter by policy), in two queries."""
+
+def load_area_tree(user) -> AreaTree:
+    """Every area with the rooms the user may read and their activity, in three queries."""
     areas = list(
         db.session.scalars(
             select(Area).options(selectinload(Area.rooms)).order_by(Area.position, Area.id)
         )
     )
+    rooms = {area.id: [r for r in area.rooms if can(user, "room.read", r)] for area in areas}
+    activity = room_activity(room.id for readable in rooms.values() for room in readable)
     city = next(a for a in areas if a.kind == "city")
-    return AreaTree(city=city, areas=areas)
+    return AreaTree(city=city, areas=areas, rooms=rooms, activity=activity)
 
 
 def _add_area(

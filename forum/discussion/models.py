@@ -11,8 +11,6 @@ from forum.accounts.models import User
 from forum.areas.models import Room
 from forum.extensions import UTCDateTime, db, utcnow
 
-THREAD_STATUSES = ("open", "locked")
-
 
 class Thread(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)

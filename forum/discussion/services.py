@@ -283,14 +283,6 @@ class PostTree:
     def replies_to(self, post: Post) -> list[Post]:
         return self.children.get(post.id, [])
 
-    def __iter__(self):
-        """Every post, depth first, in the order the page shows them."""
-        stack = [self.opening]
-        while stack:
-            post = stack.pop()
-            yield post
-            stack.extend(reversed(self.replies_to(post)))
-
 
 def load_post_tree(user, thread_id: int) -> PostTree:
     thread = access_thread(user, thread_id)

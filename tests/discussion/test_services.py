@@ -224,10 +224,10 @@ def test_private_room_is_hidden_from_residents_but_not_its_ambassador(anna):
     assert services.list_threads(ambassador, room.id)[0] == room
 
 
-def test_post_tree_iterates_depth_first(thread, anna, jan):
+def test_post_tree_orders_replies_oldest_first_under_each_parent(thread, anna, jan):
     a = services.create_reply(jan, thread.id, "a")
     b = services.create_reply(jan, thread.id, "b")
     a1 = services.create_reply(anna, thread.id, "a1", parent_id=a.id)
     tree = services.load_post_tree(anna, thread.id)
-    assert [p.body_source for p in tree] == ["Zielony skwer?", "a", "a1", "b"]
-    assert a1.parent_id == a.id and b.depth == 1
+    assert tree.replies_to(tree.opening) == [a, b]
+    assert tree.replies_to(a) == [a1] and tree.replies_to(b) == []

@@ -9,26 +9,17 @@ from forum.api.v1.base import bp, query_number
 from forum.areas.services import load_area_tree, room_activity
 from forum.discussion.services import access_room, access_thread
 from forum.errors import NotFound
-from forum.policy import can
-
-
-def _readable_rooms(tree):
-    return {
-        area.id: [r for r in area.rooms if can(current_user, "room.read", r)] for area in tree.areas
-    }
 
 
 @bp.get("/areas")
 def area_tree():
-    tree = load_area_tree()
-    rooms = _readable_rooms(tree)
-    activity = room_activity(r.id for rs in rooms.values() for r in rs)
+    tree = load_area_tree(current_user)
 
     def node(area):
         return serialize.area(
             area,
             children=[node(child) for child in tree.children_of(area)],
-            rooms=[serialize.room(r, activity.get(r.id)) for r in rooms[area.id]],
+            rooms=[serialize.room(r, tree.activity.get(r.id)) for r in tree.rooms[area.id]],
         )
 
     return jsonify({"area": node(tree.city)})
@@ -36,10 +27,8 @@ def area_tree():
 
 @bp.get("/rooms")
 def rooms():
-    tree = load_area_tree()
-    readable = [r for rs in _readable_rooms(tree).values() for r in rs]
-    activity = room_activity(r.id for r in readable)
-    return jsonify({"rooms": [serialize.room(r, activity.get(r.id)) for r in readable]})
+    tree = load_area_tree(current_user)
+    return jsonify({"rooms": [serialize.room(r, tree.activity.get(r.id)) for r in tree.all_rooms]})
 
 
 @bp.get("/rooms/<int:room_id>")
