@@ -1,0 +1,331 @@
+"""Accessibility in a real browser: axe-core's WCAG 2.0/2.1 A and AA rules on every page, and a
+reply written with the keyboard alone.
+
+axe-core is vendored in tests/e2e/vendor (see its README.txt); the forum never serves it.
+To cover another page, add a line to PAGES.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.e2e.conftest import ForumServer, call, http_client
+
+pytestmark = pytest.mark.e2e
+
+CHROMIUM = "/usr/bin/chromium"
+if not os.path.exists(CHROMIUM):
+    pytest.skip(
+        f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)",
+        allow_module_level=True,
+    )
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+expect = sync_api.expect
+
+AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WAIT_MS = 10_000
+PEOPLE = {  # who: (e-mail, password, display name), as in README.md
+    "anna": ("anna@example.pl", "mieszkanka-demo", "Anna Nowak"),  # resident, XIII Podgórze
+    "piotr": ("piotr@example.pl", "ambasador-demo", "Piotr Kowalski"),  # ambassador of XIII
+    "admin": ("admin@example.pl", "admin-demo-123", "Koordynatorka BO"),
+}
+GUEST = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to check: `path` may name {room} (XIII Podgórze's room) and {edited} (a post of
+    Anna's with an edit history); `who` is a key of PEOPLE or GUEST.
+
+    lang: "en" arrives through the language switch (/lang/en?next=<path>).
+    live: the forum's scripts run and the check waits until the socket has joined (the presence
+          line shows); otherwise the scripts are blocked and axe sees the page as the server sent
+          it, which is what a browser without JavaScript shows.
+    fill, submit: fill these fields, then click `submit`; axe checks the page that comes back.
+    status: the HTTP status expected of the page axe checks.
+    """
+
+    path: str
+    who: str | None = GUEST
+    lang: str = "pl"
+    live: bool = False
+    fill: dict[str, str] = field(default_factory=dict)
+    submit: str | None = None
+    status: int = 200
+
+    def __str__(self) -> str:
+        parts = [self.path, self.who or "guest", self.lang]
+        parts += ["live"] * self.live + ["submitted"] * bool(self.submit)
+        return " ".join(parts)
+
+
+ACCOUNT_FORM = "form.narrow button[type=submit]"  # log in, register
+COMPOSER = "form.composer button[type=submit]"  # new thread, edit a post
+REPLY_FORM = "#reply-form button[type=submit]"
+PAGES = [
+    Page("/"),
+    Page("/", lang="en"),
+    Page("/", "anna"),
+    Page("/", "admin", lang="en"),
+    Page("/rooms/{room}"),
+    Page("/rooms/{room}", live=True),
+    Page("/rooms/{room}", "anna", live=True),
+    Page("/rooms/{room}", "piotr", lang="en"),
+    Page("/rooms/{room}", "admin"),
+    Page("/rooms/{room}", "anna", submit=COMPOSER, status=422),
+    Page("/threads/1"),
+    Page("/threads/1", live=True),
+    Page("/threads/1", "anna"),
+    Page("/threads/1", "anna", live=True),
+    Page("/threads/1", "anna", lang="en", live=True),
+    Page("/threads/1", "piotr", live=True),
+    Page("/threads/1", "admin"),
+    Page("/threads/1", "admin", lang="en", live=True),
+    Page("/threads/1", "anna", fill={"#body": " "}, submit=REPLY_FORM, status=422),
+    Page("/login"),
+    Page("/login", lang="en"),
+    Page(
+        "/login",
+        fill={"#email": "anna@example.pl", "#password": "not-her-password"},
+        submit=ACCOUNT_FORM,
+        status=422,
+    ),
+    Page("/login", lang="en", fill={"#email": "nobody"}, submit=ACCOUNT_FORM, status=422),
+    Page("/register"),
+    Page("/register", submit=ACCOUNT_FORM, status=422),
+    Page("/register", lang="en", submit=ACCOUNT_FORM, status=422),
+    Page("/users/1"),
+    Page("/users/3", "anna"),  # the ambassador's profile, with a badge
+    Page("/users/5", lang="en"),  # the admin's
+    Page("/posts/{edited}/history"),
+    Page("/posts/{edited}/history", "anna", lang="en"),
+    Page("/posts/{edited}/edit", "anna"),
+    Page("/posts/{edited}/edit", "anna", lang="en"),
+    Page("/posts/{edited}/edit", "anna", fill={"#body": " "}, submit=COMPOSER, status=422),
+    Page("/posts/{edited}/edit", "piotr", submit=COMPOSER, status=403),  # not his post
+    Page("/no-such-page", status=404),
+    Page("/threads/987654", "anna", lang="en", status=404),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    forum = ForumServer(tmp_path_factory.mktemp("accessibility") / "forum.db")
+    forum.start()
+    yield forum
+    forum.stop()
+
+
+@pytest.fixture(scope="module")
+def places(server) -> dict[str, int]:
+    """The ids the paths of PAGES name: a district room, and a post of Anna's she has edited."""
+    status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
+    assert status == 200, body
+    room = next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
+
+    anna = http_client()
+    email, password, _name = PEOPLE["anna"]
+    status, body = call(
+        anna, "POST", server.url + "/api/v1/session", {"email": email, "password": password}
+    )
+    assert status == 200, body
+    status, body = call(
+        anna,
+        "POST",
+        server.url + "/api/v1/threads/1/posts",
+        {"body": "Skwer przy Lipowej: *klony*."},
+    )
+    assert status == 201, body
+    edited = body["post"]["id"]
+    status, body = call(
+        anna,
+        "PATCH",
+        f"{server.url}/api/v1/posts/{edited}",
+        {"body": "Poprawka: **lipy**, nie klony. Zob. [plan](https://example.org/plan)."},
+    )
+    assert status == 200, body
+    return {"room": room, "edited": edited}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def sessions(browser, server) -> dict:
+    """Each person's logged-in browser state (cookies), logged in once through the API."""
+    states = {GUEST: None}
+    for who, (email, password, _name) in PEOPLE.items():
+        context = browser.new_context()
+        response = context.request.post(
+            server.url + "/api/v1/session",
+            data=json.dumps({"email": email, "password": password}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status == 200, response.text()
+        states[who] = context.storage_state()
+        context.close()
+    return states
+
+
+@pytest.fixture
+def new_page(browser, sessions):
+    """new_page(who, scripts=True): a page in a browser context of its own."""
+    contexts, errors = [], []
+
+    def new_page(who: str | None, scripts: bool = True):
+        context = browser.new_context(locale="pl-PL", storage_state=sessions[who])
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        if not scripts:  # the forum's own scripts; axe is injected inline, not fetched
+            context.route("**/static/js/**", lambda route: route.abort())
+            context.route("**/static/vendor/**", lambda route: route.abort())
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(error))
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def wait_until_live(page, who: str | None) -> None:
+    """The socket has connected and joined: the presence line shows who is here (a guest
+    counts among the guests; a person is named)."""
+    presence = page.locator("#presence")
+    expect(presence).to_be_visible(timeout=WAIT_MS)
+    if who is not GUEST:
+        expect(presence).to_contain_text(PEOPLE[who][2], timeout=WAIT_MS)
+
+
+def run_axe(page) -> dict:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("options => axe.run(document, options)", AXE_OPTIONS)
+
+
+def describe(violations: list[dict], nodes_shown: int = 3) -> str:
+    """Each violation: rule id, impact, help, and its first few targets with their HTML."""
+    lines = []
+    for violation in violations:
+        nodes = violation["nodes"]
+        lines.append(
+            f"- {violation['id']} [{violation['impact']}] {violation['help']}"
+            f" ({len(nodes)} element{'s' * (len(nodes) != 1)}; {violation['helpUrl']})"
+        )
+        for node in nodes[:nodes_shown]:
+            # One selector per frame; a list of them where it goes through shadow roots.
+            parts = [p if isinstance(p, str) else " >> ".join(p) for p in node["target"]]
+            target = " >> ".join(parts)
+            html = " ".join(node["html"].split())
+            lines.append(f"    {target}: {html[:200]}")
+        if len(nodes) > nodes_shown:
+            lines.append(f"    … and {len(nodes) - nodes_shown} more")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("check", PAGES, ids=str)
+def test_page_has_no_wcag_a_or_aa_violations(check: Page, server, places, new_page):
+    page = new_page(check.who, scripts=check.live)
+    path = check.path.format(**places)
+    if check.lang == "pl":
+        url = server.url + path
+    else:  # through the language switch in the footer
+        url = f"{server.url}/lang/{check.lang}?{urlencode({'next': path})}"
+    response = page.goto(url)
+    if check.submit:
+        assert response.status == 200, f"{path}: HTTP {response.status} before submitting"
+        for selector, value in check.fill.items():
+            page.fill(selector, value)
+        with page.expect_navigation() as navigation:
+            page.click(check.submit)
+        response = navigation.value
+    assert response.status == check.status, f"{check}: HTTP {response.status}, not {check.status}"
+    assert page.locator("html").get_attribute("lang") == check.lang
+    if check.live:
+        wait_until_live(page, check.who)
+
+    results = run_axe(page)
+
+    assert results["passes"], "axe checked nothing: was it injected?"
+    violations = results["violations"]
+    if violations:
+        summary = f"{check}: {len(violations)} WCAG A/AA rule(s) fail"
+        pytest.fail(f"{summary}\n{describe(violations)}", pytrace=False)
+
+
+FOCUS_STYLE = """() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id, cls: el.className,
+    text: (el.textContent || "").trim().slice(0, 40),
+    outline: style.outlineStyle === "none" || parseFloat(style.outlineWidth) === 0
+      ? "none" : `${style.outlineStyle} ${style.outlineWidth}`,
+    shadow: style.boxShadow,
+  };
+}"""
+
+
+def shows_focus(focused: dict) -> bool:
+    return focused["outline"] not in ("none", "") or focused["shadow"] not in ("none", "")
+
+
+def test_keyboard_alone_reaches_the_reply_form_and_sends_a_reply(server, new_page):
+    page = new_page("anna")
+    page.goto(server.url + "/threads/1")
+    wait_until_live(page, "anna")
+
+    page.keyboard.press("Tab")
+    first = page.evaluate(FOCUS_STYLE)
+    assert "skip-link" in first["cls"], f"the first Tab stop is {first}, not the skip link"
+    assert shows_focus(first), f"the skip link shows no focus: {first}"
+    assert page.locator(".skip-link").bounding_box()["x"] >= 0, "the skip link stays off screen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    passed, unseen = [], []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUS_STYLE)
+        if focused["id"] == "body":
+            break
+        passed.append(focused)
+        if focused["tag"] in ("a", "button", "summary") and not shows_focus(focused):
+            unseen.append(focused)
+    else:
+        pytest.fail(f"200 Tab presses after the skip link never reached #body: {passed[-5:]}")
+    assert {"a", "button", "summary"} <= {f["tag"] for f in passed}, passed
+    assert not unseen, f"focus is not visible on: {unseen}"
+    assert shows_focus(page.evaluate(FOCUS_STYLE)), "the reply box shows no focus"
+
+    body = f"Napisane samą klawiaturą {uuid.uuid4().hex[:8]}"
+    page.keyboard.type(body)
+    page.keyboard.press("Tab")
+    send = page.evaluate(FOCUS_STYLE)
+    assert send["tag"] == "button" and shows_focus(send), send
+    page.keyboard.press("Space")
+
+    expect(page.locator(".post-tree .post-body", has_text=body)).to_be_visible(timeout=WAIT_MS)
+    expect(page.locator("#body")).to_have_value("")
