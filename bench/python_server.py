@@ -4,7 +4,10 @@ Same versions as the forum (requirements.txt: python-socketio 5.18.1, eventlet 0
 as the Node reference: a client emits ``join`` ({"thread_id": 1}) and joins the room ``thread:1``;
 ``POST /publish`` with a JSON body broadcasts that body to the room as one ``post_created`` event.
 Nothing else: no database, no sessions, no presence. eventlet's websocket accepts
-permessage-deflate when a client offers it (the default, and the known cost).
+permessage-deflate when a client offers it (the default, and the known cost). Defaults also mean:
+HTTP long-polling and the upgrade to websocket are both accepted, and ``cors_allowed_origins``
+unset accepts a request whose Origin is the server's own (what the browser-like clients send; the
+forum's default too) or that has none. Any other path (the clients' page GET) is 404.
 
 DECLINE_DEFLATE=1 removes the offer from every request before eventlet sees it (as the forum's
 ``decline_websocket_compression`` does): the same floor without compression.

@@ -1,24 +1,35 @@
 // Load generator and publisher, in one Node process (one clock: performance.now()).
 //
-// 1. Checks what socket.io-client's websocket offers in its handshake (a capture server on loopback):
-//    like browsers, `ws` offers permessage-deflate.
-// 2. Reads the server's RSS with 0 clients, connects N websocket-only clients (bounded concurrency),
-//    each emits `join` {thread_id} and waits for the ack; reads RSS again with N idle clients.
+// 1. Checks what a client sends, against a loopback server that records every request: the
+//    websocket's Sec-WebSocket-Extensions offer (like browsers, `ws` offers
+//    `permessage-deflate; client_max_window_bits`) and, in browser mode, the Origin and Cookie
+//    headers of the polling requests and of the websocket upgrade. In browser mode a mismatch
+//    stops the run.
+// 2. Reads the server's RSS with 0 clients, connects N clients (bounded concurrency), each emits
+//    `join` {thread_id} and waits for the ack; reads RSS again with N idle clients.
+//    --transport browser (default): each client first GETs the page (the thread page for the forum,
+//    `/` for the references) and keeps its Set-Cookie in its own cookie jar; then socket.io-client
+//    with its default transports (HTTP long-polling, then the upgrade to websocket), an Origin
+//    header equal to the server's own origin on every request, the jar's cookies on every request,
+//    permessage-deflate offered on the websocket. A client counts as ready once it has joined and
+//    its upgrade is over; a client left on polling is counted and reported.
+//    --transport websocket: websocket-only clients (`transports: ["websocket"]`), no Origin, no
+//    cookies, as before.
 // 3. Publishes ~1 KB posts over HTTP, open loop, at 10 posts/s for --duration seconds, then at rising
 //    rates for --ramp-duration seconds each until saturation (deliveries/s stop rising, latency
 //    explodes, deliveries are lost or the step cannot drain), within --max-steps and --budget.
 //    Each post's body starts with "B<post id>T<send time in ms>", so every client computes
-//    send → receipt latency and counts its deliveries.
+//    send → receipt latency and counts its deliveries (from post.body_source, never from seq).
 // Prints one JSON object (the results) on stdout; progress goes to stderr.
 //
 //   node load.js --url http://127.0.0.1:5102 --server-pid 1234 --mode ref --clients 1000
 //   node load.js --url http://127.0.0.1:5100 --server-pid 1234 --mode forum --clients 1000 \
-//       --email anna@example.pl --password mieszkanka-demo
+//       --email anna@example.pl --password mieszkanka-demo --transport browser
 "use strict";
 
 const fs = require("node:fs");
 const http = require("node:http");
-const net = require("node:net");
+const path = require("node:path");
 const { performance } = require("node:perf_hooks");
 const { io } = require("socket.io-client");
 
@@ -28,6 +39,11 @@ const DEFAULTS = {
   mode: "ref", // "ref": POST /publish with a forum-shaped event; "forum": log in, POST /api/v1/threads/<id>/posts
   serverPid: 0,
   clients: 100,
+  // "browser": default transports (polling, then upgrade), Origin, a cookie jar filled by a page
+  // GET, permessage-deflate offered; "websocket": websocket-only clients, no Origin, no cookies.
+  transport: "browser",
+  pagePath: "", // the page a browser client GETs first; default: /threads/<thread> (forum), / (ref)
+  upgradeTimeout: 10, // seconds a joined browser client may take to finish its upgrade
   thread: 1,
   email: "anna@example.pl",
   password: "mieszkanka-demo",
@@ -64,6 +80,10 @@ function parseArgs(argv) {
       throw new Error(`${arg} needs a number`);
     }
   }
+  if (!["browser", "websocket"].includes(opts.transport)) {
+    throw new Error(`--transport must be browser or websocket, not ${opts.transport}`);
+  }
+  if (!opts.pagePath) opts.pagePath = opts.mode === "forum" ? `/threads/${opts.thread}` : "/";
   opts.rates = String(opts.rates)
     .split(",")
     .map(Number)
@@ -72,7 +92,8 @@ function parseArgs(argv) {
 }
 
 const opts = parseArgs(process.argv.slice(2));
-const log = (...args) => console.error(`[load ${opts.mode} N=${opts.clients}]`, ...args);
+const log = (...args) =>
+  console.error(`[load ${opts.mode} ${opts.transport} N=${opts.clients}]`, ...args);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = () => performance.now();
 
@@ -165,14 +186,16 @@ function bodyText(postId, sentAt) {
   return text.slice(0, Math.max(opts.bodyBytes, head.length));
 }
 
-// The references broadcast what they are given: give them an event shaped like the forum's.
+// The references broadcast what they are given: give them an event shaped like the forum's
+// envelope {stream, seq, post} with the post as the forum serialises it (the same fields and
+// sizes, so every server sends comparable bytes). Clients identify a post by post.body_source
+// (and post.id), never by seq.
 function forumShapedEvent(postId, text) {
-  const created = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+  // The forum's timestamps are isoformat() with microseconds: "2026-11-25T20:15:18.833884Z".
+  const created = new Date().toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
   return {
+    stream: `thread:${opts.thread}`,
     seq: postId + 1,
-    room_id: 1,
-    thread_id: opts.thread,
-    thread_prev_seq: postId,
     post: {
       id: postId + 100,
       thread_id: opts.thread,
@@ -184,6 +207,9 @@ function forumShapedEvent(postId, text) {
       created_at: created,
       edited_at: null,
       deleted: false,
+      can_edit: false,
+      can_delete: false,
+      hidden: false,
     },
   };
 }
@@ -260,20 +286,118 @@ const clients = [];
 let disconnects = 0;
 let negotiatedExtensions = null;
 
-function connectOne(index) {
+// A browser client's cookie jar is engine.io-client's own (withCredentials: true in Node gives each
+// engine one: it sends the jar's cookies on every polling request and on the websocket upgrade,
+// and keeps every Set-Cookie of the polling responses). The engine makes its jar and sends its
+// first request inside io(), so the page's cookies go in through the jar factory, set for exactly
+// that synchronous call.
+// (engine.io-client as socket.io-client itself resolves it; the client check would catch a miss.)
+const eioEntry = require.resolve("engine.io-client", {
+  paths: [path.dirname(require.resolve("socket.io-client"))],
+});
+const eioGlobals = require(path.join(path.dirname(eioEntry), "globals.node.js"));
+const makeCookieJar = eioGlobals.createCookieJar;
+let jarSeed = null; // the Set-Cookie lines of the page, for the jar about to be made
+let seededJars = 0;
+eioGlobals.createCookieJar = () => {
+  const jar = makeCookieJar();
+  if (jarSeed) {
+    jar.parseCookies(jarSeed);
+    seededJars++;
+  }
+  return jar;
+};
+
+// What a browser does when it opens the page: GET it (a connection of its own, closed after) and
+// keep the Set-Cookie lines.
+function visitPage(url) {
   return new Promise((resolve) => {
-    const socket = io(opts.url, {
+    const req = http.get(
+      new URL(opts.pagePath, url),
+      { agent: false, headers: { Accept: "text/html,application/xhtml+xml" }, timeout: 30000 },
+      (res) => {
+        res.resume();
+        res.on("end", () =>
+          resolve({ status: res.statusCode, setCookie: res.headers["set-cookie"] || [] }),
+        );
+        res.on("error", (err) => resolve({ status: 0, setCookie: [], error: String(err) }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (err) => resolve({ status: 0, setCookie: [], error: String(err) }));
+  });
+}
+
+// One client's socket. websocket mode: exactly the options used before --transport existed.
+function makeSocket(url, setCookie) {
+  if (opts.transport === "websocket") {
+    return io(url, {
       transports: ["websocket"],
       reconnection: false,
       forceNew: true,
       timeout: 30000,
     });
+  }
+  // Browser mode: default transports and permessage-deflate offer (engine.io-client passes
+  // perMessageDeflate {threshold: 1024} to ws, which offers
+  // "permessage-deflate; client_max_window_bits"); the page's origin on every request; the page's
+  // cookies. Polling requests go over the client's own keep-alive connections (at most 6, as a
+  // browser's per-host limit); the websocket opens its own connection, as in a browser.
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 6 });
+  let socket;
+  jarSeed = setCookie && setCookie.length ? setCookie : null;
+  try {
+    socket = io(url, {
+      reconnection: false,
+      forceNew: true,
+      timeout: 30000,
+      withCredentials: true,
+      extraHeaders: { Origin: new URL(url).origin },
+      transportOptions: { polling: { agent } },
+    });
+  } finally {
+    jarSeed = null;
+  }
+  socket.pollingAgent = agent;
+  return socket;
+}
+
+// Browser mode: after joining, wait until the engine's upgrade is over. Resolves with the transport
+// the client ended on and, when it stayed on polling, why.
+function settleTransport(socket) {
+  const engine = socket.io.engine;
+  const current = () => (engine.transport ? engine.transport.name : "(none)");
+  if (opts.transport === "websocket" || current() === "websocket") {
+    return Promise.resolve({ transport: current() });
+  }
+  if (!engine.upgrading && !(engine._upgrades && engine._upgrades.length)) {
+    return Promise.resolve({ transport: current(), why: "server offered no upgrade" });
+  }
+  return new Promise((resolve) => {
+    const finish = (why) => {
+      clearTimeout(timer);
+      engine.off("upgrade", onUpgrade);
+      engine.off("upgradeError", onError);
+      resolve(current() === "websocket" ? { transport: current() } : { transport: current(), why });
+    };
+    const onUpgrade = () => finish();
+    const onError = (err) => finish(`upgrade failed: ${err && err.message}`);
+    const timer = setTimeout(() => finish("upgrade not done in time"), opts.upgradeTimeout * 1000);
+    engine.on("upgrade", onUpgrade);
+    engine.on("upgradeError", onError);
+  });
+}
+
+function connectOne(index, url, setCookie) {
+  return new Promise((resolve) => {
+    const socket = makeSocket(url, setCookie);
     let settled = false;
-    const done = (ok, why) => {
+    let joinedAt = null;
+    const done = (ok, why, transport) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ ok, why, socket });
+      resolve({ ok, why, socket, transport, joinedAt });
     };
     const timer = setTimeout(() => done(false, "connect+join timeout"), 45000);
     socket.on("post_created", onPostCreated);
@@ -283,84 +407,196 @@ function connectOne(index) {
       done(false, `disconnect: ${reason}`);
     });
     socket.on("connect", async () => {
-      if (index === 0) {
-        const ws = socket.io.engine && socket.io.engine.transport && socket.io.engine.transport.ws;
-        negotiatedExtensions = ws ? ws.extensions || "(none)" : "(unknown)";
-      }
       try {
         const ack = await socket.timeout(30000).emitWithAck("join", { thread_id: opts.thread });
-        if (ack && ack.error) done(false, `join refused: ${JSON.stringify(ack.error)}`);
-        else done(true);
+        if (ack && ack.error) {
+          done(false, `join refused: ${JSON.stringify(ack.error)}`);
+          return;
+        }
       } catch (err) {
         done(false, `join: ${err.message}`);
+        return;
       }
+      joinedAt = now();
+      const end = await settleTransport(socket);
+      if (end.transport === "websocket" && socket.pollingAgent) {
+        // Upgraded: the polling connections are idle from now on; close them (as a server's or a
+        // proxy's idle timeout would), so that only websockets remain for the RSS reading.
+        socket.pollingAgent.destroy();
+      }
+      if (index === 0) {
+        const ws = socket.io.engine && socket.io.engine.transport && socket.io.engine.transport.ws;
+        negotiatedExtensions = ws ? ws.extensions || "(none)" : `(none: on ${end.transport})`;
+      }
+      done(true, end.why, end.transport);
     });
   });
 }
 
-async function connectAll(n) {
+function closeClient(socket) {
+  socket.close();
+  if (socket.pollingAgent) socket.pollingAgent.destroy();
+}
+
+// Which transport each client is on now: {websocket: n, polling: m}.
+function transportCounts(sockets) {
+  const counts = {};
+  for (const socket of sockets) {
+    const engine = socket.io.engine;
+    const name = engine && engine.transport ? engine.transport.name : "(none)";
+    counts[name] = (counts[name] || 0) + 1;
+  }
+  return counts;
+}
+
+// Browser mode: every client's page GET, before any client connects (timed apart from joining).
+async function visitPages(n) {
+  const started = now();
+  const setCookies = new Array(n);
+  const statuses = {};
+  const names = new Set();
+  let next = 0;
+  async function worker() {
+    while (next < n) {
+      const index = next++;
+      const page = await visitPage(opts.url);
+      setCookies[index] = page.setCookie;
+      const key = page.status ? String(page.status) : page.error || "error";
+      statuses[key] = (statuses[key] || 0) + 1;
+      for (const line of page.setCookie) names.add(line.split("=")[0].trim());
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(opts.connectConcurrency, n) }, worker));
+  const cookieNames = [...names].sort();
+  return { seconds: (now() - started) / 1000, setCookies, statuses, cookieNames };
+}
+
+async function connectAll(n, setCookies) {
   const started = now();
   const deadline = started + opts.connectTimeout * 1000;
   let next = 0;
   const failures = [];
+  const stayedOnPolling = [];
+  let lastJoin = started;
+  function record(result) {
+    if (result.joinedAt !== null && result.joinedAt > lastJoin) lastJoin = result.joinedAt;
+    if (result.ok) {
+      clients.push(result.socket);
+      if (result.transport !== "websocket") stayedOnPolling.push(result.why || result.transport);
+    } else {
+      failures.push(result.why);
+      closeClient(result.socket);
+    }
+  }
   async function worker() {
     while (next < n && now() < deadline) {
       const index = next++;
-      const result = await connectOne(index);
-      if (result.ok) clients.push(result.socket);
-      else {
-        failures.push(result.why);
-        result.socket.close();
-      }
+      record(await connectOne(index, opts.url, setCookies ? setCookies[index] : null));
     }
   }
   // The first client alone: its handshake tells which extensions the server accepted.
   if (n > 0) {
     next = 1;
-    const first = await connectOne(0);
-    if (first.ok) clients.push(first.socket);
-    else {
-      failures.push(first.why);
-      first.socket.close();
-    }
+    record(await connectOne(0, opts.url, setCookies ? setCookies[0] : null));
   }
   await Promise.all(Array.from({ length: Math.min(opts.connectConcurrency, n) }, worker));
-  return { seconds: (now() - started) / 1000, failures };
+  return {
+    seconds: (now() - started) / 1000,
+    joinAckSeconds: (lastJoin - started) / 1000,
+    failures,
+    stayedOnPolling,
+  };
 }
 
-// What socket.io-client's websocket sends in its handshake: a loopback server records the request.
-function captureOffer() {
+// What a client sends: a loopback server records the page GET, the polling requests (it answers
+// the engine.io handshake offering the websocket upgrade, and holds the polls) and the websocket
+// upgrade request (then drops it). The client is made exactly as the real ones.
+const PROBE_COOKIE = "bench_probe=1";
+function checkClient() {
   return new Promise((resolve) => {
-    let result = null;
-    const server = net.createServer((sock) => {
-      let head = "";
-      sock.on("data", (chunk) => {
-        head += chunk.toString("latin1");
-        if (head.includes("\r\n\r\n")) {
-          const match = head.match(/^sec-websocket-extensions:\s*(.*)$/im);
-          result = match ? match[1].trim() : "(none)";
-          sock.destroy();
-        }
-      });
-      sock.on("error", () => {});
+    const seen = { origin: null, page: null, polling: [], websocket: null };
+    const held = [];
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url, "http://probe");
+      const headers = { origin: req.headers.origin || null, cookie: req.headers.cookie || null };
+      if (url.pathname === "/socket.io/" && url.searchParams.get("transport") === "polling") {
+        seen.polling.push({ method: req.method, ...headers });
+        if (!url.searchParams.get("sid")) {
+          res.writeHead(200, { "Content-Type": "text/plain; charset=UTF-8" });
+          res.end(
+            '0{"sid":"probe","upgrades":["websocket"],"pingInterval":25000,' +
+              '"pingTimeout":20000,"maxPayload":1000000}',
+          );
+        } else if (req.method === "POST") {
+          req.resume();
+          req.on("end", () => res.writeHead(200, { "Content-Type": "text/html" }).end("ok"));
+        } else held.push(res); // a long poll: held until the check ends
+        return;
+      }
+      if (req.method === "GET" && url.pathname === opts.pagePath) {
+        seen.page = headers;
+        res.writeHead(200, {
+          "Content-Type": "text/html; charset=utf-8",
+          "Set-Cookie": `${PROBE_COOKIE}; Path=/; HttpOnly; SameSite=Lax`,
+        });
+        res.end("<!doctype html><title>probe</title>");
+        return;
+      }
+      res.writeHead(404).end();
     });
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      const socket = io(`http://127.0.0.1:${port}`, {
-        transports: ["websocket"],
-        reconnection: false,
-        forceNew: true,
-        timeout: 3000,
-      });
-      const finish = () => {
-        socket.close();
-        server.close();
-        resolve(result ?? "(no handshake seen)");
+    let socket = null;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (socket) closeClient(socket);
+      for (const res of held) res.destroy();
+      server.closeAllConnections();
+      server.close();
+      resolve(seen);
+    };
+    const timer = setTimeout(finish, 5000);
+    server.on("upgrade", (req, sock) => {
+      seen.websocket = {
+        extensions: req.headers["sec-websocket-extensions"] || "(none)",
+        origin: req.headers.origin || null,
+        cookie: req.headers.cookie || null,
       };
-      socket.on("connect_error", finish);
-      setTimeout(finish, 3000);
+      sock.destroy();
+      setTimeout(finish, 50);
+    });
+    server.listen(0, "127.0.0.1", async () => {
+      const url = `http://127.0.0.1:${server.address().port}`;
+      seen.origin = new URL(url).origin; // what a page served from there sends
+      let setCookie = null;
+      if (opts.transport === "browser") setCookie = (await visitPage(url)).setCookie;
+      socket = makeSocket(url, setCookie);
+      socket.on("connect_error", () => {});
     });
   });
+}
+
+// In browser mode, what the check must have seen; a list of what is wrong (empty: all as browsers).
+function checkProblems(seen, origin) {
+  const problems = [];
+  const ws = seen.websocket;
+  if (!ws) problems.push("no websocket upgrade request seen");
+  else if (ws.extensions !== "permessage-deflate; client_max_window_bits") {
+    problems.push(`websocket offers ${JSON.stringify(ws.extensions)}`);
+  }
+  if (opts.transport !== "browser") return problems;
+  if (!seen.page) problems.push("no page GET seen");
+  if (!seen.polling.length) problems.push("no polling request seen (not starting on polling)");
+  const requests = [...seen.polling.map((h) => [`polling ${h.method}`, h]), ["websocket", ws]];
+  for (const [what, h] of requests) {
+    if (!h) continue;
+    if (h.origin !== origin) problems.push(`${what} sent Origin ${JSON.stringify(h.origin)}`);
+    if (!(h.cookie || "").split(/;\s*/).includes(PROBE_COOKIE)) {
+      problems.push(`${what} sent Cookie ${JSON.stringify(h.cookie)}`);
+    }
+  }
+  return [...new Set(problems)];
 }
 
 // ---------------------------------------------------------------- steps
@@ -505,24 +741,75 @@ async function main() {
   const runStarted = now();
   const result = {
     mode: opts.mode,
+    transport: opts.transport,
     url: opts.url,
     clients_requested: opts.clients,
-    offer: await captureOffer(),
   };
+  const seen = await checkClient();
+  const problems = checkProblems(seen, seen.origin);
+  result.offer = seen.websocket ? seen.websocket.extensions : "(no handshake seen)";
+  result.client_check = { ...seen, problems };
   log(`client offers Sec-WebSocket-Extensions: ${result.offer}`);
+  if (opts.transport === "browser") {
+    log(
+      `client check: page GET, ${seen.polling.length} polling requests, then the upgrade; ` +
+        `Origin ${JSON.stringify(seen.websocket && seen.websocket.origin)}, ` +
+        `Cookie ${JSON.stringify(seen.websocket && seen.websocket.cookie)} on the upgrade` +
+        (problems.length ? `; PROBLEMS: ${problems.join("; ")}` : "; all as a browser sends"),
+    );
+    if (problems.length) {
+      throw new Error(`clients do not behave like browsers: ${problems.join("; ")}`);
+    }
+  } else if (problems.length) {
+    log(`client check: ${problems.join("; ")}`);
+  }
   result.rss0_kib = await settledRss(opts.serverPid);
   if (opts.mode === "forum") await login();
 
-  const conn = await connectAll(opts.clients);
+  let setCookies = null;
+  if (opts.transport === "browser") {
+    const pages = await visitPages(opts.clients);
+    setCookies = pages.setCookies;
+    result.page = {
+      path: opts.pagePath,
+      seconds: pages.seconds,
+      statuses: pages.statuses,
+      cookie_names: pages.cookieNames,
+    };
+    log(
+      `GET ${opts.pagePath} × ${opts.clients} in ${pages.seconds.toFixed(1)} s: ` +
+        `status ${JSON.stringify(pages.statuses)}, cookies set: ` +
+        (pages.cookieNames.length ? pages.cookieNames.join(", ") : "none"),
+    );
+    if (opts.mode === "forum" && !pages.statuses["200"]) {
+      const statuses = JSON.stringify(pages.statuses);
+      throw new Error(`the thread page ${opts.pagePath} did not load: ${statuses}`);
+    }
+  }
+
+  const conn = await connectAll(opts.clients, setCookies);
   result.clients = clients.length;
+  // From the first connection attempt until every client has connected, had its join acked and
+  // (browser mode) finished its upgrade; the page GETs are not included.
   result.connect_seconds = conn.seconds;
+  result.join_ack_seconds = conn.joinAckSeconds; // ... until the last join ack only
   result.connect_failures = conn.failures.length;
   result.connect_failure_examples = [...new Set(conn.failures)].slice(0, 5);
+  result.transports = transportCounts(clients); // where the joined clients ended
+  result.not_upgraded = conn.stayedOnPolling.length;
+  result.not_upgraded_examples = [...new Set(conn.stayedOnPolling)].slice(0, 5);
+  result.seeded_jars = seededJars;
   result.negotiated_extensions = negotiatedExtensions;
   log(
-    `connected and joined ${clients.length}/${opts.clients} in ${conn.seconds.toFixed(1)} s; ` +
+    `connected and joined ${clients.length}/${opts.clients} in ${conn.seconds.toFixed(1)} s ` +
+      `(last join ack at ${conn.joinAckSeconds.toFixed(1)} s); ` +
+      `transports ${JSON.stringify(result.transports)}; ` +
       `negotiated extensions: ${negotiatedExtensions}` +
-      (conn.failures.length ? `; failures: ${result.connect_failure_examples.join(" | ")}` : ""),
+      (conn.failures.length ? `; failures: ${result.connect_failure_examples.join(" | ")}` : "") +
+      (result.not_upgraded
+        ? `; WARNING ${result.not_upgraded} clients stayed on polling: ` +
+          result.not_upgraded_examples.join(" | ")
+        : ""),
   );
   result.rssN_kib = await settledRss(opts.serverPid);
   result.rss_per_conn_kib =
@@ -534,9 +821,10 @@ async function main() {
   result.steps = [];
   result.stop_reason = clients.length ? "all rates run" : "no client connected";
   let best = 0;
+  const stepsStarted = now(); // the budget is for the steps (joining is timed on its own)
   for (let i = 0; i < opts.rates.length && i < opts.maxSteps && clients.length; i++) {
     const seconds = i === 0 ? opts.duration : opts.rampDuration;
-    if (i > 0 && (now() - runStarted) / 1000 + seconds + opts.drainMs / 1000 > opts.budget) {
+    if (i > 0 && (now() - stepsStarted) / 1000 + seconds + opts.drainMs / 1000 > opts.budget) {
       result.stop_reason = "time budget";
       break;
     }
@@ -591,7 +879,8 @@ async function main() {
     }
     fs.writeFileSync(opts.trace, lines.join("\n") + "\n");
   }
-  for (const socket of clients) socket.close();
+  result.transports_at_end = transportCounts(clients);
+  for (const socket of clients) closeClient(socket);
   agent.destroy();
   const json = JSON.stringify(result);
   if (opts.out) fs.writeFileSync(opts.out, json + "\n");

@@ -2,6 +2,9 @@
 //
 // A client emits `join` ({thread_id: 1}) and is put into the room `thread:1`;
 // `POST /publish` with a JSON body broadcasts that body to the room as one `post_created` event.
+// Defaults also mean: HTTP long-polling and the upgrade to websocket are both accepted, and a
+// request's Origin header is not checked (no `cors` option), so browser-like clients, which send
+// the server's own origin, are accepted as before. Any other path (the clients' page GET) is 404.
 //
 //   HOST=127.0.0.1 PORT=5102 node bench/node-server/server.js
 "use strict";
