@@ -1,0 +1,329 @@
+"""The eventlet broadcast fast path: per recipient of a broadcast, one write of a frame built once.
+
+Only ``run.py`` imports this module, only under eventlet, and only when ``BROADCAST_FAST_PATH``
+is not ``0``; it calls :func:`install`. The application code never sees it: with it or without
+it (or with ``SOCKETIO_ASYNC_MODE=threading``) clients get the same packets in the same order.
+
+Why it exists (figures in bench/README.md): python-engineio hands each packet to the
+recipient's writer greenthread through a queue, and that greenthread then encodes and frames it:
+tens of microseconds of Python for every recipient of every broadcast, and one greenthread
+parked per connection for its whole life, plus one more sleeping between pings. Here
+
+- a message frame is built once per broadcast (python-socketio shares one packet object among
+  all the recipients of an emit without a callback) and, when the recipient's queue is empty
+  and nothing is being written to its socket, written straight to the socket without blocking.
+  Otherwise (a slow reader, a write in progress, a frame only partly taken) the packet, or the
+  rest of the frame, goes through the queue as before, so the order on each connection never
+  changes;
+- a connection's queue is drained by a greenthread that runs only while it holds packets
+  (:class:`DrainedQueue`), and pings run on a hub timer, so an idle connection parks one
+  greenthread (its reader), not three.
+
+It replaces four attributes of two libraries' classes (:data:`PATCHES`), so it depends on their
+internals: :data:`WRITTEN_FOR` names the exact versions it was written and tested against, and
+:func:`install` does nothing but warn when the installed ones differ. After an upgrade, read the
+new python-engineio ``socket.py`` (``send``, ``_websocket_handler``, ``schedule_ping``,
+``check_ping_timeout``, ``close``), python-socketio's ``manager.emit`` and eventlet's
+``RFC6455WebSocket`` against this module, run tests/realtime/test_fastpath.py and
+tests/e2e/test_fastpath.py, then update :data:`WRITTEN_FOR`.
+
+The one rule of a patched ``send``: it never raises. A broadcast calls it once per recipient in
+a loop (python-socketio's ``manager.emit``); an exception for one recipient would abort the loop
+for every recipient after it, and fail the request that published the event.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+import time
+import warnings
+from collections.abc import Mapping
+
+import eventlet
+import eventlet.hubs
+import eventlet.queue
+from engineio import exceptions as eio_exceptions
+from engineio import packet as eio_packet
+from engineio import socket as eio_socket
+from eventlet.greenio import GreenSocket
+from eventlet.websocket import RFC6455WebSocket
+
+logger = logging.getLogger(__name__)
+
+# The exact versions this module was written for (requirements.txt pins them): it relies on
+# python-engineio's Socket internals, python-socketio sharing one packet among the recipients
+# of a broadcast, and eventlet's RFC6455WebSocket internals (_pack_message, _send, _sendlock,
+# socket.fd).
+WRITTEN_FOR: dict[str, str] = {
+    "python-engineio": "4.15.1",
+    "python-socketio": "5.18.1",
+    "eventlet": "0.41.3",
+}
+
+
+class FastPathVersionWarning(UserWarning):
+    """The installed libraries are not those the fast path was written for: it stays off."""
+
+
+def version_mismatches(
+    installed: Mapping[str, str | None], expected: Mapping[str, str] = WRITTEN_FOR
+) -> list[str]:
+    """What differs between the installed versions (None: not installed) and the expected ones,
+    one phrase per package; empty when everything matches. Pure: tests pass fake maps."""
+    problems = []
+    for name, wanted in expected.items():
+        found = installed.get(name)
+        if found is None:
+            problems.append(f"{name} is not installed (written for {wanted})")
+        elif found != wanted:
+            problems.append(f"{name} {found} is installed (written for {wanted})")
+    return problems
+
+
+def installed_versions(names: Mapping[str, str] | list[str] = WRITTEN_FOR) -> dict[str, str | None]:
+    """The installed version of each distribution, None for one that is not installed."""
+    versions: dict[str, str | None] = {}
+    for name in names:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+class FrameRest(bytes):
+    """The unsent rest of a frame: written as it is, not framed again."""
+
+
+class FrameRestPacket(eio_packet.Packet):
+    """The rest of a frame the socket took only in part, queued behind nothing (the queue was
+    empty) and ahead of every later packet, so the frame ends before the next one begins."""
+
+    def __init__(self, rest: bytes):
+        super().__init__(eio_packet.NOOP)
+        self.rest = FrameRest(rest)
+
+    def encode(self, b64=False):
+        return self.rest
+
+
+class DrainedQueue(eventlet.queue.Queue):
+    """A websocket connection's outgoing packets, written by a greenthread that runs only while
+    there are some, instead of one parked for the connection's lifetime (memory per connection).
+
+    ``None`` ends the connection, as in python-engineio: the writer closes the websocket, and
+    anything put after that is dropped (python-engineio's writer has exited by then too), so
+    nobody writes to a closed socket and ``join()`` never waits for packets nobody will send.
+    """
+
+    def __init__(self, ws):
+        super().__init__()
+        self.ws = ws
+        self.writer = None  # the greenthread draining the queue, while there is one
+        self.finished = False
+
+    def put(self, item, block=True, timeout=None):
+        if self.finished:
+            return
+        super().put(item, block, timeout)
+        if self.writer is None:
+            self.writer = eventlet.spawn(self._drain)
+
+    def _drain(self):
+        try:
+            while True:
+                try:
+                    pkt = self.get(block=False)
+                except eventlet.queue.Empty:
+                    # Idle again: the next put() starts a writer. Nothing yields between this
+                    # and `writer = None` below, so no put() can slip in between.
+                    return
+                self.task_done()
+                if pkt is None:  # the connection is over
+                    break
+                try:
+                    self.ws.send(pkt.encode())
+                except Exception:  # a broken connection: its reader sees it closed
+                    break
+            self._finish()
+        finally:
+            self.writer = None
+
+    def _finish(self):
+        """Drop what is left and close the websocket; the writer stays set meanwhile, so the
+        connection's handler waits for this before it returns."""
+        self.finished = True
+        while True:
+            try:
+                self.get(block=False)
+            except eventlet.queue.Empty:
+                break
+            self.task_done()
+        try:
+            self.ws.close()
+        except Exception:  # already closed by the peer
+            pass
+
+
+# python-engineio's and eventlet's own functions, kept for the paths the fast path leaves to them
+# and for uninstall().
+_stock_send = eio_socket.Socket.send
+_stock_websocket_handler = eio_socket.Socket._websocket_handler
+_stock_schedule_ping = eio_socket.Socket.schedule_ping
+_stock_frame_send = RFC6455WebSocket.send
+
+
+def send(self, pkt):
+    """Socket.send: a MESSAGE to an idle websocket is written straight to its socket, as a frame
+    built once per packet (so once per broadcast); anything else goes through the queue."""
+    if self.closed:
+        # python-engineio's check_ping_timeout() raises SocketIsClosedError here; its broadcast
+        # skips closed sockets before calling send (Server._get_socket), so a closed recipient
+        # is skipped here too, instead of aborting the broadcast for everyone after it.
+        return
+    if not self.check_ping_timeout():
+        # Past its ping timeout: check_ping_timeout() has just closed it, and python-engineio's
+        # send returns quietly. Handing the packet to python-engineio's send would check again,
+        # find the socket closed and raise SocketIsClosedError into the broadcast.
+        return
+    ws = getattr(self, "websocket", None)  # set by websocket_session
+    if not _writable_now(self, ws, pkt):
+        # python-engineio's own send: the socket is open and has just passed its ping check,
+        # and nothing yields in between, so it queues the packet and cannot raise.
+        return _stock_send(self, pkt)
+    frame = pkt.__dict__.get("frame")
+    if frame is None:
+        frame = pkt.frame = ws._pack_message(pkt.encode())
+    try:
+        sent = ws.socket.fd.send(frame)  # non-blocking: eventlet keeps its sockets so
+    except OSError:  # would block, or broken: the writer takes it from here
+        return _stock_send(self, pkt)
+    if sent < len(frame):
+        self.queue.put(FrameRestPacket(frame[sent:]))
+
+
+def _writable_now(self, ws, pkt) -> bool:
+    """Whether a frame may be written straight to the socket without reordering anything."""
+    return (
+        # RFC 6455 only (None: long-polling). eventlet also accepts the legacy hixie-75/76
+        # handshakes, whose WebSocket frames messages differently (and has no .extensions).
+        isinstance(ws, RFC6455WebSocket)
+        and pkt.packet_type == eio_packet.MESSAGE
+        and self.upgraded  # not while long-polling or in the middle of an upgrade
+        and not ws.extensions  # a compressed connection frames per recipient
+        # A plain TCP socket: under TLS (a GreenSSLSocket, no .fd) bytes must go through ssl.
+        and isinstance(ws.socket, GreenSocket)
+        and not self.queue.qsize()  # anything queued goes first
+        and not ws._sendlock.locked()  # a frame is being written (and may be half out)
+    )
+
+
+def send_rest_unframed(self, message, **kwargs):
+    """RFC6455WebSocket.send: the rest of a partly written frame is written as it is."""
+    if isinstance(message, FrameRest):
+        return self._send(bytes(message))
+    return _stock_frame_send(self, message, **kwargs)
+
+
+def websocket_session(self, ws):
+    """Socket._websocket_handler: python-engineio's websocket loop, with the queue drained on
+    demand (DrainedQueue) instead of by a writer greenthread parked for the connection's life."""
+    self.websocket = ws  # the fast path writes to it (once upgraded)
+    if self.connected:  # an upgrade from long-polling: python-engineio's own handler
+        return _stock_websocket_handler(self, ws)
+    ws.socket.settimeout(self.server.ping_interval + self.server.ping_timeout)
+    self.connected = self.upgraded = True
+    waiting, self.queue = self.queue, DrainedQueue(ws)
+    while not waiting.empty():  # the handshake's packets, queued before the upgrade
+        self.queue.put(waiting.get(block=False))
+    try:
+        while True:
+            try:
+                data = ws.wait()
+            except Exception:
+                break
+            if data is None or len(data) > self.server.max_http_buffer_size:
+                break
+            try:
+                self.receive(eio_packet.Packet(encoded_packet=data))
+            except eio_exceptions.UnknownPacketError:
+                pass
+            except eio_exceptions.SocketIsClosedError:
+                break
+            except Exception:
+                self.server.logger.exception("Unknown receive error")
+                break
+    finally:
+        self.queue.put(None)
+        if self.queue.writer is not None:
+            self.queue.writer.wait()
+        self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+    return []
+
+
+def schedule_ping(self):
+    """Socket.schedule_ping: the same ping cycle as python-engineio's, on a hub timer instead of
+    a greenthread sleeping per connection: a parked greenthread costs every connection
+    kilobytes."""
+    if self.last_ping:
+        self.last_ping = None
+        eventlet.hubs.get_hub().schedule_call_global(self.server.ping_interval, send_ping, self)
+
+
+def send_ping(self):
+    """The timer's callback (it runs in the hub): python-engineio's _send_ping after its sleep."""
+    if not self.closing and not self.closed:
+        self.last_ping = time.time()
+        self.send(eio_packet.Packet(eio_packet.PING))
+
+
+# (class, attribute, replacement)
+PATCHES = (
+    (eio_socket.Socket, "send", send),
+    (eio_socket.Socket, "_websocket_handler", websocket_session),
+    (eio_socket.Socket, "schedule_ping", schedule_ping),
+    (RFC6455WebSocket, "send", send_rest_unframed),
+)
+STOCK = {
+    (eio_socket.Socket, "send"): _stock_send,
+    (eio_socket.Socket, "_websocket_handler"): _stock_websocket_handler,
+    (eio_socket.Socket, "schedule_ping"): _stock_schedule_ping,
+    (RFC6455WebSocket, "send"): _stock_frame_send,
+}
+
+
+def installed() -> bool:
+    """Whether the four attributes are this module's (install() has run, uninstall() not)."""
+    return all(getattr(owner, name) is replacement for owner, name, replacement in PATCHES)
+
+
+def install() -> bool:
+    """Patch python-engineio and eventlet if they are the versions this was written for; else
+    warn, patch nothing, and leave python-engineio's own behaviour. Whether it is installed.
+
+    Call it once at start-up, after eventlet.monkey_patch(), before the server accepts a
+    connection. Calling it again changes nothing.
+    """
+    problems = version_mismatches(installed_versions())
+    if problems:
+        message = (
+            "Broadcast fast path not installed: "
+            + "; ".join(problems)
+            + ". python-engineio's own behaviour is used (see forum/realtime/fastpath.py)."
+        )
+        logger.warning(message)
+        warnings.warn(message, FastPathVersionWarning, stacklevel=2)
+        return False
+    if installed():
+        return True
+    for owner, name, replacement in PATCHES:
+        setattr(owner, name, replacement)
+    return True
+
+
+def uninstall() -> None:
+    """Put python-engineio's and eventlet's own functions back (for tests: connections opened
+    with the fast path keep their DrainedQueue)."""
+    for (owner, name), original in STOCK.items():
+        setattr(owner, name, original)

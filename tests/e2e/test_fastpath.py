@@ -1,0 +1,298 @@
+"""The eventlet broadcast fast path (forum/realtime/fastpath.py) against a real server.
+
+Every test runs with the fast path on and off (BROADCAST_FAST_PATH=0: python-engineio's own
+behaviour), so both deliver the same thing: every post to every follower, once, in order.
+Posts are identified by their id only (the event envelope is not part of this contract).
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+import socketio
+import websocket
+
+from tests.e2e.conftest import ForumServer, call, logged_in
+
+pytestmark = pytest.mark.e2e
+
+THREAD_ID = 1  # the demo thread "Więcej zieleni na Zabłociu"
+WAIT_SECONDS = 20
+FOLLOWERS = 4
+POSTS = 20
+
+FAST_PATH = pytest.mark.parametrize("fast_path", ["1", "0"], ids=["fast-path", "engineio-own"])
+TRANSPORTS = pytest.mark.parametrize(
+    "transports",
+    [["websocket"], ["polling", "websocket"]],
+    ids=["websocket", "polling-then-upgrade"],
+)
+
+
+def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
+    """Whether the condition holds before the deadline (checked every 50 ms)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+class Server:
+    """A ForumServer whose stderr is read all along (so it can neither fill the pipe nor be
+    lost) and can be searched afterwards."""
+
+    def __init__(self, tmp_path, **environment: str):
+        self.forum = ForumServer(tmp_path / "forum.db", **environment)
+        self.forum.start()
+        self.url = self.forum.url
+        self._stderr: list[bytes] = []
+        self._reader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._reader.start()
+
+    def _read_stderr(self) -> None:
+        for line in self.forum.process.stderr:
+            self._stderr.append(line)
+
+    def stop(self) -> str:
+        """Stop the server; its whole stderr."""
+        self.forum.stop()
+        self._reader.join(timeout=10)
+        return b"".join(self._stderr).decode(errors="replace")
+
+
+@pytest.fixture
+def start_server(tmp_path):
+    started: list[Server] = []
+
+    def start(**environment: str) -> Server:
+        server = Server(tmp_path, **environment)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+class Follower:
+    """A python-socketio client following the demo thread: the post ids it was sent, in order."""
+
+    def __init__(self, url: str, transports: list[str]):
+        self.ids: list[int] = []
+        self.arrived = threading.Condition()
+        # request_timeout: python-engineio's client gives up an upgrade after it (5 s by default),
+        # and stays on long-polling for good; this machine may be busy with other tests.
+        self.sio = socketio.Client(reconnection=False, request_timeout=WAIT_SECONDS)
+        self.sio.on("post_created", self._on_post)
+        self.sio.connect(url, transports=transports, wait_timeout=WAIT_SECONDS)
+        ack = self.sio.call("join", {"thread_id": THREAD_ID}, timeout=10)
+        assert "error" not in ack, ack
+
+    def _on_post(self, data: dict) -> None:
+        with self.arrived:
+            self.ids.append(data["post"]["id"])
+            self.arrived.notify_all()
+
+    def wait_for(self, count: int) -> list[int]:
+        deadline = time.monotonic() + WAIT_SECONDS
+        with self.arrived:
+            while len(self.ids) < count and time.monotonic() < deadline:
+                self.arrived.wait(timeout=0.5)
+            return list(self.ids)
+
+
+@pytest.fixture
+def followers():
+    made: list[Follower] = []
+
+    def make(url: str, transports: list[str], count: int = FOLLOWERS) -> list[Follower]:
+        for _ in range(count):
+            made.append(Follower(url, transports))
+        return made[-count:]
+
+    yield make
+    for follower in made:
+        if follower.sio.connected:
+            follower.sio.disconnect()
+
+
+def post(anna, server, body: str) -> int:
+    status, created = call(
+        anna, "POST", f"{server.url}/api/v1/threads/{THREAD_ID}/posts", {"body": body}
+    )
+    assert status == 201, created
+    return created["post"]["id"]
+
+
+@FAST_PATH
+@TRANSPORTS
+def test_every_follower_gets_every_post_once_and_in_order(
+    start_server, followers, fast_path, transports
+):
+    server = start_server(BROADCAST_FAST_PATH=fast_path)
+    clients = followers(server.url, transports)
+    if "polling" in transports:  # python-engineio's client upgrades as a browser's io() does
+        for client in clients:
+            upgraded = eventually(lambda c=client: c.sio.transport() == "websocket")
+            assert upgraded, f"still on {client.sio.transport()}"
+    anna = logged_in(server.forum, "anna@example.pl")
+    sent = [post(anna, server, f"Wpis {number}") for number in range(POSTS)]
+    for client in clients:
+        assert client.wait_for(POSTS) == sent, (client.ids, sent)
+        assert client.sio.transport() == "websocket"
+    log = server.stop()
+    assert "Traceback" not in log, log
+    assert "fast path not installed" not in log  # the fast-path runs really had it
+
+
+class SilentClient:
+    """A raw socket.io client that joins the thread and then never answers a ping.
+
+    It keeps sending engine.io NOOPs, so the server's read timeout never closes it: only the
+    ping timeout can, which python-engineio finds when it next sends to it (a broadcast) or
+    when its service task comes by.
+    """
+
+    def __init__(self, port: int):
+        self.ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}/socket.io/?EIO=4&transport=websocket", timeout=10
+        )
+        assert self.ws.recv().startswith("0")  # engine.io open
+        self.ws.send("40")
+        assert self.ws.recv().startswith("40")  # socket.io connect
+        self.ws.send('420["join",' + json.dumps({"thread_id": THREAD_ID}) + "]")
+        while not self.ws.recv().startswith("430"):  # the join ack (pings go unanswered)
+            pass
+        self.closed = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self._keep_sending, daemon=True).start()
+
+    def _read(self) -> None:
+        try:
+            while self.ws.recv():  # pings and posts, never answered
+                pass
+        except Exception:  # closed by the server
+            pass
+        self.closed.set()
+
+    def _keep_sending(self) -> None:
+        while not self.closed.wait(0.1):
+            try:
+                self.ws.send("6")  # engine.io NOOP: data, but not a pong
+            except Exception:
+                return
+
+    def close(self) -> None:
+        self.closed.set()
+        self.ws.close()
+
+
+@FAST_PATH
+def test_a_connection_whose_pings_time_out_does_not_stop_a_broadcast(
+    start_server, followers, fast_path
+):
+    """A broadcast that finds a recipient past its ping timeout closes that one and carries on
+    to the others (python-engineio's send returns quietly there; the fast path must too)."""
+    server = start_server(
+        # The followers (python-socketio clients) answer within the timeout even on a busy
+        # machine; the silent one is past it 3.5 s after it connected.
+        BROADCAST_FAST_PATH=fast_path,
+        SOCKETIO_PING_INTERVAL="0.5",
+        SOCKETIO_PING_TIMEOUT="3",
+    )
+    silent = SilentClient(server.forum.port)  # first in the room: the others come after it
+    try:
+        clients = followers(server.url, ["websocket"], count=3)
+        anna = logged_in(server.forum, "anna@example.pl")
+        sent: list[int] = []
+        # Posting all along while the silent one times out: a broadcast meets it past its
+        # timeout (before the service task does, nearly always), which closes it.
+        deadline = time.monotonic() + WAIT_SECONDS
+        while not silent.closed.is_set() and time.monotonic() < deadline:
+            sent.append(post(anna, server, f"Wpis {len(sent)}"))
+        assert silent.closed.is_set(), "the server never closed the silent connection"
+        sent += [post(anna, server, f"Po zamknięciu {number}") for number in range(3)]
+        for client in clients:
+            assert client.wait_for(len(sent)) == sent
+            assert client.sio.connected
+    finally:
+        silent.close()
+    log = server.stop()
+    assert "SocketIsClosedError" not in log, log
+    assert "Traceback" not in log, log
+
+
+class LegacyClient:
+    """A socket.io client over a hixie-75 websocket (no Sec-WebSocket-Version), which eventlet
+    still accepts: frames are \\x00<utf-8>\\xff."""
+
+    def __init__(self, port: int):
+        self.conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.conn.sendall(
+            (
+                "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                f"Host: 127.0.0.1:{port}\r\nOrigin: http://127.0.0.1:{port}\r\n"
+                "Upgrade: WebSocket\r\nConnection: Upgrade\r\n\r\n"
+            ).encode()
+        )
+        self.buffer = b""
+        while b"\r\n\r\n" not in self.buffer:
+            self._receive()
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        assert head.startswith(b"HTTP/1.1 101"), head
+
+    def _receive(self) -> None:
+        chunk = self.conn.recv(65536)  # the socket's timeout is the deadline
+        assert chunk, "closed by the server"
+        self.buffer += chunk
+
+    def message(self) -> str:
+        while b"\xff" not in self.buffer:
+            self._receive()
+        frame, self.buffer = self.buffer.split(b"\xff", 1)
+        assert frame.startswith(b"\x00"), frame
+        return frame[1:].decode()
+
+    def message_starting(self, prefix: str) -> str:
+        while not (message := self.message()).startswith(prefix):
+            pass
+        return message
+
+    def send(self, message: str) -> None:
+        self.conn.sendall(b"\x00" + message.encode() + b"\xff")
+
+
+@FAST_PATH
+def test_a_legacy_websocket_client_is_served_and_does_not_stop_a_broadcast(
+    start_server, followers, fast_path
+):
+    """The fast path writes RFC 6455 frames only: a hixie-75 connection, which frames
+    differently, gets python-engineio's path, and nothing raises for it or for the others."""
+    server = start_server(BROADCAST_FAST_PATH=fast_path)
+    legacy = LegacyClient(server.forum.port)
+    try:
+        assert legacy.message().startswith("0")  # engine.io open
+        legacy.send("40")
+        legacy.message_starting("40")  # socket.io connect
+        legacy.send('420["join",' + json.dumps({"thread_id": THREAD_ID}) + "]")
+        legacy.message_starting("430")  # the join ack
+        (follower,) = followers(server.url, ["websocket"], count=1)  # after it in the room
+        anna = logged_in(server.forum, "anna@example.pl")
+        sent = [post(anna, server, f"Wpis {number}") for number in range(3)]
+        received = [
+            json.loads(legacy.message_starting('42["post_created"')[2:])[1]["post"]["id"]
+            for _ in sent
+        ]
+        assert received == sent
+        assert follower.wait_for(len(sent)) == sent
+    finally:
+        legacy.conn.close()
+    log = server.stop()
+    assert "Traceback" not in log, log
