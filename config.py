@@ -35,6 +35,8 @@ class Config:
     # Seconds between presence updates of one channel; between typing signals of one person.
     PRESENCE_INTERVAL = 1.0
     TYPING_INTERVAL = 3.0
+    # Live events stay in the log this long for clients that reconnect; older ones reload.
+    EVENT_LOG_RETENTION_DAYS = float(os.environ.get("EVENT_LOG_RETENTION_DAYS", "7"))
     # "eventlet" in production (run.py); "threading" works with the same code.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
 

@@ -29,17 +29,21 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     os.makedirs(app.instance_path, exist_ok=True)
 
     from forum import cli, i18n
+    from forum.accounts import sessions
     from forum.accounts import views as accounts_views
-    from forum.accounts.services import load_user
     from forum.api.v1 import bp as api_v1
-    from forum.areas import sockets as areas_sockets  # noqa: F401  (registers handlers)
     from forum.areas import views as areas_views
-    from forum.areas.presence import Presence
-    from forum.discussion import sockets as discussion_sockets  # noqa: F401
+    from forum.discussion import sockets as discussion_sockets  # noqa: F401  (registers handlers)
     from forum.discussion import views as discussion_views
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
+    from forum.notifications import views as notifications_views
+    from forum.notifications.services import unread
     from forum.policy import can
+    from forum.realtime import access, dispatch  # noqa: F401  (commit hooks)
+    from forum.realtime import sockets as realtime_sockets  # noqa: F401
+    from forum.realtime.connections import Connections
+    from forum.realtime.streams import last_seq, user_stream
     from forum.web import decline_websocket_compression, reject_out_of_range_ids
 
     app.url_value_preprocessor(reject_out_of_range_ids)
@@ -49,7 +53,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.user_loader(lambda user_id: load_user(int(user_id)))
+    login_manager.user_loader(sessions.load_logged_in_user)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
@@ -60,7 +64,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     )
     # After init_app, so the handshake header is gone before Socket.IO's middleware sees it.
     app.wsgi_app = decline_websocket_compression(app.wsgi_app)
-    app.extensions["presence"] = Presence(
+    app.extensions["connections"] = Connections(
         app.config["PRESENCE_INTERVAL"], app.config["TYPING_INTERVAL"]
     )
 
@@ -68,11 +72,14 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(areas_views.bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(discussion_views.bp)
+    app.register_blueprint(notifications_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     register_error_handlers(app)
     i18n.register_template_helpers(app)
     app.add_template_global(can, "can")
+    app.add_template_global(unread, "unread_notifications")
+    app.add_template_global(lambda user: last_seq(user_stream(user.id)), "user_stream_seq")
     cli.register(app)
     return app
 

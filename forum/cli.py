@@ -1,21 +1,62 @@
-"""flask commands: init-db, seed-demo."""
+"""flask commands: init-db, seed-demo, prune-events, roles, room-visibility.
+
+Each command is a boundary: it runs its work in one transaction (pruning: one per batch).
+"""
 
 from __future__ import annotations
 
-import click
-from flask import Flask
-from flask_migrate import upgrade
+from datetime import timedelta
 
-from forum.areas.services import seed_reference_data
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from forum.accounts import services as accounts
+from forum.accounts.models import ExpertUnit
+from forum.areas.models import Area
+from forum.areas.services import seed_reference_data, set_room_visibility
 from forum.demo import seed_demo_data
+from forum.errors import DomainError
+from forum.extensions import db, utcnow
+from forum.realtime.streams import PRUNE_BATCH, prune_events
+from forum.transactions import transaction
 
 
 def prepare_database(with_demo: bool) -> None:
     """Bring the schema up to date, then add reference (and demo) data that is missing."""
     upgrade()
-    seed_reference_data()
-    if with_demo:
-        seed_demo_data()
+    with transaction():
+        seed_reference_data()
+        if with_demo:
+            seed_demo_data()
+    prune_event_log()
+
+
+def prune_event_log() -> int:
+    """Drop logged events older than EVENT_LOG_RETENTION_DAYS, a batch per transaction."""
+    cutoff = utcnow() - timedelta(days=current_app.config["EVENT_LOG_RETENTION_DAYS"])
+    removed = 0
+    while True:
+        with transaction():
+            batch = prune_events(cutoff)
+        removed += batch
+        if batch < PRUNE_BATCH:
+            return removed
+
+
+def _scope(role: str, area_slug: str | None, unit_code: str | None):
+    if role == "ambassador":
+        area = db.session.scalar(select(Area).where(Area.slug == area_slug))
+        if area is None:
+            raise click.UsageError("--area: give the slug of an area, e.g. xiii-podgorze")
+        return area
+    if role == "expert":
+        unit = db.session.scalar(select(ExpertUnit).where(ExpertUnit.code == unit_code))
+        if unit is None:
+            raise click.UsageError("--unit: give a unit code, e.g. ZZM")
+        return unit
+    return None
 
 
 def register(app: Flask) -> None:
@@ -29,6 +70,62 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Add demo accounts and threads (once)."""
-        click.echo(
-            "Demo data added." if seed_demo_data() else "Accounts exist already: nothing added."
-        )
+        with transaction():
+            added = seed_demo_data()
+        click.echo("Demo data added." if added else "Accounts exist already: nothing added.")
+
+    @app.cli.command("prune-events")
+    def prune() -> None:
+        """Drop logged live events older than EVENT_LOG_RETENTION_DAYS (run.py does it hourly)."""
+        click.echo(f"Removed {prune_event_log()} events.")
+
+    @app.cli.command("grant-role")
+    @click.argument("email")
+    @click.argument("role", type=click.Choice(accounts.ROLES))
+    @click.option("--area", "area_slug", help="For an ambassador: the area's slug.")
+    @click.option("--unit", "unit_code", help="For an expert: the unit's code.")
+    def grant_role(email: str, role: str, area_slug: str | None, unit_code: str | None) -> None:
+        """Give a person a role (the first admin comes from here)."""
+        try:
+            with transaction():
+                user = accounts.user_by_email(email)
+                accounts.grant_role(None, user, role, _scope(role, area_slug, unit_code))
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"{email} is now {role}.")
+
+    @app.cli.command("withdraw-role")
+    @click.argument("email")
+    @click.argument("role", type=click.Choice(accounts.ROLES))
+    @click.option("--area", "area_slug", help="For an ambassador: the area's slug.")
+    @click.option("--unit", "unit_code", help="For an expert: the unit's code.")
+    def withdraw_role(email: str, role: str, area_slug: str | None, unit_code: str | None) -> None:
+        """Take a role back; the person's open sockets lose what it gave them at once."""
+        try:
+            with transaction():
+                user = accounts.user_by_email(email)
+                scope = _scope(role, area_slug, unit_code)
+                grants = [
+                    grant
+                    for grant in user.role_grants
+                    if grant.role == role and (scope is None or scope in (grant.area, grant.unit))
+                ]
+                if not grants:
+                    raise click.ClickException(f"{email} has no such role.")
+                for grant in grants:
+                    accounts.withdraw_role(None, grant)
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"{email} is no longer {role}.")
+
+    @app.cli.command("room-visibility")
+    @click.argument("room_id", type=int)
+    @click.argument("visibility", type=click.Choice(["public", "private"]))
+    def room_visibility(room_id: int, visibility: str) -> None:
+        """Open a room to everyone, or close it to all but the area's moderators."""
+        try:
+            with transaction():
+                set_room_visibility(None, room_id, visibility == "public")
+        except DomainError as error:
+            raise click.ClickException(error.message) from None
+        click.echo(f"Room {room_id} is {visibility}.")

@@ -25,7 +25,8 @@ def _district(number: str) -> Area:
 
 
 def seed_demo_data() -> bool:
-    """Create the demo accounts and a few threads once; False if accounts already exist."""
+    """Create the demo accounts and a few threads once (in the caller's transaction); False if
+    accounts already exist."""
     if db.session.scalar(select(func.count(User.id))):
         return False
     users = {}
@@ -45,7 +46,7 @@ def seed_demo_data() -> bool:
             user.role_grants.append(RoleGrant(role=role))
         db.session.add(user)
         users[email.split("@")[0]] = user
-    db.session.commit()
+    db.session.flush()
 
     podgorze = db.session.scalar(select(Room).where(Room.slug == "xiii-podgorze"))
     thread = discussion.create_thread(
@@ -71,5 +72,4 @@ def seed_demo_data() -> bool:
         "Piszemy życzliwie i na temat. Posty łamiące zasady ukrywam z podaniem powodu.",
     )
     rules.pinned = True  # pinning by an ambassador comes with moderation
-    db.session.commit()
     return True

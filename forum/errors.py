@@ -1,15 +1,11 @@
-"""Domain errors and their HTTP, JSON (and later socket) renderings."""
+"""Domain errors and their HTML, JSON and socket renderings (one error object everywhere)."""
 
 from __future__ import annotations
-
-import functools
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
-
-from forum.extensions import db
 
 
 class DomainError(Exception):
@@ -62,20 +58,6 @@ class RateLimited(DomainError):
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "unsupported_media_type"
-
-
-def socket_errors(handler):
-    """A Socket.IO handler acknowledges a refused operation with the API's error structure."""
-
-    @functools.wraps(handler)
-    def acknowledged(*args, **kwargs):
-        try:
-            return handler(*args, **kwargs)
-        except DomainError as error:
-            db.session.rollback()
-            return error.to_dict()
-
-    return acknowledged
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:

@@ -46,7 +46,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects keep their loaded state after a commit: a boundary commits, then renders or acks what
+# the service returned, without reloading it (each request and socket event has its own session).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,9 +9,7 @@ from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 
 from forum.errors import DomainError
-
-# Ids are 64-bit in the database: a larger number names nothing (and would overflow the driver).
-MAX_ID = 2**63 - 1
+from forum.schemas import MAX_ID  # ids are 64-bit: a larger number names nothing
 
 
 def reject_out_of_range_ids(endpoint: str | None, values: dict | None) -> None:

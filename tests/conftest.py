@@ -1,48 +1,58 @@
-"""Fixtures: a fresh in-memory database per test, clients, and helpers to make users and threads."""
+"""Fixtures: a fresh in-memory database per test, clients, and helpers to make users and threads.
+
+No app context is held across requests or socket events: each request and each socket event
+gets its own, as in production, with its own database session and its own `g` (so a socket's
+user comes from its own login, never from the last request's). Test code that reads or writes
+the database directly does so in a short block of its own: ``with app_context(): ...``, or
+``run(service, user, ...)`` for a service, in a transaction as a boundary would run it.
+"""
 
 from __future__ import annotations
 
 import itertools
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
-from flask import g, has_app_context
-from flask.testing import FlaskClient
+from flask import Flask
+from flask_login import AnonymousUserMixin
 
 from forum import create_app
 from forum.accounts.models import ExpertUnit, RoleGrant, User
-from forum.accounts.services import hash_password
+from forum.accounts.services import hash_password, load_user
 from forum.areas.models import Area, Room
 from forum.areas.services import seed_reference_data
 from forum.discussion import services
 from forum.extensions import db
+from forum.transactions import transaction
 
 PASSWORD = "correct horse battery"
+GUEST = AnonymousUserMixin()
 _emails = itertools.count(1)
+_app: Flask | None = None  # the current test's app (tests run one at a time)
 
 
-class FreshRequestClient(FlaskClient):
-    """Each request starts with an empty `g`, as in production where it has its own app context.
-
-    Tests keep one app context open (to call services between requests), which Flask would
-    otherwise share with every request, carrying the logged-in user and locale over.
-    """
-
-    def open(self, *args, **kwargs):
-        if has_app_context():
-            g.__dict__.clear()
-        return super().open(*args, **kwargs)
+@contextmanager
+def app_context() -> Iterator[None]:
+    """A short app context of the test's app, for test code between requests."""
+    with _app.app_context():
+        yield
 
 
 @pytest.fixture
 def app():
+    global _app
     app = create_app({"WTF_CSRF_ENABLED": False}, config_name="testing")
-    app.test_client_class = FreshRequestClient
-    with app.app_context():
+    _app = app
+    with app.app_context(), transaction():
         db.create_all()
         seed_reference_data()
-        yield app
+    yield app
+    with app.app_context():
         db.session.remove()
         db.drop_all()
+    _app = None
 
 
 @pytest.fixture
@@ -57,36 +67,95 @@ def client(app):
     return app.test_client()
 
 
+def actor(user):
+    """The user as a request would see them: reloaded in the current session (or a guest)."""
+    if user is None or not user.is_authenticated:
+        return GUEST
+    return load_user(user.id)
+
+
+def run(service: Callable, user, *args, **kwargs):
+    """Run a service as a boundary would: its own app context, one transaction, committed.
+
+    The result stays readable after the block (loaded attributes; relationships only if loaded).
+    """
+    with app_context(), transaction():
+        return service(actor(user), *args, **kwargs)
+
+
+def count(model, *conditions) -> int:
+    """Rows of a model's table (that meet the conditions)."""
+    with app_context():
+        query = db.select(db.func.count()).select_from(model)
+        return db.session.scalar(query.where(*conditions) if conditions else query)
+
+
+def get(model, object_id):
+    """One row as it is now (detached: its columns stay readable)."""
+    with app_context():
+        return db.session.get(model, object_id)
+
+
+def update(model, object_id, **values) -> None:
+    """Change a row directly, as a test's setup (not through a service)."""
+    with app_context(), transaction():
+        row = db.session.get(model, object_id)
+        for name, value in values.items():
+            setattr(row, name, value)
+
+
+def opening_of(thread_id: int):
+    """A thread's opening post."""
+    from forum.discussion.models import Post
+
+    with app_context():
+        return db.session.scalars(
+            db.select(Post).where(Post.thread_id == thread_id, Post.parent_id.is_(None))
+        ).one()
+
+
 def district(number: str) -> Area:
-    return db.session.scalars(
-        db.select(Area).where(Area.kind == "district", Area.number == number)
-    ).one()
+    with app_context():
+        return db.session.scalars(
+            db.select(Area).where(Area.kind == "district", Area.number == number)
+        ).one()
 
 
 def room_of(number: str) -> Room:
     """The main room of a district, by its Roman numeral."""
-    return district(number).rooms[0]
+    with app_context():
+        area = db.session.scalars(
+            db.select(Area).where(Area.kind == "district", Area.number == number)
+        ).one()
+        return area.rooms[0]
+
+
+def room_by_slug(slug: str) -> Room:
+    with app_context():
+        return db.session.scalars(db.select(Room).where(Room.slug == slug)).one()
 
 
 def make_user(
     name: str = "Resident", role: str | None = None, scope: str | None = None, home: str = "XIII"
 ) -> User:
     """A user; role is "ambassador" (scope: district numeral), "expert" (unit code) or "admin"."""
-    user = User(
-        display_name=name,
-        email=f"user{next(_emails)}@example.pl",
-        password_hash=hash_password(PASSWORD),
-        home_area=district(home),
-    )
-    if role == "ambassador":
-        user.role_grants.append(RoleGrant(role=role, area=district(scope)))
-    elif role == "expert":
-        unit = db.session.scalars(db.select(ExpertUnit).where(ExpertUnit.code == scope)).one()
-        user.role_grants.append(RoleGrant(role=role, unit=unit))
-    elif role == "admin":
-        user.role_grants.append(RoleGrant(role=role))
-    db.session.add(user)
-    db.session.commit()
+    with app_context(), transaction():
+        area = db.select(Area).where(Area.kind == "district")
+        user = User(
+            display_name=name,
+            email=f"user{next(_emails)}@example.pl",
+            password_hash=hash_password(PASSWORD),
+            home_area=db.session.scalars(area.where(Area.number == home)).one(),
+        )
+        if role == "ambassador":
+            scope_area = db.session.scalars(area.where(Area.number == scope)).one()
+            user.role_grants.append(RoleGrant(role=role, area=scope_area))
+        elif role == "expert":
+            unit = db.session.scalars(db.select(ExpertUnit).where(ExpertUnit.code == scope)).one()
+            user.role_grants.append(RoleGrant(role=role, unit=unit))
+        elif role == "admin":
+            user.role_grants.append(RoleGrant(role=role))
+        db.session.add(user)
     return user
 
 
@@ -120,4 +189,18 @@ def jan(app):
 @pytest.fixture
 def thread(anna):
     """Anna's thread in XIII Podgórze."""
-    return services.create_thread(anna, room_of("XIII").id, "Skwer przy Lipowej", "Zielony skwer?")
+    return run(
+        services.create_thread, anna, room_of("XIII").id, "Skwer przy Lipowej", "Zielony skwer?"
+    )
+
+
+def wait_until(condition: Callable[[], object], seconds: float = 5.0, what: str = "condition"):
+    """Wait for a condition (polled), never for a fixed time; its value, or fail after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no {what} within {seconds} s")
+        time.sleep(0.005)

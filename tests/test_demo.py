@@ -1,31 +1,40 @@
 """Demo data and first start: one user of each role, seeded once."""
 
-from sqlalchemy import func, select
-
 from forum.accounts.models import User
 from forum.accounts.services import authenticate
 from forum.demo import DEMO_USERS, seed_demo_data
 from forum.discussion.models import Thread
-from forum.extensions import db
+from forum.notifications.models import Notification
+from forum.transactions import transaction
+from tests.conftest import app_context, count
+
+
+def seed() -> bool:
+    with app_context(), transaction():
+        return seed_demo_data()
 
 
 def test_demo_has_one_user_of_each_role_with_documented_passwords(app):
-    assert seed_demo_data() is True
+    assert seed() is True
     roles = set()
-    for _name, email, password, _home, role, _scope in DEMO_USERS:
-        user = authenticate(email, password)
-        roles.update(grant.role for grant in user.role_grants)
-        roles.add(role or "resident")
+    with app_context():
+        for _name, email, password, _home, role, _scope in DEMO_USERS:
+            user = authenticate(email, password)
+            roles.update(grant.role for grant in user.role_grants)
+            roles.add(role or "resident")
     assert roles == {"resident", "ambassador", "expert", "admin"}
 
 
 def test_demo_is_seeded_once(app):
-    seed_demo_data()
-    users = db.session.scalar(select(func.count(User.id)))
-    threads = db.session.scalar(select(func.count(Thread.id)))
-    assert seed_demo_data() is False
-    assert db.session.scalar(select(func.count(User.id))) == users
-    assert db.session.scalar(select(func.count(Thread.id))) == threads
+    seed()
+    users, threads = count(User), count(Thread)
+    assert seed() is False
+    assert count(User) == users and count(Thread) == threads
+
+
+def test_demo_replies_leave_notifications(app):
+    seed()
+    assert count(Notification) > 0
 
 
 def test_readme_documents_demo_passwords():

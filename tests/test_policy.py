@@ -1,13 +1,14 @@
-"""The permission matrix: role × action × own/other area, for what exists now."""
+"""The permission matrix: role × action × own/other area, and the reason of every refusal."""
 
 import pytest
-from flask_login import AnonymousUserMixin
 
+from forum.accounts.models import ExpertUnit, User
 from forum.areas.models import Room
 from forum.discussion.models import Post, Thread
+from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from forum.extensions import db, utcnow
-from forum.policy import can
-from tests.conftest import make_user, room_of
+from forum.policy import REFUSALS, RULES, can, decide, ensure, refusal
+from tests.conftest import GUEST, app_context, make_user, room_of
 
 ROLES = ["guest", "resident", "ambassador_here", "ambassador_elsewhere", "expert", "admin"]
 
@@ -16,7 +17,7 @@ ROLES = ["guest", "resident", "ambassador_here", "ambassador_elsewhere", "expert
 def people(app):
     """Everyone who may ask, keyed by role; "here" is XIII Podgórze, where the content is."""
     return {
-        "guest": AnonymousUserMixin(),
+        "guest": GUEST,
         "resident": make_user("Resident", home="XIII"),
         "ambassador_here": make_user("Amb XIII", role="ambassador", scope="XIII"),
         "ambassador_elsewhere": make_user("Amb I", role="ambassador", scope="I", home="I"),
@@ -26,7 +27,7 @@ def people(app):
 
 
 def _room(case: str) -> Room:
-    room = room_of("XIII")
+    room = db.session.get(Room, room_of("XIII").id)
     if "subarea" in case:
         room = db.session.scalars(db.select(Room).where(Room.slug == "zablocie")).one()
     if "private" in case:
@@ -35,68 +36,146 @@ def _room(case: str) -> Room:
 
 
 def _thread(case: str, author) -> Thread:
-    thread = Thread(room=_room(case), author=author, title="Wątek")
+    thread = Thread(room=_room(case), author_id=author.id, title="Wątek")
     if "locked" in case:
         thread.status = "locked"
-    if "deleted" in case:
+    if "deleted-thread" in case or case.startswith("thread deleted"):
         thread.deleted_at = utcnow()
     db.session.add(thread)
     return thread
 
 
 def _target(case: str, asker, people):
-    """The object the action is about; "own" posts belong to the asker (a guest has none)."""
-    someone = people["resident"] if asker is not people["resident"] else people["expert"]
+    """The object the action is about; "own" things belong to the asker (a guest has none)."""
+    resident = people["resident"]
+    someone = resident if getattr(asker, "id", None) != resident.id else people["expert"]
     if case.startswith("room"):
         return _room(case)
     if case.startswith("thread"):
         return _thread(case, someone)
+    if case.startswith("unit"):
+        return db.session.scalars(db.select(ExpertUnit).where(ExpertUnit.code == "ZZM")).one()
+    if case.startswith("person"):
+        owner = asker if "own" in case and asker.is_authenticated else someone
+        return db.session.get(User, owner.id)
+    if case == "nothing":
+        return None
     owner = asker if "own" in case and asker.is_authenticated else someone
-    post = Post(thread=_thread(case, someone), author=owner, body_source="x", body_html="x")
+    post = Post(thread=_thread(case, someone), author_id=owner.id, body_source="x", body_html="x")
+    if "hidden" in case:
+        post.hidden_at, post.hidden_reason = utcnow(), "Powód"
+    if "deleted-post" in case:
+        post.deleted_at = utcnow()
     db.session.add(post)
     db.session.flush()
     return post
 
 
-# action, target case, then the answer for each role in ROLES' order.
+# action, target case, then each role's answer in ROLES' order: 1 = allowed, else the reason.
+NF, NA, NAUTH, NMOD = "not_found", "not_author", "not_authenticated", "not_moderator"
+LOCKED, NUNIT, NADMIN = "thread_locked", "not_unit_member", "not_admin"
 MATRIX = [
     ("room.read", "room", [1, 1, 1, 1, 1, 1]),
-    ("room.read", "room private", [0, 0, 1, 0, 0, 1]),
-    ("room.read", "room private subarea", [0, 0, 1, 0, 0, 1]),
-    ("thread.create", "room", [0, 1, 1, 1, 1, 1]),
-    ("thread.create", "room private", [0, 0, 1, 0, 0, 1]),
-    ("post.reply", "thread", [0, 1, 1, 1, 1, 1]),
-    ("post.reply", "thread locked", [0, 0, 1, 0, 0, 1]),
-    ("post.reply", "thread locked subarea", [0, 0, 1, 0, 0, 1]),
-    ("post.reply", "thread deleted", [0, 0, 0, 0, 0, 0]),
-    ("post.reply", "thread private", [0, 0, 1, 0, 0, 1]),
-    ("post.edit", "post own", [0, 1, 1, 1, 1, 1]),
-    ("post.edit", "post own locked", [0, 0, 1, 0, 0, 1]),
-    ("post.edit", "post own deleted-thread", [0, 0, 0, 0, 0, 0]),
-    ("post.edit", "post other", [0, 0, 0, 0, 0, 0]),
-    ("post.delete", "post own", [0, 1, 1, 1, 1, 1]),
-    ("post.delete", "post own locked", [0, 1, 1, 1, 1, 1]),
-    ("post.delete", "post own deleted-thread", [0, 0, 0, 0, 0, 0]),
-    ("post.delete", "post other", [0, 0, 0, 0, 0, 0]),
+    ("room.read", "room private", [NF, NF, 1, NF, NF, 1]),
+    ("room.read", "room private subarea", [NF, NF, 1, NF, NF, 1]),
+    ("thread.read", "thread", [1, 1, 1, 1, 1, 1]),
+    ("thread.read", "thread private", [NF, NF, 1, NF, NF, 1]),
+    ("thread.create", "room", [NAUTH, 1, 1, 1, 1, 1]),
+    ("thread.create", "room private", [NF, NF, 1, NF, NF, 1]),
+    ("thread.moderate", "thread", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("thread.moderate", "thread subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("post.reply", "thread", [NAUTH, 1, 1, 1, 1, 1]),
+    ("post.reply", "thread locked", [NAUTH, LOCKED, 1, LOCKED, LOCKED, 1]),
+    ("post.reply", "thread locked subarea", [NAUTH, LOCKED, 1, LOCKED, LOCKED, 1]),
+    ("post.reply", "thread deleted", [NAUTH] + ["thread_deleted"] * 5),
+    ("post.reply", "thread private", [NF, NF, 1, NF, NF, 1]),
+    ("post.edit", "post own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("post.edit", "post own locked", [NAUTH, LOCKED, 1, LOCKED, LOCKED, 1]),
+    ("post.edit", "post own deleted-thread", [NAUTH] + ["thread_deleted"] * 5),
+    ("post.edit", "post own deleted-post", [NAUTH] + [NA] * 5),
+    ("post.edit", "post other", [NAUTH] + [NA] * 5),
+    ("post.edit", "post own private", [NF, NF, 1, NF, NF, 1]),
+    ("post.delete", "post own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("post.delete", "post own locked", [NAUTH, 1, 1, 1, 1, 1]),
+    ("post.delete", "post own deleted-thread", [NAUTH] + ["thread_deleted"] * 5),
+    ("post.delete", "post other", [NAUTH] + [NA] * 5),
+    ("post.read_hidden", "post other hidden", [NMOD, NMOD, 1, NMOD, NMOD, 1]),
+    ("post.read_hidden", "post own hidden", [NMOD, 1, 1, 1, 1, 1]),
+    ("post.read_hidden", "post other hidden private", [NF, NF, 1, NF, NF, 1]),
+    ("post.hide", "post other", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("post.hide", "post other subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    (
+        "post.hide",
+        "post other deleted-post",
+        [NAUTH, NMOD, "post_deleted", NMOD, NMOD, "post_deleted"],
+    ),
+    ("post.restore", "post other hidden", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("unit.read_queue", "unit", [NAUTH, NUNIT, NUNIT, NUNIT, 1, 1]),
+    ("user.read_stream", "person own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("user.read_stream", "person other", [NAUTH, NF, NF, NF, NF, NF]),
+    ("roles.manage", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
+    ("rooms.manage", "room", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
 ]
 
 CASES = [
-    pytest.param(action, case, role, bool(answers[i]), id=f"{action}-{case}-{role}")
+    pytest.param(action, case, role, answers[i], id=f"{action}-{case}-{role}")
     for action, case, answers in MATRIX
     for i, role in enumerate(ROLES)
 ]
 
 
-@pytest.mark.parametrize(("action", "case", "role", "allowed"), CASES)
-def test_policy_matrix(people, action, case, role, allowed):
-    asker = people[role]
-    assert can(asker, action, _target(case, asker, people)) is allowed
+@pytest.mark.parametrize(("action", "case", "role", "answer"), CASES)
+def test_policy_matrix(people, action, case, role, answer):
+    with app_context():
+        asker = people[role]
+        if asker.is_authenticated:
+            asker = db.session.get(User, asker.id)
+        decision = decide(asker, action, _target(case, asker, people))
+        assert (decision.allowed, decision.reason) == (
+            (True, "") if answer == 1 else (False, answer)
+        )
+        assert can(asker, action, _target(case, asker, people)) is decision.allowed
 
 
-def test_deleted_post_cannot_be_edited_by_its_author(people):
-    post = _target("post own", people["resident"], people)
-    post.deleted_at = utcnow()
-    assert not can(people["resident"], "post.edit", post)
+def test_every_rule_is_in_the_matrix():
+    assert {action for action, _case, _answers in MATRIX} == set(RULES)
+
+
+@pytest.mark.parametrize(
+    ("reason", "error", "code"),
+    [
+        ("not_found", NotFound, "not_found"),
+        ("not_authenticated", NotAuthenticated, "not_authenticated"),
+        ("not_author", Forbidden, "forbidden"),
+        ("not_moderator", Forbidden, "forbidden"),
+        ("not_admin", Forbidden, "forbidden"),
+        ("not_unit_member", Forbidden, "forbidden"),
+        ("thread_locked", Conflict, "thread_locked"),
+        ("thread_deleted", Conflict, "thread_deleted"),
+        ("post_deleted", Conflict, "post_deleted"),
+    ],
+)
+def test_every_reason_has_its_error(app, reason, error, code):
+    with app.test_request_context():
+        raised = refusal(reason, None)
+    assert isinstance(raised, error) and raised.code == code and raised.message
+
+
+def test_every_reason_used_by_a_rule_is_explained():
+    used = {answer for _a, _c, answers in MATRIX for answer in answers if answer != 1}
+    assert used <= set(REFUSALS)
+
+
+def test_ensure_raises_the_explained_error(people):
+    with app_context():
+        thread = _target("thread locked", people["resident"], people)
+        resident = db.session.get(User, people["resident"].id)
+        with pytest.raises(Conflict) as raised:
+            ensure(resident, "post.reply", thread)
+        assert raised.value.code == "thread_locked"
+        with pytest.raises(NotFound) as missing:
+            ensure(GUEST, "room.read", _room("room private"))
+        assert "room" in missing.value.message or "pokoju" in missing.value.message
 
 
 def test_unknown_action_is_an_error(people):

@@ -28,6 +28,9 @@ class User(UserMixin, db.Model):
     home_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # The login this object was loaded through (accounts.services.session_user); not a column.
+    session_id = None
+
     home_area: Mapped[Area | None] = relationship()
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="RoleGrant.id"
@@ -44,9 +47,31 @@ class User(UserMixin, db.Model):
             for grant in self.role_grants
         )
 
+    def is_expert_of(self, unit: ExpertUnit) -> bool:
+        return any(
+            grant.role == "expert" and grant.unit_id == unit.id for grant in self.role_grants
+        )
+
     def badges(self) -> list[tuple[str, str]]:
         """(role, scope) pairs shown beside the name: ("ambassador", "XIII Podgórze")."""
         return [(g.role, g.scope_label) for g in self.role_grants]
+
+
+class UserSession(db.Model):
+    """One login: the browser's cookie holds its token; logging out ends it here, for good."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # SHA-256 of the token, so the table alone lets nobody in.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_at is None
 
 
 class RoleGrant(db.Model):

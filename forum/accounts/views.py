@@ -1,18 +1,20 @@
-"""Register, log in, log out, profile pages."""
+"""Register, log in, log out (here or everywhere), profile pages."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user
 
-from forum.accounts import services
+from forum.accounts import services, sessions
 from forum.accounts.forms import LoginForm, LogoutForm, RegisterForm
 from forum.errors import NotAuthenticated, NotFound, ValidationError
+from forum.transactions import transactional
 from forum.web import local_url, show_errors
 
 bp = Blueprint("accounts", __name__)
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@transactional
 def register():
     form = RegisterForm()
     form.home_area_id.choices = [("", _("— choose —"))] + [
@@ -26,13 +28,14 @@ def register():
         except ValidationError as error:
             show_errors(form, error)
         else:
-            login_user(user)
+            sessions.begin(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name))
             return redirect(url_for("areas.index"))
     return render_template("accounts/register.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@transactional
 def login():
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
@@ -41,15 +44,25 @@ def login():
         except NotAuthenticated as error:
             show_errors(form, error)
         else:
-            login_user(user)
+            sessions.begin(user)
             return redirect(local_url(form.next.data))
     return render_template("accounts/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.post("/logout")
+@transactional
 def logout():
     if LogoutForm().validate_on_submit():
-        logout_user()
+        sessions.end()
+    return redirect(url_for("areas.index"))
+
+
+@bp.post("/logout/everywhere")
+@transactional
+def logout_everywhere():
+    if LogoutForm().validate_on_submit() and current_user.is_authenticated:
+        sessions.end(everywhere=True)
+        flash(_("You are logged out on every device."))
     return redirect(url_for("areas.index"))
 
 
@@ -58,4 +71,10 @@ def profile(user_id: int):
     user = services.load_user(user_id)
     if user is None:
         raise NotFound(_("There is no such user."))
-    return render_template("accounts/profile.html", user=user)
+    own = current_user.is_authenticated and current_user.id == user.id
+    return render_template(
+        "accounts/profile.html",
+        user=user,
+        logins=services.active_session_count(user) if own else None,
+        logout_form=LogoutForm(),
+    )

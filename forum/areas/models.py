@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.extensions import UTCDateTime, db, utcnow
@@ -45,23 +45,5 @@ class Room(db.Model):
     is_public: Mapped[bool] = mapped_column(default=True)
     position: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # The sequence number of the room's latest event (see RoomEvent).
-    last_event_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     area: Mapped[Area] = relationship(back_populates="rooms")
-
-
-class RoomEvent(db.Model):
-    """One state change in a room, numbered in the room's order, kept so clients can catch up."""
-
-    __table_args__ = (UniqueConstraint("room_id", "seq"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    room_id: Mapped[int] = mapped_column(ForeignKey("room.id"))
-    seq: Mapped[int]
-    thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"), index=True)
-    # The seq of the thread's previous event: lets a client on a thread page see a gap.
-    thread_prev_seq: Mapped[int | None]
-    name: Mapped[str] = mapped_column(String(32))
-    payload: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -4,8 +4,9 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from forum.areas.services import load_area_tree
+from forum.discussion import services as discussion
 from forum.discussion.forms import ThreadForm
-from forum.discussion.services import list_threads
+from forum.realtime.streams import last_seq, room_stream
 
 bp = Blueprint("areas", __name__)
 
@@ -16,8 +17,13 @@ def index():
     return render_template("areas/index.html", tree=tree, rooms=tree.rooms, activity=tree.activity)
 
 
+def render_room(room_id: int, form: ThreadForm, page: int = 1, status: int = 200):
+    seq = last_seq(room_stream(room_id))  # before the threads: a later change is caught up
+    room, threads = discussion.list_threads(current_user, room_id, page=page)
+    page_html = render_template("areas/room.html", room=room, threads=threads, seq=seq, form=form)
+    return page_html, status
+
+
 @bp.get("/rooms/<int:room_id>")
 def room(room_id: int):
-    page = request.args.get("page", 1, type=int)
-    room, threads = list_threads(current_user, room_id, page=page)
-    return render_template("areas/room.html", room=room, threads=threads, form=ThreadForm())
+    return render_room(room_id, ThreadForm(), page=request.args.get("page", 1, type=int))

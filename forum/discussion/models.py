@@ -24,8 +24,6 @@ class Thread(db.Model):
     # Replies that are not deleted; the opening post is not counted.
     reply_count: Mapped[int] = mapped_column(default=0)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # The room's seq of this thread's latest event (0 before any).
-    last_event_seq: Mapped[int] = mapped_column(default=0, server_default="0")
 
     room: Mapped[Room] = relationship()
     author: Mapped[User] = relationship()
@@ -51,9 +49,13 @@ class Post(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A moderator hid it: readers see the reason, its author and the area's moderators the words.
+    hidden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    hidden_reason: Mapped[str | None] = mapped_column(String(500))
 
     thread: Mapped[Thread] = relationship()
-    author: Mapped[User] = relationship()
+    author: Mapped[User] = relationship(foreign_keys=[author_id])
     revisions: Mapped[list[PostRevision]] = relationship(
         back_populates="post", order_by="PostRevision.id", cascade="all, delete-orphan"
     )
@@ -61,6 +63,10 @@ class Post(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def is_opening(self) -> bool:

@@ -1,4 +1,8 @@
-"""Discussion operations: load-and-authorise, start threads, reply, edit, delete."""
+"""Discussion operations: load-and-authorise, start threads, reply, edit, delete, hide.
+
+Every operation runs inside the caller's transaction and never commits; what it changes is
+published on the thread's stream (its posts) and the room's stream (its thread list).
+"""
 
 from __future__ import annotations
 
@@ -11,40 +15,29 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from forum import realtime, serialize
-from forum.accounts.models import RoleGrant, User
 from forum.areas.models import Room
 from forum.discussion.models import Post, PostRevision, Thread
-from forum.errors import (
-    Conflict,
-    DomainError,
-    Forbidden,
-    NotAuthenticated,
-    NotFound,
-    RateLimited,
-    ValidationError,
-)
+from forum.errors import Conflict, NotFound, RateLimited, ValidationError
 from forum.extensions import db, utcnow
-from forum.policy import can
+from forum.notifications import services as notifications
+from forum.policy import can, ensure
+from forum.realtime import events
+from forum.realtime.streams import publish, room_stream, thread_stream
+from forum.realtime.subjects import with_badges
 from forum.sanitize import render_markdown
 
 TAG = re.compile(r"<[^>]*>")
-
-
-def _author_with_badges():
-    """Loader options for a post's or thread's author with the grants that give badges."""
-    return selectinload(User.role_grants).options(
-        joinedload(RoleGrant.area), joinedload(RoleGrant.unit)
-    )
+REASON_MIN_LENGTH, REASON_MAX_LENGTH = 3, 500
 
 
 def access_room(user, room_id: int) -> Room:
     """The room, if the user may read it; missing and forbidden look the same."""
     room = db.session.get(Room, room_id, options=[joinedload(Room.area)])
-    if room is None or not can(user, "room.read", room):
+    if room is None:
         raise NotFound(_("There is no such room."))
+    ensure(user, "room.read", room)
     return room
 
 
@@ -52,10 +45,14 @@ def access_thread(user, thread_id: int) -> Thread:
     thread = db.session.get(
         Thread,
         thread_id,
-        options=[joinedload(Thread.room).joinedload(Room.area), joinedload(Thread.author)],
+        options=[
+            joinedload(Thread.room).joinedload(Room.area),
+            joinedload(Thread.author).options(with_badges()),
+        ],
     )
-    if thread is None or not can(user, "room.read", thread.room):
+    if thread is None:
         raise NotFound(_("There is no such thread."))
+    ensure(user, "thread.read", thread)
     return thread
 
 
@@ -63,24 +60,15 @@ def access_post(user, post_id: int) -> Post:
     post = db.session.get(
         Post,
         post_id,
-        options=[joinedload(Post.thread).joinedload(Thread.room).joinedload(Room.area)],
+        options=[
+            joinedload(Post.thread).joinedload(Thread.room).joinedload(Room.area),
+            joinedload(Post.author).options(with_badges()),
+        ],
     )
-    if post is None or not can(user, "room.read", post.thread.room):
+    if post is None:
         raise NotFound(_("There is no such post."))
+    ensure(user, "thread.read", post.thread)
     return post
-
-
-def _explain_denial(user, thread: Thread | None = None, post: Post | None = None) -> DomainError:
-    """The most specific reason a write the policy refused cannot happen."""
-    if not user.is_authenticated:
-        return NotAuthenticated(_("Log in to take part in the discussion."))
-    if post is not None and (post.author_id != user.id or post.is_deleted):
-        return Forbidden(_("You may change only your own posts."))
-    if thread is not None and thread.is_deleted:
-        return Conflict(_("This thread was deleted."), code="thread_deleted")
-    if thread is not None and thread.is_locked:
-        return Conflict(_("This thread is locked: no new posts or edits."), code="thread_locked")
-    return Forbidden(_("You may not do this."))
 
 
 def _clean_title(title: str | None, errors: dict[str, str]) -> str:
@@ -138,8 +126,7 @@ def _raise_if(errors: dict[str, str]) -> None:
 def create_thread(user, room_id: int, title: str | None, body: str | None) -> Thread:
     """Start a thread in a room with its opening post."""
     room = access_room(user, room_id)
-    if not can(user, "thread.create", room):
-        raise _explain_denial(user)
+    ensure(user, "thread.create", room)
     errors: dict[str, str] = {}
     title = _clean_title(title, errors)
     source, html = _render_body(body, errors)
@@ -150,8 +137,7 @@ def create_thread(user, room_id: int, title: str | None, body: str | None) -> Th
     opening = Post(thread=thread, author=user, body_source=source, body_html=html, created_at=now)
     db.session.add_all([thread, opening])
     db.session.flush()
-    realtime.publish(realtime.THREAD_CREATED, room.id, {"thread": serialize.thread(thread)}, thread)
-    db.session.commit()
+    publish(events.THREAD_CREATED, room_stream(room.id), thread)
     return thread
 
 
@@ -178,8 +164,7 @@ def _parent_for_reply(thread: Thread, parent_id: int | None) -> Post:
 def create_reply(user, thread_id: int, body: str | None, parent_id: int | None = None) -> Post:
     """Reply to a thread (its opening post) or to any post in it."""
     thread = access_thread(user, thread_id)
-    if not can(user, "post.reply", thread):
-        raise _explain_denial(user, thread)
+    ensure(user, "post.reply", thread)
     parent = _parent_for_reply(thread, parent_id)
     errors: dict[str, str] = {}
     source, html = _render_body(body, errors)
@@ -199,16 +184,16 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
     thread.reply_count = Thread.reply_count + 1
     thread.last_activity_at = now
     db.session.flush()
-    realtime.publish(realtime.POST_CREATED, thread.room_id, {"post": serialize.post(post)}, thread)
-    db.session.commit()
+    publish(events.POST_CREATED, thread_stream(thread.id), post)
+    publish(events.THREAD_UPDATED, room_stream(thread.room_id), thread)
+    notifications.notify_reply(post, parent)
     return post
 
 
 def edit_post(user, post_id: int, body: str | None) -> Post:
     """Change one's own post; the previous version goes to its history."""
     post = access_post(user, post_id)
-    if not can(user, "post.edit", post):
-        raise _explain_denial(user, post.thread, post)
+    ensure(user, "post.edit", post)
     errors: dict[str, str] = {}
     source, html = _render_body(body, errors)
     _raise_if(errors)
@@ -225,10 +210,8 @@ def edit_post(user, post_id: int, body: str | None) -> Post:
     )
     post.body_source, post.body_html, post.edited_at = source, html, now
     post.thread.last_activity_at = now
-    realtime.publish(
-        realtime.POST_UPDATED, post.thread.room_id, {"post": serialize.post(post)}, post.thread
-    )
-    db.session.commit()
+    publish(events.POST_UPDATED, thread_stream(post.thread_id), post)
+    publish(events.THREAD_UPDATED, room_stream(post.thread.room_id), post.thread)
     return post
 
 
@@ -238,8 +221,7 @@ def delete_post(user, post_id: int) -> Post:
     Deleting the opening post deletes the thread: it leaves the room's list and takes no replies.
     """
     post = access_post(user, post_id)
-    if not can(user, "post.delete", post):
-        raise _explain_denial(user, post.thread, post)
+    ensure(user, "post.delete", post)
     now = utcnow()
     post.deleted_at = now
     post.body_source = post.body_html = ""
@@ -250,12 +232,10 @@ def delete_post(user, post_id: int) -> Post:
     else:
         thread.reply_count = Thread.reply_count - 1
     db.session.flush()
-    realtime.publish(realtime.POST_DELETED, thread.room_id, {"post": serialize.post(post)}, thread)
+    publish(events.POST_DELETED, thread_stream(thread.id), post)
     if post.is_opening:
-        realtime.publish(
-            realtime.THREAD_UPDATED, thread.room_id, {"thread": serialize.thread(thread)}, thread
-        )
-    db.session.commit()
+        publish(events.THREAD_UPDATED, thread_stream(thread.id), thread)
+    publish(events.THREAD_UPDATED, room_stream(thread.room_id), thread)
     return post
 
 
@@ -266,7 +246,7 @@ def list_threads(user, room_id: int, page: int = 1, per_page: int | None = None)
     query = (
         select(Thread)
         .where(Thread.room_id == room.id, Thread.deleted_at.is_(None))
-        .options(joinedload(Thread.author).options(_author_with_badges()))
+        .options(joinedload(Thread.author).options(with_badges()))
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
     return room, db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
@@ -289,7 +269,7 @@ def load_post_tree(user, thread_id: int) -> PostTree:
     posts = db.session.scalars(
         select(Post)
         .where(Post.thread_id == thread.id)
-        .options(joinedload(Post.author).options(_author_with_badges()))
+        .options(joinedload(Post.author).options(with_badges()))
         .order_by(Post.created_at, Post.id)
     ).all()
     children: dict[int, list[Post]] = defaultdict(list)
@@ -303,9 +283,51 @@ def load_post_tree(user, thread_id: int) -> PostTree:
 
 
 def post_history(user, post_id: int) -> tuple[Post, list[PostRevision]]:
-    """A post with its earlier versions, oldest first."""
+    """A post with its earlier versions, oldest first (none for words the user may not read)."""
     post = access_post(user, post_id)
+    if post.is_hidden and not can(user, "post.read_hidden", post):
+        return post, []
     revisions = db.session.scalars(
         select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)
     ).all()
     return post, list(revisions)
+
+
+def _clean_reason(reason: str | None) -> str:
+    reason = (reason or "").strip()
+    if not REASON_MIN_LENGTH <= len(reason) <= REASON_MAX_LENGTH:
+        raise ValidationError(
+            _("Some fields need correcting."),
+            {
+                "reason": _(
+                    "Give a reason of %(low)d to %(high)d characters.",
+                    low=REASON_MIN_LENGTH,
+                    high=REASON_MAX_LENGTH,
+                )
+            },
+        )
+    return reason
+
+
+def hide_post(moderator, post_id: int, reason: str | None) -> Post:
+    """Hide a post with a reason: readers see the reason in its place, its author and the area's
+    moderators still see the words."""
+    post = access_post(moderator, post_id)
+    ensure(moderator, "post.hide", post)
+    reason = _clean_reason(reason)
+    if post.is_hidden:
+        raise Conflict(_("This post is hidden already."), code="post_hidden")
+    post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), moderator.id, reason
+    publish(events.POST_HIDDEN, thread_stream(post.thread_id), post)
+    return post
+
+
+def restore_post(moderator, post_id: int) -> Post:
+    """Show a hidden post to everyone again."""
+    post = access_post(moderator, post_id)
+    ensure(moderator, "post.restore", post)
+    if not post.is_hidden:
+        raise Conflict(_("This post is not hidden."), code="post_not_hidden")
+    post.hidden_at = post.hidden_by_id = post.hidden_reason = None
+    publish(events.POST_RESTORED, thread_stream(post.thread_id), post)
+    return post

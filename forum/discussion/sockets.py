@@ -1,45 +1,46 @@
 """Socket.IO: replying and "X is writing…" in a thread."""
 
-from flask import request
+from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_socketio import rooms
 
-from forum import realtime
-from forum.areas.sockets import presence
+from forum.accounts.schemas import person_view
 from forum.discussion import services
-from forum.errors import Forbidden, NotAuthenticated, socket_errors
+from forum.discussion.schemas import post_view
+from forum.errors import Forbidden
 from forum.extensions import socketio
-from forum.inputs import id_field, payload, text_field
+from forum.policy import ensure
+from forum.realtime import dispatch, events
+from forum.realtime.streams import thread_stream
+from forum.schemas import parse
+from forum.transactions import socket_event
 
 
-@socketio.on(realtime.POST_REPLY)
-@socket_errors
-def post_reply(data):
+@socketio.on(events.POST_REPLY)
+@socket_event
+def post_reply(data=None):
     """The same service as the HTTP form and the API: same checks, same limits, same errors."""
-    data = payload(data)
-    post = services.create_reply(
-        current_user,
-        id_field(data, "thread_id", required=True),
-        text_field(data, "body"),
-        id_field(data, "parent_id"),
+    asked = parse(events.ReplyRequest, data)
+    post = services.create_reply(current_user, asked.thread_id, asked.body, asked.parent_id)
+    return events.ReplyAck(post_id=post.id, post=post_view(post, current_user)).model_dump(
+        mode="json"
     )
-    return {"post_id": post.id, "seq": post.thread.last_event_seq}
 
 
-@socketio.on(realtime.TYPING_STARTED)
-@socket_errors
-def typing(data):
-    """Tell the thread someone is writing; throttled, and only in a thread joined through policy."""
-    thread_id = id_field(payload(data), "thread_id", required=True)
-    who = presence().who(request.sid)
-    if who is None:
-        raise NotAuthenticated(_("Log in to take part in the discussion."))
-    channel = realtime.thread_channel(thread_id)
-    if channel not in rooms():
+@socketio.on(events.TYPING_STARTED)
+@socket_event
+def typing(data=None):
+    """Tell the thread someone is writing: only someone who may reply, on a thread they follow."""
+    thread_id = parse(events.TypingRequest, data).thread_id
+    thread = services.access_thread(current_user, thread_id)
+    ensure(current_user, "post.reply", thread)
+    channel = str(thread_stream(thread.id))
+    connections = current_app.extensions["connections"]
+    connection = connections.get(request.sid)
+    if connection is None or channel not in connection.channels:
         raise Forbidden(_("Join the thread first."))
-    sent = presence().may_signal_typing(request.sid, thread_id)
+    sent = connections.may_signal_typing(request.sid, thread.id)
     if sent:
-        data = {"thread_id": thread_id, "user": who}
-        realtime.signal(realtime.TYPING, channel, data, skip_sid=request.sid)
-    return {"sent": sent}
+        signal = events.TypingSignal(stream=channel, user=person_view(current_user))
+        dispatch.signal(events.TYPING, channel, signal, skip_sid=request.sid)
+    return events.TypingAck(sent=sent).model_dump(mode="json")

@@ -4,9 +4,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forum.areas.views import render_room
 from forum.discussion import services
 from forum.discussion.forms import DeleteForm, EditForm, ReplyForm, ThreadForm
 from forum.errors import Conflict, ValidationError
+from forum.policy import ensure
+from forum.realtime.streams import last_seq, thread_stream
+from forum.transactions import transactional
 from forum.web import show_errors
 
 bp = Blueprint("discussion", __name__)
@@ -16,7 +20,17 @@ def _post_url(post) -> str:
     return url_for("discussion.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
 
 
+def render_thread(thread_id: int, form: ReplyForm, status: int = 200):
+    seq = last_seq(thread_stream(thread_id))  # before the posts: a later change is caught up
+    tree = services.load_post_tree(current_user, thread_id)
+    page = render_template(
+        "discussion/thread.html", tree=tree, seq=seq, form=form, delete_form=DeleteForm()
+    )
+    return page, status
+
+
 @bp.post("/rooms/<int:room_id>/threads")
+@transactional
 def create_thread(room_id: int):
     form = ThreadForm()
     form.validate_on_submit()
@@ -24,20 +38,17 @@ def create_thread(room_id: int):
         thread = services.create_thread(current_user, room_id, form.title.data, form.body.data)
     except ValidationError as error:
         show_errors(form, error)
-        room, threads = services.list_threads(current_user, room_id)
-        return render_template("areas/room.html", room=room, threads=threads, form=form), 422
+        return render_room(room_id, form, status=422)
     return redirect(url_for("discussion.thread", thread_id=thread.id))
 
 
 @bp.get("/threads/<int:thread_id>")
 def thread(thread_id: int):
-    tree = services.load_post_tree(current_user, thread_id)
-    return render_template(
-        "discussion/thread.html", tree=tree, form=ReplyForm(), delete_form=DeleteForm()
-    )
+    return render_thread(thread_id, ReplyForm())
 
 
 @bp.post("/threads/<int:thread_id>/replies")
+@transactional
 def reply(thread_id: int):
     form = ReplyForm()
     form.validate_on_submit()
@@ -46,16 +57,15 @@ def reply(thread_id: int):
         post = services.create_reply(current_user, thread_id, form.body.data, parent_id)
     except (ValidationError, Conflict) as error:
         show_errors(form, error)
-        tree = services.load_post_tree(current_user, thread_id)
-        return render_template(
-            "discussion/thread.html", tree=tree, form=form, delete_form=DeleteForm()
-        ), error.status
+        return render_thread(thread_id, form, error.status)
     return redirect(_post_url(post))
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@transactional
 def edit_post(post_id: int):
     post = services.access_post(current_user, post_id)
+    ensure(current_user, "post.edit", post)  # the form too, not only its submission
     form = EditForm(body=post.body_source)
     if form.validate_on_submit():
         try:
@@ -70,6 +80,7 @@ def edit_post(post_id: int):
 
 
 @bp.post("/posts/<int:post_id>/delete")
+@transactional
 def delete_post(post_id: int):
     DeleteForm().validate_on_submit()
     post = services.delete_post(current_user, post_id)

@@ -1,45 +1,44 @@
-// Follow one room or thread in order (see forum/realtime.py): catch up after the seq the page
-// was rendered at, apply each event once, and catch up again after a gap or a reconnect.
+// Follow one stream in order (see forum/realtime): catch up after the seq the page was rendered
+// at, apply each event once, and catch up again after a gap or a reconnect.
 
 const ACK_TIMEOUT_MS = 10_000;
 const MAX_FAILED_JOINS = 5; // in a row, without getting up to date
 
 /**
- * target: {room_id} or {thread_id}; seq: the seq the page shows;
- * isNext(data, last): true if the event comes right after the last one applied;
- * onEvent(name, data), onPresence(snapshot), onStatus("live" | "offline" | "stopped").
+ * stream: "thread:7", "room:3", "user:5"; seq: the seq the page shows;
+ * onEvent(name, data); onJoined(ack); onPresence(snapshot);
+ * onStatus("live" | "offline" | "stopped" | "stale" | "closed" | "ended").
+ * Returns {rejoin()}: ask again (e.g. for the viewer's own flags after a change).
  */
-export function follow(socket, { target, seq, isNext, onEvent, onPresence, onStatus }) {
-  const channel = target.thread_id ? `thread:${target.thread_id}` : `room:${target.room_id}`;
+export function follow(socket, { stream, seq, onEvent, onJoined, onPresence, onStatus }) {
   let last = seq;
   let joined = false; // until a join is acknowledged, live events wait in `pending`
   let pending = [];
   let generation = 0; // a newer join makes the answer to an older one moot
   let failures = 0;
-
-  function ours(data) {
-    if (!Number.isInteger(data?.seq)) return false; // presence, typing and other signals
-    return target.thread_id ? data.thread_id === target.thread_id : data.room_id === target.room_id;
-  }
+  let over = false; // stale or closed: nothing more will be applied
 
   /** Apply one event unless already seen; false if one is missing before it. */
   function accept(name, data) {
     if (data.seq <= last) return true;
-    if (!isNext(data, last)) return false;
+    if (data.seq !== last + 1) return false;
     last = data.seq;
     onEvent(name, data);
     return true;
   }
 
+  function stop(state) {
+    over = true;
+    generation += 1;
+    onStatus(state);
+  }
+
   function join() {
+    if (over) return;
     const mine = ++generation;
     joined = false;
-    if (failures >= MAX_FAILED_JOINS) {
-      onStatus("stopped");
-      return;
-    }
-    const request = { ...target, after: last };
-    socket.timeout(ACK_TIMEOUT_MS).emit("join", request, (err, ack) => {
+    if (failures >= MAX_FAILED_JOINS) return stop("stopped");
+    socket.timeout(ACK_TIMEOUT_MS).emit("join", { stream, after: last }, (err, ack) => {
       if (mine !== generation) return;
       if (err) {
         // No answer: try again while connected; after a drop, "connect" joins again.
@@ -47,12 +46,9 @@ export function follow(socket, { target, seq, isNext, onEvent, onPresence, onSta
         if (socket.connected) join();
         return;
       }
-      if (ack.error) {
-        failures = MAX_FAILED_JOINS; // not found or not allowed: asking again won't help
-        onStatus("stopped");
-        return;
-      }
-      onPresence(ack.presence);
+      if (ack.error) return stop("stopped"); // not found or not allowed: asking again won't help
+      if (ack.reload) return stop("stale"); // the log no longer reaches back to our seq
+      onPresence?.(ack.presence);
       const inOrder = ack.events.every(({ name, data }) => accept(name, data));
       if (!inOrder || !ack.complete) {
         if (!inOrder) failures += 1;
@@ -61,6 +57,7 @@ export function follow(socket, { target, seq, isNext, onEvent, onPresence, onSta
       }
       failures = 0;
       joined = true;
+      onJoined?.(ack);
       onStatus("live");
       const queued = pending.sort((a, b) => a.data.seq - b.data.seq);
       pending = [];
@@ -75,7 +72,7 @@ export function follow(socket, { target, seq, isNext, onEvent, onPresence, onSta
   }
 
   socket.onAny((name, data) => {
-    if (!ours(data)) return;
+    if (over || data?.stream !== stream || !Number.isInteger(data.seq)) return; // not ours
     if (!joined) {
       pending.push({ name, data });
     } else if (!accept(name, data)) {
@@ -84,16 +81,24 @@ export function follow(socket, { target, seq, isNext, onEvent, onPresence, onSta
     }
   });
   socket.on("presence", (snapshot) => {
-    if (snapshot.channel === channel) onPresence(snapshot);
+    if (!over && snapshot.stream === stream) onPresence?.(snapshot);
+  });
+  socket.on("stream_closed", (signal) => {
+    if (signal.stream === stream) stop("closed");
   });
   socket.on("connect", () => {
     failures = 0;
     join();
   });
-  socket.on("disconnect", () => {
+  socket.on("disconnect", (reason) => {
     generation += 1;
     joined = false;
     pending = [];
-    onStatus("offline");
+    if (over) return;
+    // The server closes a socket only when its login ended: it will not reconnect.
+    if (reason === "io server disconnect") stop("ended");
+    else onStatus("offline");
   });
+  if (socket.connected) join();
+  return { rejoin: join };
 }

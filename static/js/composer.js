@@ -31,7 +31,8 @@ function errorMessage({ fields, message }) {
   return fields?.body ?? Object.values(fields ?? {})[0] ?? message;
 }
 
-export function setupComposer(socket, threadId) {
+/** onSent(post): the reply as its author sees it (with their can_* flags), from the server. */
+export function setupComposer(socket, threadId, onSent) {
   root.addEventListener("submit", (event) => {
     const form = event.target;
     if (!form.matches("form[data-reply-form]") || !socket.connected) return;
@@ -48,6 +49,7 @@ export function setupComposer(socket, threadId) {
       if (ack.error) return showError(textarea, errorMessage(ack.error));
       clearError(textarea);
       textarea.value = "";
+      onSent(ack.post);
       const box = form.closest("details");
       if (box) {
         box.open = false;

@@ -14,9 +14,10 @@ export function text(key, values = {}) {
   return (data[key] ?? "").replace(/\{(\w+)\}/g, (all, name) => values[name] ?? all);
 }
 
-/** "5 replies" in the page's language: data-<key> holds the forms rendered for a few numbers. */
-export function plural(key, n) {
-  const samples = JSON.parse(data[key] || "[]");
+/** "5 replies" in the page's language: data-<key> holds the forms rendered for a few numbers
+ * (on the live page's root, or on the element whose dataset is given). */
+export function plural(key, n, dataset = data) {
+  const samples = JSON.parse(dataset[key] || "[]");
   const category = plurals.select(n);
   const [sample, form] = samples.find(([k]) => plurals.select(k) === category) ?? samples.at(-1);
   return form.replace(String(sample), String(n));

@@ -4,6 +4,7 @@ import { announce, list, plural, text } from "./page.js";
 
 const line = document.getElementById("presence");
 const status = document.getElementById("live-status");
+const link = document.getElementById("notifications-link");
 
 export function showPresence(snapshot) {
   if (!line || !snapshot) return;
@@ -16,8 +17,13 @@ export function showPresence(snapshot) {
 
 export function showStatus(state) {
   if (!status) return;
-  const message = { offline: text("offline"), stopped: text("stopped") }[state] ?? "";
-  if (state === "stopped" && status.textContent !== message) announce(message);
+  const message = {
+    offline: text("offline"),
+    stopped: text("stopped"),
+    stale: text("stale"),
+    closed: link?.dataset.accessWithdrawn ?? text("stopped"),
+  }[state] ?? "";
+  if (state !== "offline" && message && status.textContent !== message) announce(message);
   status.textContent = message;
   status.hidden = !message;
   if (line && state !== "live") line.hidden = true; // who is here is unknown while offline

@@ -6,8 +6,8 @@ import {
   announce, authorNodes, countOf, root, seq, setCount, text, timeElement, url,
 } from "./page.js";
 import { showPresence, showStatus } from "./presence.js";
+import { socket } from "./socket.js";
 
-const roomId = Number(root.dataset.roomId);
 const firstPage = root.dataset.page === "1"; // new threads appear on the first page only
 
 function lineOf(threadId) {
@@ -71,42 +71,21 @@ function updateThread(thread) {
     if (line.contains(document.activeElement)) document.getElementById("threads-heading").focus();
     line.remove();
     announce(text("announceGone", { title: thread.title }));
-  } else {
-    showThread(line, thread);
+    return;
   }
-}
-
-function postCreated(post) {
-  const line = lineOf(post.thread_id);
-  if (!line) return;
-  const count = line.querySelector(".reply-count");
-  setCount(count, countOf(count) + 1);
-  setLastActivity(line, post.created_at);
-  announce(text("announceReply", { name: post.author.display_name, title: titleOf(line) }));
-}
-
-function postUpdated(post) {
-  const line = lineOf(post.thread_id);
-  if (line && post.edited_at) setLastActivity(line, post.edited_at);
-}
-
-function postDeleted(post) {
-  const count = lineOf(post.thread_id)?.querySelector(".reply-count");
-  if (count && post.parent_id !== null) setCount(count, Math.max(0, countOf(count) - 1));
+  const before = countOf(line.querySelector(".reply-count"));
+  showThread(line, thread);
+  if (thread.reply_count > before) announce(text("announceReply", { title: titleOf(line) }));
 }
 
 const handlers = {
   thread_created: (data) => addThread(data.thread),
   thread_updated: (data) => updateThread(data.thread),
-  post_created: (data) => postCreated(data.post),
-  post_updated: (data) => postUpdated(data.post),
-  post_deleted: (data) => postDeleted(data.post),
 };
 
-follow(io(), {
-  target: { room_id: roomId },
+follow(socket, {
+  stream: root.dataset.live,
   seq,
-  isNext: (data, last) => data.seq === last + 1,
   onEvent: (name, data) => handlers[name]?.(data),
   onPresence: showPresence,
   onStatus: showStatus,

@@ -1,5 +1,9 @@
-// A thread page that updates live: new, edited and deleted posts, the thread's state, who is
-// here, who is writing, and replies sent without a reload.
+// A thread page that updates live: new, edited, hidden and deleted posts, the thread's state,
+// who is here, who is writing, and replies sent without a reload.
+//
+// Live events show posts as a guest would; where this reader may see or do more (their own
+// post, a moderator), the page asks the API for the reader's own view. The server decides every
+// permission: the page only shows what the can_* flags it gets allow.
 
 import { follow } from "./channel.js";
 import { setupComposer } from "./composer.js";
@@ -7,33 +11,53 @@ import {
   announce, authorNodes, countOf, root, seq, setCount, text, timeElement, url, userId,
 } from "./page.js";
 import { showPresence, showStatus } from "./presence.js";
+import { socket } from "./socket.js";
 import { setupTyping } from "./typing.js";
 
 const threadId = Number(root.dataset.threadId);
+const moderator = root.dataset.moderator === "true";
 let canReply = root.dataset.canReply === "true";
 const replyCount = root.querySelector(".reply-count");
 
-function renderPost(post) {
-  const li = document.getElementById("post-template").content.firstElementChild.cloneNode(true);
+function fromTemplate(id) {
+  return document.getElementById(id).content.firstElementChild.cloneNode(true);
+}
+
+/** The <article> of a post in the given state, as discussion/_post.html renders it. */
+function renderArticle(post) {
   const id = post.id;
-  li.id = `post-${id}`;
-  li.classList.add(`depth-${post.depth}`, "is-new");
-  li.querySelector("article").setAttribute("aria-labelledby", `post-${id}-head`);
-  li.querySelector(".post-head").id = `post-${id}-head`;
-  li.querySelector(".who").replaceWith(...authorNodes(post.author));
-  li.querySelector(".permalink").href = `#post-${id}`;
-  timeElement(post.created_at, li.querySelector("time"));
-  li.querySelector(".post-body").innerHTML = post.body_html; // sanitised by the server
-  const edit = li.querySelector(".edit-link");
-  const remove = li.querySelector(".delete-form");
-  if (post.author.id === userId) {
-    edit.href = url(edit.getAttribute("href"), id);
-    remove.action = url(remove.getAttribute("action"), id);
-  } else {
-    edit.remove();
-    remove.remove();
+  const article = fromTemplate("post-template").querySelector("article");
+  article.setAttribute("aria-labelledby", `post-${id}-head`);
+  if (post.deleted) {
+    const tombstone = fromTemplate("tombstone-template");
+    tombstone.id = `post-${id}-head`;
+    article.replaceChildren(tombstone);
+    return article;
   }
-  const box = li.querySelector(".reply-box");
+  article.querySelector(".post-head").id = `post-${id}-head`;
+  article.querySelector(".who").replaceWith(...authorNodes(post.author));
+  article.querySelector(".permalink").href = `#post-${id}`;
+  timeElement(post.created_at, article.querySelector("time"));
+  if (post.edited_at) markEdited(article, id);
+  const note = article.querySelector(".hidden-note");
+  const ownNote = article.querySelector(".hidden-own-note");
+  const body = article.querySelector(".post-body");
+  if (post.hidden) {
+    note.textContent = text("hiddenNote", { reason: post.hidden_reason });
+    body.classList.add("is-hidden");
+  } else {
+    note.remove();
+  }
+  if (!post.hidden || !post.body_html) ownNote.remove();
+  if (post.body_html || !post.hidden) body.innerHTML = post.body_html; // sanitised by the server
+  else body.remove();
+  const edit = article.querySelector(".edit-link");
+  const remove = article.querySelector(".delete-form");
+  if (post.can_edit) edit.href = url(edit.getAttribute("href"), id);
+  else edit.remove();
+  if (post.can_delete) remove.action = url(remove.getAttribute("action"), id);
+  else remove.remove();
+  const box = article.querySelector(".reply-box");
   if (box && canReply) {
     box.querySelector("input[name=parent_id]").value = id;
     box.querySelector("label").htmlFor = `reply-to-${id}`;
@@ -42,59 +66,115 @@ function renderPost(post) {
   } else {
     box?.remove();
   }
-  if (post.edited_at) markEdited(li);
-  return li;
+  return article;
 }
 
-function markEdited(li) {
-  const header = li.querySelector(".post-head");
+function markEdited(article, id) {
+  const header = article.querySelector(".post-head");
   if (!header || header.querySelector(".edited")) return;
-  const mark = document.getElementById("edited-template").content.firstElementChild.cloneNode(true);
+  const mark = fromTemplate("edited-template");
   const link = mark.querySelector("a");
-  link.href = url(link.getAttribute("href"), li.id.replace("post-", ""));
+  link.href = url(link.getAttribute("href"), id);
   header.append(mark);
 }
 
+function isTombstone(li) {
+  return Boolean(li?.querySelector(":scope > article > .tombstone"));
+}
+
+/** Put the post on the page as given, keeping its replies and, if it had it, the focus. */
+function showPost(post) {
+  const li = document.getElementById(`post-${post.id}`);
+  if (!li) return addPost(post);
+  const old = li.querySelector(":scope > article");
+  const article = renderArticle(post);
+  // A reply being written under the post stays as it is, text, focus and all.
+  const box = old.querySelector(".reply-box");
+  const freshBox = article.querySelector(".reply-box");
+  if (box && freshBox) freshBox.replaceWith(box);
+  const hadFocus = old.contains(document.activeElement) && !box?.contains(document.activeElement);
+  old.replaceWith(article);
+  if (hadFocus) (article.querySelector(".tombstone, .permalink") ?? article).focus();
+  return false;
+}
+
+/** A post new to the page, under its parent; true if it counts as a new reply. */
 function addPost(post) {
-  if (document.getElementById(`post-${post.id}`)) return; // already on the page
   const parent =
-    document.getElementById(`post-${post.parent_id}`) ??
-    root.querySelector(".post-tree > .post");
+    document.getElementById(`post-${post.parent_id}`) ?? root.querySelector(".post-tree > .post");
   let replies = parent.querySelector(":scope > ol.replies");
   if (!replies) {
-    replies = document.createElement("ol");
-    replies.className = "replies";
+    replies = Object.assign(document.createElement("ol"), { className: "replies" });
     parent.append(replies);
   }
-  replies.append(renderPost(post));
-  setCount(replyCount, countOf(replyCount) + 1);
-  typing.stopped(post.author.id);
-  const own = post.author.id === userId;
-  announce(own ? text("announceOwn") : text("announceReply", { name: post.author.display_name }));
+  const li = fromTemplate("post-template");
+  li.replaceChildren(renderArticle(post));
+  li.id = `post-${post.id}`;
+  li.classList.add(`depth-${post.depth}`, "is-new");
+  replies.append(li);
+  return !post.deleted;
 }
 
-function updatePost(post) {
+/** Ask for this reader's own view of a post where it may differ from a guest's. */
+async function refreshPost(post) {
+  if (!(moderator || (userId !== null && post.author?.id === userId))) return;
+  try {
+    const response = await fetch(url(root.dataset.postApiUrl, post.id), {
+      headers: { Accept: "application/json" },
+    });
+    if (response.ok) showPost((await response.json()).post);
+  } catch {
+    // Offline: the guest's view stays until the next change or reload.
+  }
+}
+
+function postCreated(post, ownView = false) {
+  const isNew = !document.getElementById(`post-${post.id}`);
+  if (isNew && addPost(post)) {
+    setCount(replyCount, countOf(replyCount) + 1);
+    if (post.author) {
+      typing.stopped(post.author.id);
+      const own = post.author.id === userId;
+      announce(own ? text("announceOwn") : text("announceReply", { name: post.author.display_name }));
+    }
+  } else if (!isNew) {
+    showPost(post);
+  }
+  if (!ownView) refreshPost(post);
+}
+
+function postUpdated(post) {
+  showPost(post);
+  if (post.author) announce(text("announceEdit", { name: post.author.display_name }));
+  refreshPost(post);
+}
+
+function postDeleted(post) {
   const li = document.getElementById(`post-${post.id}`);
-  const body = li?.querySelector(":scope > article > .post-body");
-  if (!body) return;
-  body.innerHTML = post.body_html; // sanitised by the server
-  markEdited(li);
-  announce(text("announceEdit", { name: post.author.display_name }));
-}
-
-function deletePost(post) {
-  const article = document.querySelector(`#post-${post.id} > article`);
-  if (!article || article.querySelector(".tombstone")) return;
-  const tombstone = document.createElement("p");
-  tombstone.className = "tombstone";
-  tombstone.id = `post-${post.id}-head`;
-  tombstone.tabIndex = -1;
-  tombstone.textContent = text("tombstone");
-  const hadFocus = article.contains(document.activeElement);
-  article.replaceChildren(tombstone); // the replies below it stay
-  if (hadFocus) tombstone.focus();
+  if (!li || isTombstone(li)) return;
+  showPost(post);
   if (post.parent_id !== null) setCount(replyCount, Math.max(0, countOf(replyCount) - 1));
   announce(text("announceDelete"));
+}
+
+function postHidden(post) {
+  showPost(post);
+  announce(text("announceHidden"));
+  refreshPost(post);
+}
+
+function postRestored(post) {
+  showPost(post);
+  announce(text("announceRestored"));
+  refreshPost(post);
+}
+
+function setCanReply(allowed) {
+  canReply = allowed;
+  if (!allowed) {
+    root.querySelector("#reply-form")?.remove();
+    for (const box of root.querySelectorAll(".post-actions .reply-box")) box.remove();
+  }
 }
 
 function updateThread(thread) {
@@ -123,27 +203,31 @@ function updateThread(thread) {
   }
   if (thread.deleted) {
     // Nobody writes in a deleted thread: take away what would only be refused.
-    canReply = false;
-    root.querySelector("#reply-form")?.remove();
+    setCanReply(false);
     for (const actions of root.querySelectorAll(".post-actions")) actions.replaceChildren();
+  } else {
+    channel.rejoin(); // this reader's own flags for the thread come with the answer
   }
 }
 
 const handlers = {
-  post_created: (data) => addPost(data.post),
-  post_updated: (data) => updatePost(data.post),
-  post_deleted: (data) => deletePost(data.post),
+  post_created: (data) => postCreated(data.post),
+  post_updated: (data) => postUpdated(data.post),
+  post_deleted: (data) => postDeleted(data.post),
+  post_hidden: (data) => postHidden(data.post),
+  post_restored: (data) => postRestored(data.post),
   thread_updated: (data) => updateThread(data.thread),
 };
 
-const socket = io(); // same origin; the session cookie says who this is
 const typing = setupTyping(socket, threadId);
-setupComposer(socket, threadId);
-follow(socket, {
-  target: { thread_id: threadId },
+setupComposer(socket, threadId, (post) => postCreated(post, true));
+const channel = follow(socket, {
+  stream: root.dataset.live,
   seq,
-  isNext: (data, last) => data.thread_prev_seq === last,
   onEvent: (name, data) => handlers[name]?.(data),
+  onJoined: (ack) => {
+    if (ack.thread && canReply && !ack.thread.can_reply) setCanReply(false);
+  },
   onPresence: showPresence,
   onStatus: showStatus,
 });

@@ -45,8 +45,8 @@ export function setupTyping(socket, threadId) {
     if (writers.delete(id)) render();
   }
 
-  socket.on("typing", ({ thread_id, user }) => {
-    if (thread_id !== threadId || user.id === userId) return;
+  socket.on("typing", ({ stream, user }) => {
+    if (stream !== `thread:${threadId}` || user.id === userId) return;
     clearTimeout(writers.get(user.id)?.timer);
     const timer = setTimeout(() => stopped(user.id), SHOW_FOR_MS);
     writers.set(user.id, { name: user.display_name, timer });

@@ -3,13 +3,13 @@
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from forum.accounts.models import User
 from forum.accounts.services import authenticate
 from forum.errors import NotAuthenticated
 from forum.extensions import db
-from tests.conftest import PASSWORD, district, make_user
+from tests.conftest import PASSWORD, app_context, count, district, make_user
 
 
 def register_form(**overrides):
@@ -23,16 +23,17 @@ def register_form(**overrides):
 
 
 def user_count() -> int:
-    return db.session.scalar(select(func.count(User.id)))
+    return count(User)
 
 
 def test_register_logs_in_and_hashes_password(client):
     response = client.post("/register", data=register_form(), follow_redirects=True)
     assert response.status_code == 200
     assert "Zofia" in response.text
-    user = db.session.scalars(select(User)).one()
-    assert user.home_area.number == "XIII"
-    assert user.password_hash.startswith("scrypt:") and "długie" not in user.password_hash
+    with app_context():
+        user = db.session.scalars(select(User)).one()
+        assert user.home_area.number == "XIII"
+        assert user.password_hash.startswith("scrypt:") and "długie" not in user.password_hash
 
 
 def test_register_form_lists_the_18_districts(client):
@@ -59,7 +60,8 @@ def test_register_rejects_bad_input(client, field, value):
 
 def test_register_rejects_taken_email_in_any_case(client):
     make_user("Zofia")
-    taken = db.session.scalars(select(User)).one().email.upper()
+    with app_context():
+        taken = db.session.scalars(select(User)).one().email.upper()
     response = client.post("/register", data=register_form(email=taken))
     assert response.status_code == 422
     assert user_count() == 1
@@ -68,7 +70,8 @@ def test_register_rejects_taken_email_in_any_case(client):
 def test_register_rejects_a_subarea_as_home(client):
     from forum.areas.models import Area
 
-    subarea = db.session.scalars(select(Area).where(Area.kind == "subarea")).first()
+    with app_context():
+        subarea = db.session.scalars(select(Area).where(Area.kind == "subarea")).first()
     response = client.post("/register", data=register_form(home_area_id=str(subarea.id)))
     assert response.status_code == 422
 
@@ -99,7 +102,7 @@ def test_login_redirects_only_to_local_pages(client):
 
 
 def test_authenticate_same_error_for_unknown_email(app):
-    with pytest.raises(NotAuthenticated) as raised:
+    with app_context(), pytest.raises(NotAuthenticated) as raised:
         authenticate("nobody@example.pl", PASSWORD)
     assert raised.value.code == "wrong_credentials"
 

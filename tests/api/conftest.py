@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 import pytest
+from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match
 from referencing import Registry, Resource
@@ -13,9 +14,11 @@ from referencing.jsonschema import DRAFT202012
 from sqlalchemy import func, select
 from werkzeug.exceptions import HTTPException
 
-from forum.api.v1.openapi import DOCUMENT
+from forum.api.v1.openapi import document
 from forum.extensions import db
-from tests.conftest import PASSWORD, FreshRequestClient
+from tests.conftest import PASSWORD, app_context
+
+DOCUMENT = document()
 
 DOCUMENT_URI = "urn:wspolne-projekty:openapi"
 REGISTRY = Registry().with_resource(
@@ -46,7 +49,8 @@ def pointer(*parts: str) -> str:
 
 def count(model) -> int:
     """Rows of a model's table, to show that a refused request wrote nothing."""
-    return db.session.scalar(select(func.count()).select_from(model))
+    with app_context():
+        return db.session.scalar(select(func.count()).select_from(model))
 
 
 def check_against_document(app, method: str, path: str, response) -> None:
@@ -95,7 +99,7 @@ def check_body(what: str, schema_at: str, response) -> None:
         )
 
 
-class ApiClient(FreshRequestClient):
+class ApiClient(FlaskClient):
     """A test client that validates each API response as soon as it arrives."""
 
     def open(self, *args, **kwargs):

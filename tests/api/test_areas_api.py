@@ -2,9 +2,9 @@
 
 import pytest
 
+from forum.areas.models import Room
 from forum.discussion import services
-from forum.extensions import db
-from tests.conftest import make_user, room_of
+from tests.conftest import make_user, room_of, run, update
 
 NUMERALS = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII".split()
 
@@ -83,9 +83,9 @@ def test_a_quiet_room_has_no_activity(api):
 
 def test_a_room_counts_its_live_threads_and_posts(api):
     anna = make_user("Anna")
-    thread = services.create_thread(anna, room_of("XIII").id, "Ławki", "Więcej ławek")
-    services.create_reply(anna, thread.id, "Tak")
-    services.create_thread(anna, room_of("XIII").id, "Drzewa", "Więcej drzew")
+    thread = run(services.create_thread, anna, room_of("XIII").id, "Ławki", "Więcej ławek")
+    run(services.create_reply, anna, thread.id, "Tak")
+    run(services.create_thread, anna, room_of("XIII").id, "Drzewa", "Więcej drzew")
     room = api.get(f"/api/v1/rooms/{room_of('XIII').id}").get_json()["room"]
     assert (room["thread_count"], room["post_count"]) == (2, 3)
     assert room["last_activity_at"] is not None
@@ -93,7 +93,7 @@ def test_a_room_counts_its_live_threads_and_posts(api):
 
 def test_the_rooms_of_the_tree_show_activity_too(api):
     anna = make_user("Anna")
-    services.create_thread(anna, room_of("I").id, "Planty", "Ławki na Plantach")
+    run(services.create_thread, anna, room_of("I").id, "Planty", "Ławki na Plantach")
     city = api.get("/api/v1/areas").get_json()["area"]
     assert district_node(city, "I")["rooms"][0]["thread_count"] == 1
 
@@ -108,8 +108,7 @@ def test_an_unknown_room_is_not_found(api, room_id):
 @pytest.fixture
 def private_room(app):
     room = room_of("XIII")
-    room.is_public = False
-    db.session.commit()
+    update(Room, room.id, is_public=False)
     return room
 
 

@@ -10,7 +10,8 @@ from forum.discussion import services
 from forum.discussion.models import Post, PostRevision, Thread
 from forum.extensions import db, utcnow
 from tests.api.conftest import count
-from tests.conftest import make_user, room_of
+from tests.conftest import app_context, make_user, room_of, run, update
+from tests.conftest import opening_of as opening_post
 
 SAFE_LINK_REL = 'rel="nofollow ugc noopener"'
 
@@ -28,20 +29,18 @@ def as_jan(api, jan):
 
 
 def opening_of(thread: Thread) -> Post:
-    return db.session.scalar(
-        select(Post).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
-    )
+    return opening_post(thread.id)
 
 
 def written() -> tuple:
     """What a refused request must leave as it was: row counts and every post's words."""
-    bodies = sorted(db.session.scalars(select(Post.body_source)))
+    with app_context():
+        bodies = sorted(db.session.scalars(select(Post.body_source)))
     return count(Thread), count(Post), count(PostRevision), bodies
 
 
 def lock(thread: Thread) -> None:
-    thread.status = "locked"
-    db.session.commit()
+    update(Thread, thread.id, status="locked")
 
 
 def threads_url(room_id: int | None = None) -> str:
@@ -62,11 +61,11 @@ def error_of(response) -> dict:
 def make_threads(author, n: int) -> list[Thread]:
     """n threads in XIII, the first one the least recently active."""
     threads = [
-        services.create_thread(author, room_of("XIII").id, f"Wątek {i}", "Treść") for i in range(n)
+        run(services.create_thread, author, room_of("XIII").id, f"Wątek {i}", "Treść")
+        for i in range(n)
     ]
     for age, thread in enumerate(reversed(threads)):
-        thread.last_activity_at = utcnow() - timedelta(hours=age)
-    db.session.commit()
+        update(Thread, thread.id, last_activity_at=utcnow() - timedelta(hours=age))
     return threads
 
 
@@ -81,8 +80,7 @@ def test_threads_come_by_last_activity_newest_first(api, anna):
 
 def test_pinned_threads_come_first(api, anna):
     old, new = make_threads(anna, 2)
-    old.pinned = True
-    db.session.commit()
+    update(Thread, old.id, pinned=True)
     assert listed(api) == [old.id, new.id]
 
 
@@ -174,7 +172,7 @@ def chain(author, thread: Thread, length: int) -> Post:
     """Replies each to the one before, under the opening post; the deepest one."""
     post = opening_of(thread)
     for _ in range(length):
-        post = services.create_reply(author, thread.id, "Głębiej", parent_id=post.id)
+        post = run(services.create_reply, author, thread.id, "Głębiej", parent_id=post.id)
     return post
 
 
@@ -315,7 +313,7 @@ def test_an_unknown_parent_is_invalid(as_jan, thread, parent_id):
 
 
 def test_a_parent_from_another_thread_is_invalid(as_jan, anna, thread):
-    other = services.create_thread(anna, room_of("XIII").id, "Drzewa", "Więcej drzew")
+    other = run(services.create_thread, anna, room_of("XIII").id, "Drzewa", "Więcej drzew")
     before = written()
     response = as_jan.post(
         replies_url(thread), json={"body": "Tak", "parent_id": opening_of(other).id}
@@ -340,8 +338,8 @@ def test_a_parent_id_of_the_wrong_type_is_invalid(as_jan, thread, wrong_type):
 
 
 def test_a_deleted_post_takes_no_replies(as_jan, anna, thread):
-    reply = services.create_reply(anna, thread.id, "Zaraz usunę")
-    services.delete_post(anna, reply.id)
+    reply = run(services.create_reply, anna, thread.id, "Zaraz usunę")
+    run(services.delete_post, anna, reply.id)
     before = written()
     response = as_jan.post(replies_url(thread), json={"body": "Tak", "parent_id": reply.id})
     assert response.status_code == 409
@@ -440,8 +438,8 @@ def test_editing_someone_elses_post_is_forbidden(as_jan, thread):
 
 
 def test_editing_a_deleted_post_is_forbidden(as_anna, anna, thread):
-    reply = services.create_reply(anna, thread.id, "Zaraz usunę")
-    services.delete_post(anna, reply.id)
+    reply = run(services.create_reply, anna, thread.id, "Zaraz usunę")
+    run(services.delete_post, anna, reply.id)
     before = written()
     response = as_anna.patch(f"/api/v1/posts/{reply.id}", json={"body": "Jednak nie"})
     assert response.status_code == 403
@@ -467,7 +465,7 @@ def test_editing_someone_elses_post_in_a_locked_thread_is_forbidden(as_jan, thre
 
 
 def test_deleting_a_reply_leaves_a_tombstone(as_anna, anna, thread):
-    reply = services.create_reply(anna, thread.id, "Zaraz usunę")
+    reply = run(services.create_reply, anna, thread.id, "Zaraz usunę")
     response = as_anna.delete(f"/api/v1/posts/{reply.id}")
     assert response.status_code == 200
     post = response.get_json()["post"]
@@ -480,8 +478,8 @@ def test_deleting_a_reply_leaves_a_tombstone(as_anna, anna, thread):
 
 
 def test_a_tombstone_keeps_the_replies_under_it(as_anna, anna, jan, thread):
-    reply = services.create_reply(anna, thread.id, "Zaraz usunę")
-    answer = services.create_reply(jan, thread.id, "Odpowiadam", parent_id=reply.id)
+    reply = run(services.create_reply, anna, thread.id, "Zaraz usunę")
+    answer = run(services.create_reply, jan, thread.id, "Odpowiadam", parent_id=reply.id)
     as_anna.delete(f"/api/v1/posts/{reply.id}")
     body = as_anna.get(f"/api/v1/threads/{thread.id}").get_json()
     (tombstone,) = body["post"]["replies"]
@@ -518,19 +516,19 @@ def test_deleting_someone_elses_post_is_forbidden(as_jan, thread):
 
 
 def test_deleting_a_deleted_post_is_forbidden(as_anna, anna, thread):
-    reply = services.create_reply(anna, thread.id, "Zaraz usunę")
+    reply = run(services.create_reply, anna, thread.id, "Zaraz usunę")
     as_anna.delete(f"/api/v1/posts/{reply.id}")
     assert as_anna.delete(f"/api/v1/posts/{reply.id}").status_code == 403
 
 
 def test_an_author_may_delete_a_reply_in_a_locked_thread(as_anna, anna, thread):
-    reply = services.create_reply(anna, thread.id, "Jednak nie")
+    reply = run(services.create_reply, anna, thread.id, "Jednak nie")
     lock(thread)
     assert as_anna.delete(f"/api/v1/posts/{reply.id}").status_code == 200
 
 
 def test_a_reply_in_a_deleted_thread_cannot_be_deleted(as_anna, anna, thread):
-    reply = services.create_reply(anna, thread.id, "Zostaję")
+    reply = run(services.create_reply, anna, thread.id, "Zostaję")
     as_anna.delete(f"/api/v1/posts/{opening_of(thread).id}")
     response = as_anna.delete(f"/api/v1/posts/{reply.id}")
     assert response.status_code == 409

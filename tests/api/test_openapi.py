@@ -7,8 +7,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing.exceptions import Unresolvable
 
-from forum.api.v1.openapi import DOCUMENT
+from forum.api.v1.openapi import document
 from tests.api.conftest import DOCUMENT_URI, REGISTRY, path_template
+
+DOCUMENT = document()
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 

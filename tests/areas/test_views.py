@@ -9,7 +9,8 @@ from forum.areas.models import Area, Room
 from forum.areas.services import seed_reference_data
 from forum.discussion import services
 from forum.extensions import db
-from tests.conftest import make_user, room_of
+from forum.transactions import transaction
+from tests.conftest import app_context, make_user, room_of, run
 
 
 def test_home_page_lists_the_18_districts_in_order(client):
@@ -30,8 +31,8 @@ def test_home_page_lists_city_workshops_and_subarea_rooms(client):
 
 def test_home_page_shows_room_activity(client):
     author = make_user("Anna")
-    thread = services.create_thread(author, room_of("XIII").id, "Wątek", "treść")
-    services.create_reply(author, thread.id, "odpowiedź")
+    thread = run(services.create_thread, author, room_of("XIII").id, "Wątek", "treść")
+    run(services.create_reply, author, thread.id, "odpowiedź")
     page = client.get("/").text
     podgorze = page[page.index("XIII Podgórze</a>") :]
     assert "1 thread" in podgorze[:400] or "1 wątek" in podgorze[:400]
@@ -39,24 +40,27 @@ def test_home_page_shows_room_activity(client):
 
 
 def test_tree_paths_reflect_ancestry(app):
-    zablocie = db.session.scalars(select(Area).where(Area.slug == "zablocie")).one()
-    podgorze = zablocie.parent
-    assert podgorze.number == "XIII" and podgorze.parent.kind == "city"
-    assert zablocie.is_within(podgorze.id) and zablocie.is_within(podgorze.parent.id)
-    assert not podgorze.is_within(zablocie.id)
+    with app_context():
+        zablocie = db.session.scalars(select(Area).where(Area.slug == "zablocie")).one()
+        podgorze = zablocie.parent
+        assert podgorze.number == "XIII" and podgorze.parent.kind == "city"
+        assert zablocie.is_within(podgorze.id) and zablocie.is_within(podgorze.parent.id)
+        assert not podgorze.is_within(zablocie.id)
 
 
 def test_every_district_has_a_room_and_city_rooms_are_city_track(app):
-    districts = db.session.scalars(select(Area).where(Area.kind == "district")).all()
-    assert all(district.rooms for district in districts)
-    city_rooms = db.session.scalars(select(Room).where(Room.track == "city")).all()
-    assert len(city_rooms) == 3 and all(room.area.kind == "city" for room in city_rooms)
+    with app_context():
+        districts = db.session.scalars(select(Area).where(Area.kind == "district")).all()
+        assert all(district.rooms for district in districts)
+        city_rooms = db.session.scalars(select(Room).where(Room.track == "city")).all()
+        assert len(city_rooms) == 3 and all(room.area.kind == "city" for room in city_rooms)
 
 
 def test_seeding_reference_data_twice_adds_nothing(app):
-    areas = db.session.scalar(select(func.count(Area.id)))
-    assert seed_reference_data() is False
-    assert db.session.scalar(select(func.count(Area.id))) == areas
+    with app_context(), transaction():
+        areas = db.session.scalar(select(func.count(Area.id)))
+        assert seed_reference_data() is False
+        assert db.session.scalar(select(func.count(Area.id))) == areas
 
 
 def test_slugify_polish():

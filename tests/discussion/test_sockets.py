@@ -2,16 +2,18 @@
 
 import pytest
 
-from forum import realtime
 from forum.discussion import services
-from forum.discussion.models import Post
-from forum.extensions import db, socketio
-from tests.conftest import make_user, room_of
+from forum.discussion.models import Post, Thread
+from forum.realtime import events as realtime
+from tests.conftest import count, get, make_user, room_of, run, update
+from tests.sockets import CheckedSocket
 
 
 @pytest.fixture
 def thread(app):
-    return services.create_thread(make_user("Autorka"), room_of("XIII").id, "Wątek", "Początek")
+    return run(
+        services.create_thread, make_user("Autorka"), room_of("XIII").id, "Wątek", "Początek"
+    )
 
 
 @pytest.fixture
@@ -19,7 +21,7 @@ def socket_for(app):
     opened = []
 
     def open_socket(flask_client, thread=None):
-        sock = socketio.test_client(app, flask_test_client=flask_client)
+        sock = CheckedSocket(app, flask_client)
         opened.append(sock)
         if thread is not None:
             sock.emit(realtime.JOIN, {"thread_id": thread.id}, callback=True)
@@ -33,7 +35,7 @@ def socket_for(app):
 
 
 def post_count() -> int:
-    return db.session.scalar(db.select(db.func.count(Post.id)))
+    return count(Post)
 
 
 def test_reply_over_the_socket_acks_the_new_post_and_reaches_the_thread(
@@ -43,11 +45,12 @@ def test_reply_over_the_socket_acks_the_new_post_and_reaches_the_thread(
     auth.login(make_user("Jan"))
     sock = socket_for(client, thread)
     ack = sock.emit(realtime.POST_REPLY, {"thread_id": thread.id, "body": "Hej"}, callback=True)
-    post = db.session.get(Post, ack["post_id"])
+    post = get(Post, ack["post_id"])
     assert post.body_source == "Hej" and post.depth == 1
-    assert ack["seq"] == 2
-    created = [m for m in watcher.get_received() if m["name"] == "post_created"]
-    assert created[0]["args"][0]["post"]["id"] == post.id
+    assert ack["post"]["id"] == post.id and ack["post"]["can_edit"] is True
+    created = watcher.received_named("post_created")
+    assert created[0]["post"]["id"] == post.id and created[0]["seq"] == 1
+    assert created[0]["post"]["can_edit"] is False  # live: as a guest sees it
 
 
 def test_reply_to_a_reply_over_the_socket_nests(client, auth, socket_for, thread):
@@ -59,7 +62,7 @@ def test_reply_to_a_reply_over_the_socket_nests(client, auth, socket_for, thread
         {"thread_id": thread.id, "body": "2", "parent_id": first["post_id"]},
         callback=True,
     )
-    assert db.session.get(Post, second["post_id"]).parent_id == first["post_id"]
+    assert get(Post, second["post_id"]).parent_id == first["post_id"]
 
 
 @pytest.mark.parametrize(
@@ -92,8 +95,7 @@ def test_guest_reply_is_not_authenticated(client, socket_for, thread):
 
 
 def test_reply_to_locked_thread_over_the_socket_is_a_conflict(client, auth, socket_for, thread):
-    thread.status = "locked"
-    db.session.commit()
+    update(Thread, thread.id, status="locked")
     auth.login(make_user("Jan"))
     ack = socket_for(client).emit(
         realtime.POST_REPLY, {"thread_id": thread.id, "body": "x"}, callback=True
@@ -104,7 +106,7 @@ def test_reply_to_locked_thread_over_the_socket_is_a_conflict(client, auth, sock
 def test_socket_replies_share_the_rate_limit(app, client, auth, socket_for, thread):
     app.config["POST_RATE_LIMIT"] = (2, 60)
     jan = make_user("Jan")
-    services.create_reply(jan, thread.id, "przez formularz")
+    run(services.create_reply, jan, thread.id, "przez formularz")
     auth.login(jan)
     sock = socket_for(client)
     ok = sock.emit(realtime.POST_REPLY, {"thread_id": thread.id, "body": "1"}, callback=True)
@@ -122,11 +124,14 @@ def test_typing_reaches_others_in_the_thread_and_is_throttled(
     first = sock.emit(realtime.TYPING_STARTED, {"thread_id": thread.id}, callback=True)
     second = sock.emit(realtime.TYPING_STARTED, {"thread_id": thread.id}, callback=True)
     assert first == {"sent": True} and second == {"sent": False}
-    typing = [m["args"][0] for m in watcher.get_received() if m["name"] == "typing"]
+    typing = watcher.received_named("typing")
     assert typing == [
-        {"thread_id": thread.id, "user": {"id": typing[0]["user"]["id"], "display_name": "Jan"}}
+        {
+            "stream": f"thread:{thread.id}",
+            "user": {"id": typing[0]["user"]["id"], "display_name": "Jan"},
+        }
     ]
-    assert not [m for m in sock.get_received() if m["name"] == "typing"]
+    assert not sock.received_named("typing")
 
 
 def test_typing_needs_an_account_and_a_joined_thread(client, auth, socket_for, thread):

@@ -4,12 +4,19 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from sqlalchemy import func, select
 
 from forum.discussion import services
 from forum.discussion.models import Post, Thread
-from forum.extensions import db
-from tests.conftest import PASSWORD, district, make_user, room_of
+from tests.conftest import (
+    PASSWORD,
+    count,
+    district,
+    make_user,
+    opening_of,
+    room_of,
+    run,
+    update,
+)
 
 TOKEN = re.compile(
     r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
@@ -95,7 +102,7 @@ def test_residents_discuss_in_podgorze_with_nested_replies(csrf_app, client):
 
     page = client.get(thread_url).text
     parents = nesting(page)
-    opening_id = str(db.session.scalars(select(Post).where(Post.parent_id.is_(None))).one().id)
+    opening_id = str(opening_of(int(thread_url.rsplit("/", 1)[1])).id)
     assert parents[f"post-{opening_id}"] is None
     assert parents[f"post-{first_id}"] == f"post-{opening_id}"
     assert parents[f"post-{second_id}"] == f"post-{first_id}"
@@ -131,7 +138,7 @@ def test_form_without_csrf_token_is_refused_and_writes_nothing(csrf_app, client)
     room_id = room_of("XIII").id
     response = client.post(f"/rooms/{room_id}/threads", data={"title": "Tytuł", "body": "Treść"})
     assert response.status_code == 400
-    assert db.session.scalar(select(func.count(Thread.id))) == 0
+    assert count(Thread) == 0
 
 
 def test_empty_title_shows_form_error_and_keeps_the_text(client, auth):
@@ -142,7 +149,7 @@ def test_empty_title_shows_form_error_and_keeps_the_text(client, auth):
     assert response.status_code == 422
     assert 'aria-invalid="true"' in response.text
     assert "Mój długi tekst" in response.text
-    assert db.session.scalar(select(func.count(Thread.id))) == 0
+    assert count(Thread) == 0
 
 
 def test_guest_posting_is_sent_to_log_in(client):
@@ -158,28 +165,29 @@ def test_guest_posting_is_sent_to_log_in(client):
 
 @pytest.fixture
 def thread(app):
-    return services.create_thread(make_user("Autorka"), room_of("XIII").id, "Wątek", "Początek")
+    return run(
+        services.create_thread, make_user("Autorka"), room_of("XIII").id, "Wątek", "Początek"
+    )
 
 
 def test_reply_to_locked_thread_is_refused_with_message(client, auth, thread):
-    thread.status = "locked"
-    db.session.commit()
+    update(Thread, thread.id, status="locked")
     auth.login(make_user("Jan"))
     response = client.post(f"/threads/{thread.id}/replies", data={"body": "Hej"})
     assert response.status_code == 409
-    assert db.session.scalar(select(func.count(Post.id))) == 1
+    assert count(Post) == 1
 
 
 def test_reply_with_empty_body_is_422(client, auth, thread):
     auth.login(make_user("Jan"))
     response = client.post(f"/threads/{thread.id}/replies", data={"body": "  "})
     assert response.status_code == 422
-    assert db.session.scalar(select(func.count(Post.id))) == 1
+    assert count(Post) == 1
 
 
 def test_edit_and_view_history(client, auth, thread):
     author = thread.author
-    opening = services.load_post_tree(author, thread.id).opening
+    opening = opening_of(thread.id)
     auth.login(author)
     assert client.get(f"/posts/{opening.id}/edit").status_code == 200
     response = client.post(f"/posts/{opening.id}/edit", data={"body": "Poprawiony początek"})
@@ -191,15 +199,15 @@ def test_edit_and_view_history(client, auth, thread):
 
 
 def test_cannot_open_edit_form_of_someone_elses_post(client, auth, thread):
-    opening = services.load_post_tree(thread.author, thread.id).opening
+    opening = opening_of(thread.id)
     auth.login(make_user("Jan"))
     assert client.post(f"/posts/{opening.id}/edit", data={"body": "Moje"}).status_code == 403
 
 
 def test_delete_leaves_tombstone_on_page(client, auth, thread):
     jan = make_user("Jan")
-    reply = services.create_reply(jan, thread.id, "Do usunięcia")
-    services.create_reply(thread.author, thread.id, "Odpowiedź zostaje", parent_id=reply.id)
+    reply = run(services.create_reply, jan, thread.id, "Do usunięcia")
+    run(services.create_reply, thread.author, thread.id, "Odpowiedź zostaje", parent_id=reply.id)
     auth.login(jan)
     assert client.post(f"/posts/{reply.id}/delete").status_code == 302
     page = client.get(f"/threads/{thread.id}").text
@@ -217,7 +225,7 @@ def test_room_page_is_paginated(client, app):
     author = make_user("Autorka")
     room_id = room_of("I").id
     for number in range(app.config["THREADS_PER_PAGE"] + 1):
-        services.create_thread(author, room_id, f"Wątek numer {number}", "treść")
+        run(services.create_thread, author, room_id, f"Wątek numer {number}", "treść")
     first = client.get(f"/rooms/{room_id}").text
     second = client.get(f"/rooms/{room_id}?page=2").text
     assert "Wątek numer 0<" not in first and "Wątek numer 0<" in second

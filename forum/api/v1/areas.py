@@ -1,50 +1,39 @@
 """GET the area tree and the rooms."""
 
-from flask import jsonify
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from forum import realtime, serialize
-from forum.api.v1.base import bp, query_number
+from forum.api.v1.base import operation
+from forum.areas.schemas import AreaTreeAnswer, RoomAnswer, RoomsAnswer, area_view, room_view
 from forum.areas.services import load_area_tree, room_activity
-from forum.discussion.services import access_room, access_thread
-from forum.errors import NotFound
+from forum.discussion.services import access_room
 
 
-@bp.get("/areas")
+@operation(
+    "GET",
+    "/areas",
+    summary="The area tree: Kraków, its 18 districts in order, their osiedla.",
+    answer=AreaTreeAnswer,
+)
 def area_tree():
     tree = load_area_tree(current_user)
-
-    def node(area):
-        return serialize.area(
-            area,
-            children=[node(child) for child in tree.children_of(area)],
-            rooms=[serialize.room(r, tree.activity.get(r.id)) for r in tree.rooms[area.id]],
-        )
-
-    return jsonify({"area": node(tree.city)})
+    return AreaTreeAnswer(area=area_view(tree.city, tree, current_user))
 
 
-@bp.get("/rooms")
+@operation("GET", "/rooms", summary="Every room the user may read.", answer=RoomsAnswer)
 def rooms():
     tree = load_area_tree(current_user)
-    return jsonify({"rooms": [serialize.room(r, tree.activity.get(r.id)) for r in tree.all_rooms]})
+    return RoomsAnswer(
+        rooms=[room_view(r, tree.activity.get(r.id), current_user) for r in tree.all_rooms]
+    )
 
 
-@bp.get("/rooms/<int:room_id>")
+@operation(
+    "GET",
+    "/rooms/<int:room_id>",
+    summary="One room.",
+    answer=RoomAnswer,
+    errors={404: ("not_found",)},
+)
 def room(room_id: int):
     found = access_room(current_user, room_id)
-    activity = room_activity([found.id]).get(found.id)
-    return jsonify({"room": serialize.room(found, activity)})
-
-
-@bp.get("/rooms/<int:room_id>/events")
-def room_events(room_id: int):
-    """The HTTP twin of joining with `after`: every logged event since a seq, in order."""
-    found = access_room(current_user, room_id)
-    after = query_number("after", required=True)
-    thread_id = query_number("thread_id", low=1)
-    if thread_id is not None and access_thread(current_user, thread_id).room_id != found.id:
-        raise NotFound(_("There is no such thread in this room."))
-    events, complete = realtime.events_after(found.id, after, thread_id)
-    return jsonify({"events": events, "complete": complete, "last_seq": found.last_event_seq})
+    return RoomAnswer(room=room_view(found, room_activity([found.id]).get(found.id), current_user))

@@ -1,15 +1,42 @@
-"""Request helpers and the blueprint shared by the API's endpoints."""
+"""How an API endpoint is declared: once, with the shapes it takes and answers.
 
-from flask import Blueprint, request
+``@operation(...)`` registers the view on the blueprint, reads its JSON body and query into the
+declared shapes (a wrong shape is a 422 naming each field), runs a writing view in one
+transaction, and serialises the shape it returns. The same declaration makes its entry in the
+OpenAPI document (api/v1/openapi.py), so the document cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
-from forum.errors import DomainError, UnsupportedMediaType, ValidationError
-from forum.web import MAX_ID
+from forum.errors import DomainError, UnsupportedMediaType
+from forum.schemas import Input, Query, Shape, parse
+from forum.transactions import transactional
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
-# Far beyond any real room, yet small enough that page × per_page stays a 64-bit offset.
-MAX_PAGE = 1_000_000_000
+
+@dataclass
+class Operation:
+    method: str
+    rule: str
+    endpoint: str
+    summary: str
+    answer: type[Shape] | None  # None: an empty body
+    status: int
+    body: type[Input] | None = None
+    query: type[Query] | None = None
+    errors: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    description: str | None = None
+
+
+OPERATIONS: list[Operation] = []
 
 
 def json_body() -> dict:
@@ -22,37 +49,58 @@ def json_body() -> dict:
     return data
 
 
-def _whole_number(text: str, low: int, high: int) -> int | None:
-    """The number written in ASCII digits in text, if it lies from low to high."""
-    # The length check keeps int() away from absurdly long strings (it refuses over 4300 digits).
-    if not (text.isascii() and text.isdigit()) or len(text) > 20:
-        return None
-    number = int(text)
-    return number if low <= number <= high else None
+def respond(shape: Shape | Response | None, status: int = 200) -> Response:
+    if isinstance(shape, Response):
+        return shape
+    if shape is None:
+        return Response(status=status)
+    return Response(shape.model_dump_json(), status=status, mimetype="application/json")
 
 
-def page_args() -> tuple[int, int]:
-    """The page and per_page query arguments; anything but a number in range is a 422."""
-    page = _whole_number(request.args.get("page", "1"), 1, MAX_PAGE)
-    per_page = _whole_number(request.args.get("per_page", "20"), 1, 100)
-    if page is None:
-        raise ValidationError(
-            _("Check the query."), {"page": _("Must be a whole number, 1 or more.")}
+def operation(
+    method: str,
+    rule: str,
+    *,
+    summary: str,
+    answer: type[Shape] | None,
+    status: int = 200,
+    body: type[Input] | None = None,
+    query: type[Query] | None = None,
+    errors: dict[int, tuple[str, ...]] | None = None,
+    description: str | None = None,
+) -> Callable:
+    """Declare an endpoint: the view gets `body=` and `query=` parsed, and returns its answer."""
+
+    def register(view: Callable) -> Callable:
+        OPERATIONS.append(
+            Operation(
+                method,
+                rule,
+                view.__name__,
+                summary,
+                answer,
+                status,
+                body,
+                query,
+                errors or {},
+                description,
+            )
         )
-    if per_page is None:
-        raise ValidationError(_("Check the query."), {"per_page": _("Must be from 1 to 100.")})
-    return page, per_page
 
+        @functools.wraps(view)
+        def endpoint(**path):
+            if body is not None:
+                path["body"] = parse(body, json_body(), malformed_code="malformed_json")
+            if query is not None:
+                path["query"] = parse(query, request.args.to_dict())
+            return respond(view(**path), status)
 
-def query_number(name: str, required: bool = False, low: int = 0) -> int | None:
-    """A whole-number query argument from low up to a 64-bit id; anything else is a 422."""
-    text = request.args.get(name)
-    if text is None and not required:
-        return None
-    number = _whole_number(text or "", low, MAX_ID)
-    if number is None:
-        raise ValidationError(
-            _("Check the query."),
-            {name: _("Must be a whole number, %(low)d or more.", low=low)},
+        bp.add_url_rule(
+            rule,
+            view.__name__,
+            endpoint if method == "GET" else transactional(endpoint),
+            methods=[method],
         )
-    return number
+        return view
+
+    return register

@@ -1,70 +1,155 @@
-"""Threads and posts: read the tree, start threads, reply, edit and delete."""
+"""Threads and posts: read the tree, start threads, reply, edit, delete, hide and restore."""
 
-from flask import jsonify
 from flask_login import current_user
 
-from forum import serialize
-from forum.api.v1.base import bp, json_body, page_args
-from forum.discussion import services
-from forum.inputs import id_field, text_field
+from forum.api.v1.base import operation
+from forum.discussion import schemas, services
+from forum.discussion.schemas import post_tree_view, post_view, revision_view, thread_view
+from forum.schemas import PageQuery, pagination
+
+BODY_ERRORS = {401: ("not_authenticated",), 429: ("rate_limited",)}
 
 
-@bp.get("/rooms/<int:room_id>/threads")
-def room_threads(room_id: int):
-    page, per_page = page_args()
-    _room, threads = services.list_threads(current_user, room_id, page=page, per_page=per_page)
-    return jsonify(
-        {
-            "threads": [serialize.thread(t) for t in threads.items],
-            "meta": {
-                "page": page,
-                "per_page": per_page,
-                "total": threads.total,
-                "pages": threads.pages,
-            },
-        }
+@operation(
+    "GET",
+    "/rooms/<int:room_id>/threads",
+    summary="A page of the room's live threads: pinned first, then by last activity.",
+    query=PageQuery,
+    answer=schemas.ThreadPage,
+)
+def room_threads(room_id: int, query: PageQuery):
+    _room, threads = services.list_threads(
+        current_user, room_id, page=query.page, per_page=query.per_page
+    )
+    return schemas.ThreadPage(
+        threads=[thread_view(t, current_user) for t in threads.items], meta=pagination(threads)
     )
 
 
-@bp.post("/rooms/<int:room_id>/threads")
-def create_thread(room_id: int):
-    data = json_body()
-    thread = services.create_thread(
-        current_user, room_id, text_field(data, "title"), text_field(data, "body")
+@operation(
+    "POST",
+    "/rooms/<int:room_id>/threads",
+    summary="Start a thread with its opening post.",
+    body=schemas.NewThread,
+    answer=schemas.ThreadStarted,
+    status=201,
+    errors=BODY_ERRORS,
+)
+def create_thread(room_id: int, body: schemas.NewThread):
+    thread = services.create_thread(current_user, room_id, body.title, body.body)
+    opening = services.load_post_tree(current_user, thread.id).opening
+    return schemas.ThreadStarted(
+        thread=thread_view(thread, current_user), post=post_view(opening, current_user)
     )
-    tree = services.load_post_tree(current_user, thread.id)
-    return jsonify({"thread": serialize.thread(thread), "post": serialize.post(tree.opening)}), 201
 
 
-@bp.get("/threads/<int:thread_id>")
+@operation(
+    "GET",
+    "/threads/<int:thread_id>",
+    summary="A thread with its posts as a tree under the opening post.",
+    answer=schemas.ThreadAnswer,
+)
 def thread(thread_id: int):
     tree = services.load_post_tree(current_user, thread_id)
-    return jsonify({"thread": serialize.thread(tree.thread), "post": serialize.post_tree(tree)})
-
-
-@bp.post("/threads/<int:thread_id>/posts")
-def create_reply(thread_id: int):
-    data = json_body()
-    post = services.create_reply(
-        current_user, thread_id, text_field(data, "body"), id_field(data, "parent_id")
+    return schemas.ThreadAnswer(
+        thread=thread_view(tree.thread, current_user), post=post_tree_view(tree, current_user)
     )
-    return jsonify({"post": serialize.post(post)}), 201
 
 
-@bp.patch("/posts/<int:post_id>")
-def edit_post(post_id: int):
-    post = services.edit_post(current_user, post_id, text_field(json_body(), "body"))
-    return jsonify({"post": serialize.post(post)})
+@operation(
+    "POST",
+    "/threads/<int:thread_id>/posts",
+    summary="Reply to the thread or, with parent_id, to a post in it.",
+    description="Past the maximum depth a reply joins its parent's siblings.",
+    body=schemas.NewReply,
+    answer=schemas.PostAnswer,
+    status=201,
+    errors=BODY_ERRORS | {409: ("thread_locked", "thread_deleted", "post_deleted")},
+)
+def create_reply(thread_id: int, body: schemas.NewReply):
+    post = services.create_reply(current_user, thread_id, body.body, body.parent_id)
+    return schemas.PostAnswer(post=post_view(post, current_user))
 
 
-@bp.delete("/posts/<int:post_id>")
+@operation(
+    "GET",
+    "/posts/<int:post_id>",
+    summary="One post, as the user may see it (with the user's can_* flags).",
+    answer=schemas.PostAnswer,
+)
+def post(post_id: int):
+    return schemas.PostAnswer(
+        post=post_view(services.access_post(current_user, post_id), current_user)
+    )
+
+
+@operation(
+    "PATCH",
+    "/posts/<int:post_id>",
+    summary="Edit one's own post; the previous version goes to its revisions.",
+    body=schemas.PostEdit,
+    answer=schemas.PostAnswer,
+    errors={
+        401: ("not_authenticated",),
+        403: ("forbidden",),
+        409: ("thread_locked", "thread_deleted"),
+    },
+)
+def edit_post(post_id: int, body: schemas.PostEdit):
+    post = services.edit_post(current_user, post_id, body.body)
+    return schemas.PostAnswer(post=post_view(post, current_user))
+
+
+@operation(
+    "DELETE",
+    "/posts/<int:post_id>",
+    summary="Delete one's own post; deleting the opening post deletes the thread.",
+    answer=schemas.PostAnswer,
+    errors={401: ("not_authenticated",), 403: ("forbidden",), 409: ("thread_deleted",)},
+)
 def delete_post(post_id: int):
-    return jsonify({"post": serialize.post(services.delete_post(current_user, post_id))})
+    return schemas.PostAnswer(
+        post=post_view(services.delete_post(current_user, post_id), current_user)
+    )
 
 
-@bp.get("/posts/<int:post_id>/revisions")
+@operation(
+    "GET",
+    "/posts/<int:post_id>/revisions",
+    summary="A post with its earlier versions, oldest first.",
+    answer=schemas.PostHistory,
+)
 def post_revisions(post_id: int):
     post, revisions = services.post_history(current_user, post_id)
-    return jsonify(
-        {"post": serialize.post(post), "revisions": [serialize.revision(r) for r in revisions]}
+    return schemas.PostHistory(
+        post=post_view(post, current_user), revisions=[revision_view(r) for r in revisions]
     )
+
+
+@operation(
+    "PUT",
+    "/posts/<int:post_id>/hidden",
+    summary="Hide a post (moderators of its area): readers see the reason in its place.",
+    body=schemas.HidePost,
+    answer=schemas.PostAnswer,
+    errors={401: ("not_authenticated",), 403: ("forbidden",), 409: ("post_hidden", "post_deleted")},
+)
+def hide_post(post_id: int, body: schemas.HidePost):
+    post = services.hide_post(current_user, post_id, body.reason)
+    return schemas.PostAnswer(post=post_view(post, current_user))
+
+
+@operation(
+    "DELETE",
+    "/posts/<int:post_id>/hidden",
+    summary="Show a hidden post to everyone again (moderators of its area).",
+    answer=schemas.PostAnswer,
+    errors={
+        401: ("not_authenticated",),
+        403: ("forbidden",),
+        409: ("post_not_hidden", "post_deleted"),
+    },
+)
+def restore_post(post_id: int):
+    post = services.restore_post(current_user, post_id)
+    return schemas.PostAnswer(post=post_view(post, current_user))

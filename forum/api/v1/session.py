@@ -1,29 +1,50 @@
 """Log in and out for API clients (the session cookie, as in the browser)."""
 
-from flask import jsonify
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from forum import serialize
-from forum.accounts.services import authenticate
-from forum.api.v1.base import bp, json_body
-from forum.inputs import text_field
+from forum.accounts import services, sessions
+from forum.accounts.schemas import Credentials, LoggedIn, SessionAnswer, user_view
+from forum.api.v1.base import operation
 
 
-@bp.get("/session")
+@operation(
+    "GET", "/session", summary="The logged-in user, or null for a guest.", answer=SessionAnswer
+)
 def session_user():
-    account = current_user if current_user.is_authenticated else None
-    return jsonify({"user": serialize.user(account) if account else None})
+    return SessionAnswer(user=user_view(current_user) if current_user.is_authenticated else None)
 
 
-@bp.post("/session")
-def log_in():
-    data = json_body()
-    account = authenticate(text_field(data, "email"), text_field(data, "password"))
-    login_user(account)
-    return jsonify({"user": serialize.user(account)})
+@operation(
+    "POST",
+    "/session",
+    summary="Log in; the session cookie then authenticates the next requests.",
+    body=Credentials,
+    answer=LoggedIn,
+    errors={401: ("wrong_credentials",)},
+)
+def log_in(body: Credentials):
+    account = services.authenticate(body.email, body.password)
+    sessions.begin(account)
+    return LoggedIn(user=user_view(account))
 
 
-@bp.delete("/session")
+@operation(
+    "DELETE",
+    "/session",
+    summary="Log out: this login ends on the server, and its open sockets are closed.",
+    answer=None,
+    status=204,
+)
 def log_out():
-    logout_user()
-    return "", 204
+    sessions.end()
+
+
+@operation(
+    "DELETE",
+    "/sessions",
+    summary="Log out everywhere: every login of this user ends, every socket of theirs closes.",
+    answer=None,
+    status=204,
+)
+def log_out_everywhere():
+    sessions.end(everywhere=True)

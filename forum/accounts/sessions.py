@@ -1,0 +1,46 @@
+"""The browser's side of a login: Flask-Login plus a token of a login the server can end.
+
+The session cookie is signed but lives in the browser, so a copy of it would outlive a logout.
+It therefore carries the token of a server-side login (accounts.models.UserSession), checked on
+every request and every socket event: logging out ends that login, and every copy of the cookie
+with it.
+"""
+
+from __future__ import annotations
+
+from flask import session
+from flask_login import current_user, login_user, logout_user
+
+from forum.accounts import services
+from forum.accounts.models import User
+
+TOKEN = "login_token"
+
+
+def begin(user: User) -> None:
+    """Log the user in on this browser, with a new login the server can end."""
+    token = services.start_session(user)
+    session.clear()  # nothing from before the login carries over (no session fixation)
+    login_user(user)
+    session[TOKEN] = token
+
+
+def end(everywhere: bool = False) -> None:
+    """Log out here, or on every device; the ended logins' sockets are closed on commit."""
+    if current_user.is_authenticated:
+        if everywhere:
+            services.end_all_sessions(current_user)
+        elif current_user.session_id is not None:
+            services.end_session(current_user.session_id)
+    logout_user()
+    session.pop(TOKEN, None)
+
+
+def load_logged_in_user(user_id: str) -> User | None:
+    """Flask-Login's user loader: the user only while the cookie's login is still open."""
+    token = session.get(TOKEN)
+    if not isinstance(token, str) or not (user_id.isascii() and user_id.isdigit()):
+        return None
+    if len(user_id) > 18:  # past any 64-bit id
+        return None
+    return services.session_user(int(user_id), token)

@@ -1,0 +1,173 @@
+"""Shapes of threads and posts, as a given viewer may see them, and what clients send."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from forum.accounts.schemas import User, user_view
+from forum.discussion.models import Post as PostModel
+from forum.discussion.models import PostRevision
+from forum.discussion.models import Thread as ThreadModel
+from forum.policy import can
+from forum.schemas import Count, Id, Input, Pagination, Shape
+
+
+class Thread(Shape):
+    id: Id
+    room_id: Id
+    title: str
+    author: User
+    status: Literal["open", "locked"]
+    pinned: bool
+    deleted: bool
+    reply_count: Count
+    created_at: datetime
+    last_activity_at: datetime
+    can_reply: bool = Field(description="Whether the viewer may reply in this thread.")
+
+
+class Post(Shape):
+    """A post as the viewer may see it: a deleted one is a tombstone with no author or words; a
+    hidden one shows its reason, and its words only to its author and the area's moderators."""
+
+    id: Id
+    thread_id: Id
+    parent_id: Id | None = Field(description="None for the opening post.")
+    depth: Count = Field(description="0 for the opening post.")
+    author: User | None = Field(description="None once deleted.")
+    body_source: str = Field(description="Markdown; empty if deleted, or hidden from the viewer.")
+    body_html: str = Field(description="Sanitised HTML; empty when body_source is.")
+    created_at: datetime
+    edited_at: datetime | None
+    deleted: bool = Field(description="A tombstone keeps the replies in place.")
+    hidden: bool = Field(description="Hidden by a moderator.")
+    hidden_reason: str | None = Field(description="The moderator's reason, while hidden.")
+    can_edit: bool = Field(description="Whether the viewer may edit it.")
+    can_delete: bool = Field(description="Whether the viewer may delete it.")
+
+
+class PostWithReplies(Post):
+    """A post with the replies to it, oldest first, nested."""
+
+    replies: list[PostWithReplies]
+
+
+class Revision(Shape):
+    """An earlier version of a post."""
+
+    id: Id
+    body_source: str
+    body_html: str
+    written_at: datetime
+
+
+class ThreadPage(Shape):
+    threads: list[Thread]
+    meta: Pagination
+
+
+class ThreadStarted(Shape):
+    thread: Thread
+    post: Post
+
+
+class ThreadAnswer(Shape):
+    thread: Thread
+    post: PostWithReplies = Field(description="The opening post with every reply under it.")
+
+
+class PostAnswer(Shape):
+    post: Post
+
+
+class PostHistory(Shape):
+    post: Post
+    revisions: list[Revision] = Field(
+        description="Oldest first; empty for a post whose words the viewer may not read."
+    )
+
+
+class NewThread(Input):
+    title: str = Field(description="3 to 150 characters, trimmed.")
+    body: str = Field(description="Markdown, at most 20,000 characters, trimmed; not empty.")
+
+
+class NewReply(Input):
+    body: str = Field(description="Markdown, at most 20,000 characters, trimmed; not empty.")
+    parent_id: Id | None = Field(
+        None, description="The post replied to; the opening post if left out."
+    )
+
+
+class PostEdit(Input):
+    body: str = Field(description="Markdown, at most 20,000 characters, trimmed; not empty.")
+
+
+class HidePost(Input):
+    reason: str = Field(description="Shown to readers in the post's place; 3 to 500 characters.")
+
+
+def thread_view(thread: ThreadModel, viewer) -> Thread:
+    return Thread(
+        id=thread.id,
+        room_id=thread.room_id,
+        title=thread.title,
+        author=user_view(thread.author),
+        status=thread.status,
+        pinned=thread.pinned,
+        deleted=thread.is_deleted,
+        reply_count=thread.reply_count,
+        created_at=thread.created_at,
+        last_activity_at=thread.last_activity_at,
+        can_reply=can(viewer, "post.reply", thread),
+    )
+
+
+def words_visible(post: PostModel, viewer) -> bool:
+    """Whether the viewer may read the post's words (and their earlier versions)."""
+    if post.is_deleted:
+        return False
+    return not post.is_hidden or can(viewer, "post.read_hidden", post)
+
+
+def post_view(post: PostModel, viewer, cls: type[Post] = Post, **extra) -> Post:
+    visible = words_visible(post, viewer)
+    return cls(
+        id=post.id,
+        thread_id=post.thread_id,
+        parent_id=post.parent_id,
+        depth=post.depth,
+        author=None if post.is_deleted else user_view(post.author),
+        body_source=post.body_source if visible else "",
+        body_html=post.body_html if visible else "",
+        created_at=post.created_at,
+        edited_at=post.edited_at,
+        deleted=post.is_deleted,
+        hidden=post.is_hidden and not post.is_deleted,
+        hidden_reason=post.hidden_reason if post.is_hidden and not post.is_deleted else None,
+        can_edit=can(viewer, "post.edit", post),
+        can_delete=can(viewer, "post.delete", post),
+        **extra,
+    )
+
+
+def post_tree_view(tree, viewer) -> PostWithReplies:
+    """The opening post of a discussion.services.PostTree with its replies nested."""
+
+    def with_replies(post: PostModel) -> PostWithReplies:
+        replies = [with_replies(child) for child in tree.replies_to(post)]
+        return post_view(post, viewer, PostWithReplies, replies=replies)
+
+    return with_replies(tree.opening)
+
+
+def revision_view(revision: PostRevision) -> Revision:
+    return Revision(
+        id=revision.id,
+        body_source=revision.body_source,
+        body_html=revision.body_html,
+        written_at=revision.written_at,
+    )

@@ -1,0 +1,108 @@
+"""Notifications: made in the transaction of what caused them, sent on the person's stream."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
+
+from forum.areas.models import Room
+from forum.discussion.models import Post, Thread
+from forum.errors import NotFound
+from forum.extensions import db, utcnow
+from forum.notifications.models import Notification
+from forum.realtime import events
+from forum.realtime.streams import publish, user_stream
+from forum.realtime.subjects import unread_count
+
+KINDS = ("post_reply", "thread_reply")
+
+
+def _notify(user_id: int, kind: str, post: Post) -> Notification:
+    notification = Notification(
+        user_id=user_id,
+        kind=kind,
+        actor_id=post.author_id,
+        thread_id=post.thread_id,
+        post_id=post.id,
+        created_at=post.created_at,
+    )
+    db.session.add(notification)
+    db.session.flush()
+    publish(events.NOTIFICATION, user_stream(user_id), notification)
+    return notification
+
+
+def notify_reply(reply: Post, parent: Post) -> list[Notification]:
+    """Tell the author of the post replied to, and the thread's author; never the replier."""
+    made = []
+    told = {reply.author_id}
+    if not parent.is_opening and parent.author_id not in told:
+        made.append(_notify(parent.author_id, "post_reply", reply))
+        told.add(parent.author_id)
+    thread_author = reply.thread.author_id
+    if thread_author not in told:
+        made.append(_notify(thread_author, "thread_reply", reply))
+    return made
+
+
+def list_notifications(user, page: int = 1, per_page: int = 20):
+    """A page of the person's notifications, newest first."""
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .options(
+            joinedload(Notification.actor),
+            joinedload(Notification.post),
+            joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
+        )
+        .order_by(Notification.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+
+
+def unread(user) -> int:
+    return unread_count(user.id)
+
+
+def access_notification(user, notification_id: int) -> Notification:
+    """One of the person's notifications; anyone else's looks like a missing one."""
+    notification = db.session.get(
+        Notification,
+        notification_id,
+        options=[
+            joinedload(Notification.actor),
+            joinedload(Notification.post),
+            joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
+        ],
+    )
+    if notification is None or not user.is_authenticated or notification.user_id != user.id:
+        raise NotFound(_("There is no such notification."))
+    return notification
+
+
+def mark_read(user, notification_id: int, read: bool = True) -> Notification:
+    """Mark one of the person's notifications read (or unread again)."""
+    notification = access_notification(user, notification_id)
+    if notification.is_read != read:
+        notification.read_at = utcnow() if read else None
+        publish(events.NOTIFICATIONS_READ, user_stream(user.id), user)
+    return notification
+
+
+def mark_all_read(user, up_to: int | None = None) -> int:
+    """Mark the person's notifications read (those up to an id, if given); how many were unread.
+
+    `up_to` is the newest one the person saw: one that arrived since stays unread.
+    """
+    query = update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    if up_to is not None:
+        query = query.where(Notification.id <= up_to)
+    count = db.session.execute(
+        query.values(read_at=utcnow()).execution_options(synchronize_session=False)
+    ).rowcount
+    if count:
+        publish(events.NOTIFICATIONS_READ, user_stream(user.id), user)
+    return count

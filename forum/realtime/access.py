@@ -1,0 +1,90 @@
+"""Rights that change under open sockets: a login ended, a role withdrawn, a room closed.
+
+Services record such a change in their transaction. Just before it commits, the sockets of
+this worker that it concerns are checked again with the policy, against the state about to be
+committed; once it commits (forum/realtime/dispatch.py), those that lost a stream leave it and
+those of an ended login are closed, before any event of that commit is sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from forum.discussion.models import Thread
+from forum.extensions import db
+from forum.realtime.dispatch import REVOCATIONS
+from forum.realtime.streams import StreamKey
+from forum.realtime.subjects import GUEST
+
+ACCESS_CHANGES = "realtime_access_changes"
+
+
+@dataclass
+class AccessChanges:
+    users: set[int] = field(default_factory=set)
+    rooms: set[int] = field(default_factory=set)
+    ended_sessions: set[int] = field(default_factory=set)
+
+
+def _changes() -> AccessChanges:
+    return db.session.info.setdefault(ACCESS_CHANGES, AccessChanges())
+
+
+def user_access_changed(user_id: int) -> None:
+    """A person's rights changed (a role granted or withdrawn, a ban): re-check their sockets."""
+    _changes().users.add(user_id)
+
+
+def room_access_changed(room_id: int) -> None:
+    """Who may read a room changed: re-check the sockets on it and on its threads."""
+    _changes().rooms.add(room_id)
+
+
+def sessions_ended(session_ids) -> None:
+    """These logins ended: their sockets are closed on commit."""
+    _changes().ended_sessions.update(session_ids)
+
+
+def _room_channels(room_ids: set[int], joined: list[str]) -> list[str]:
+    """The channels of these rooms and of their threads that some socket here follows."""
+    thread_ids = [StreamKey.parse(name).target_id for name in joined if name.startswith("thread:")]
+    in_rooms = db.session.scalars(
+        select(Thread.id).where(Thread.room_id.in_(room_ids), Thread.id.in_(thread_ids))
+    )
+    return [f"room:{room_id}" for room_id in room_ids] + [f"thread:{t}" for t in in_rooms]
+
+
+@event.listens_for(Session, "before_commit")
+def _recheck(session: Session) -> None:
+    changes: AccessChanges | None = session.info.pop(ACCESS_CHANGES, None)
+    if changes is None or not has_app_context():
+        return
+    from forum.accounts.services import load_user
+    from forum.realtime.catchup import may_read
+
+    connections = current_app.extensions["connections"]
+    session.flush()
+    session.expire_all()  # re-read rights as this transaction leaves them
+    closing = {c.sid for c in connections.of_sessions(changes.ended_sessions)}
+    affected = connections.of_users(changes.users)
+    if changes.rooms:
+        affected += connections.in_channels(_room_channels(changes.rooms, connections.channels()))
+    viewers: dict[int | None, object] = {None: GUEST}
+    leaving = set()
+    for connection in affected:
+        if connection.sid in closing:
+            continue
+        if connection.user_id not in viewers:
+            viewers[connection.user_id] = load_user(connection.user_id) or GUEST
+        viewer = viewers[connection.user_id]
+        for channel in list(connection.channels):
+            if not may_read(viewer, StreamKey.parse(channel)):
+                leaving.add((connection.sid, channel))
+    if closing or leaving:
+        revocations = session.info.setdefault(REVOCATIONS, {"disconnect": [], "leave": []})
+        revocations["disconnect"].extend(sorted(closing))
+        revocations["leave"].extend(sorted(leaving))

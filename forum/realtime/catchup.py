@@ -1,0 +1,103 @@
+"""Reading a stream: who may, and what they missed since a seq (over a socket or HTTP)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from forum.accounts.models import ExpertUnit, User
+from forum.discussion.services import access_room, access_thread
+from forum.errors import DomainError, NotFound
+from forum.extensions import db
+from forum.policy import ensure
+from forum.realtime import events
+from forum.realtime.models import Stream, StreamEvent
+from forum.realtime.streams import StreamKey, event_data
+from forum.realtime.subjects import SUBJECTS
+
+CATCH_UP_LIMIT = 500
+
+
+def authorize(viewer, key: StreamKey):
+    """The object the stream follows, if the viewer may read the stream; else the policy's error."""
+    if key.kind == "room":
+        return access_room(viewer, key.target_id)
+    if key.kind == "thread":
+        return access_thread(viewer, key.target_id)
+    model, action = {"unit": (ExpertUnit, "unit.read_queue"), "user": (User, "user.read_stream")}[
+        key.kind
+    ]
+    target = db.session.get(model, key.target_id)
+    if target is None:
+        raise NotFound(_("There is nothing here."))
+    ensure(viewer, action, target)
+    return target
+
+
+def may_read(viewer, key: StreamKey) -> bool:
+    try:
+        authorize(viewer, key)
+    except DomainError:
+        return False
+    return True
+
+
+def catch_up(viewer, key: StreamKey, after: int | None) -> dict:
+    """The stream's events after a seq, as the viewer may see their subjects now.
+
+    `after` None: nothing to catch up, just the stream's last seq. If the log no longer holds
+    the event right after `after` (pruned, or a number from another database), the answer is
+    "reload": the client refetches the state instead.
+    """
+    stream = db.session.execute(
+        select(Stream.id, Stream.last_seq).where(
+            Stream.kind == key.kind, Stream.target_id == key.target_id
+        )
+    ).one_or_none()
+    stream_id, last = stream if stream else (None, 0)
+    answer = {"events": [], "complete": True, "reload": False, "last_seq": last}
+    if after is None or after == last:
+        return answer
+    if after > last or stream_id is None:
+        return answer | {"reload": True}
+    rows = db.session.execute(
+        select(StreamEvent.seq, StreamEvent.name, StreamEvent.subject_id)
+        .where(StreamEvent.stream_id == stream_id, StreamEvent.seq > after)
+        .order_by(StreamEvent.seq)
+        .limit(CATCH_UP_LIMIT + 1)
+    ).all()
+    if not rows or rows[0].seq != after + 1:
+        return answer | {"reload": True}
+    complete = len(rows) <= CATCH_UP_LIMIT
+    rows = rows[:CATCH_UP_LIMIT]
+    subjects = _load_subjects(rows)
+    if subjects is None:
+        return answer | {"reload": True}
+    memo: dict = {}
+    caught_up = [
+        {
+            "name": row.name,
+            "data": event_data(
+                row.name, key, row.seq, subjects[row.name, row.subject_id], viewer, memo
+            ),
+        }
+        for row in rows
+    ]
+    return answer | {"events": caught_up, "complete": complete}
+
+
+def _load_subjects(rows) -> dict | None:
+    """Each row's subject, loaded in one query per kind; None if one no longer exists."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for row in rows:
+        wanted[events.EVENTS[row.name].subject].add(row.subject_id)
+    loaded = {kind: SUBJECTS[kind].load(sorted(ids)) for kind, ids in wanted.items()}
+    found = {}
+    for row in rows:
+        subject = loaded[events.EVENTS[row.name].subject].get(row.subject_id)
+        if subject is None:
+            return None
+        found[row.name, row.subject_id] = subject
+    return found

@@ -1,0 +1,147 @@
+"""The sockets this worker holds: whose they are, which login, which streams they follow.
+
+The registry answers "which sockets belong to this person / this login / these streams", so a
+logout can close them and a withdrawn right can take them off streams at once. It also makes
+the presence lists: sent at most once per interval per stream (a thousand people arriving make a
+handful of updates, not a thousand). Each worker keeps its own part: with several workers the
+presence count covers one worker's connections (see the README).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from forum.extensions import socketio
+from forum.realtime import dispatch, events
+
+PRESENCE_KINDS = ("room", "thread")  # streams whose readers are listed as "here now"
+
+
+@dataclass
+class Connection:
+    sid: str
+    person: dict | None  # {"id", "display_name"}; None for a guest
+    session_id: int | None  # the login (accounts.models.UserSession) it was opened with
+    channels: set[str] = field(default_factory=set)
+
+    @property
+    def user_id(self) -> int | None:
+        return self.person["id"] if self.person else None
+
+
+class Connections:
+    def __init__(self, presence_interval: float = 1.0, typing_interval: float = 3.0):
+        self.presence_interval = presence_interval
+        self.typing_interval = typing_interval
+        self._by_sid: dict[str, Connection] = {}
+        self._in_channel: dict[str, set[str]] = defaultdict(set)
+        self._typing_at: dict[tuple[str, int], float] = {}
+        self._pending_presence: set[str] = set()
+        self._lock = threading.Lock()
+
+    # --- who is connected -------------------------------------------------------------------
+
+    def connect(self, sid: str, person: dict | None, session_id: int | None) -> None:
+        with self._lock:
+            self._by_sid[sid] = Connection(sid, person, session_id)
+
+    def disconnect(self, sid: str) -> None:
+        with self._lock:
+            connection = self._by_sid.pop(sid, None)
+            channels = connection.channels if connection else set()
+            for channel in channels:
+                self._in_channel[channel].discard(sid)
+                if not self._in_channel[channel]:
+                    del self._in_channel[channel]
+            self._typing_at = {key: t for key, t in self._typing_at.items() if key[0] != sid}
+        for channel in channels:
+            self._presence_changed(channel)
+
+    def get(self, sid: str) -> Connection | None:
+        return self._by_sid.get(sid)
+
+    def of_users(self, user_ids) -> list[Connection]:
+        wanted = set(user_ids)
+        with self._lock:
+            return [c for c in self._by_sid.values() if c.user_id in wanted]
+
+    def of_sessions(self, session_ids) -> list[Connection]:
+        wanted = set(session_ids)
+        with self._lock:
+            return [c for c in self._by_sid.values() if c.session_id in wanted]
+
+    def in_channels(self, channels) -> list[Connection]:
+        with self._lock:
+            sids = set().union(*(self._in_channel.get(channel, set()) for channel in channels))
+            return [self._by_sid[sid] for sid in sids if sid in self._by_sid]
+
+    def channels(self) -> list[str]:
+        with self._lock:
+            return list(self._in_channel)
+
+    # --- following streams ------------------------------------------------------------------
+
+    def join(self, sid: str, channel: str) -> None:
+        with self._lock:
+            connection = self._by_sid.get(sid)
+            if connection is None:
+                return
+            connection.channels.add(channel)
+            self._in_channel[channel].add(sid)
+        self._presence_changed(channel)
+
+    def leave(self, sid: str, channel: str) -> None:
+        with self._lock:
+            connection = self._by_sid.get(sid)
+            if connection is None or channel not in connection.channels:
+                return
+            connection.channels.discard(channel)
+            self._in_channel[channel].discard(sid)
+            if not self._in_channel[channel]:
+                del self._in_channel[channel]
+        self._presence_changed(channel)
+
+    # --- presence and typing ----------------------------------------------------------------
+
+    def presence(self, channel: str) -> events.PresenceSignal | None:
+        """Who follows a room or thread stream now; None for other streams."""
+        if channel.partition(":")[0] not in PRESENCE_KINDS:
+            return None
+        with self._lock:
+            people = [self._by_sid[sid].person for sid in self._in_channel.get(channel, ())]
+        users = {person["id"]: person for person in people if person is not None}
+        return events.PresenceSignal(
+            stream=channel,
+            count=len(people),
+            guests=sum(1 for person in people if person is None),
+            users=sorted(users.values(), key=lambda person: person["display_name"]),
+        )
+
+    def may_signal_typing(self, sid: str, thread_id: int) -> bool:
+        """True at most once per typing interval for one connection and thread."""
+        now = time.monotonic()
+        with self._lock:
+            last = self._typing_at.get((sid, thread_id))
+            if last is not None and now - last < self.typing_interval:
+                return False
+            self._typing_at[(sid, thread_id)] = now
+            return True
+
+    def _presence_changed(self, channel: str) -> None:
+        if channel.partition(":")[0] not in PRESENCE_KINDS:
+            return
+        with self._lock:
+            first = not self._pending_presence
+            self._pending_presence.add(channel)
+        if first:
+            socketio.start_background_task(self._send_presence)
+
+    def _send_presence(self) -> None:
+        socketio.sleep(self.presence_interval)
+        with self._lock:
+            channels, self._pending_presence = self._pending_presence, set()
+        for channel in channels:
+            dispatch.signal(events.PRESENCE, channel, self.presence(channel))

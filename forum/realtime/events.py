@@ -1,0 +1,195 @@
+"""Every Socket.IO event name and the shape of its data: the one registry.
+
+*Published* events change state. Each goes to one stream, gets the next number of that stream,
+and is logged (name, subject id, seq) so a client that missed it can catch up; its data is the
+envelope ``{"stream": "thread:7", "seq": 42}`` plus the object it is about, as the reader may
+see it. *Signals* (presence, typing, stream_closed) change no state: never logged or numbered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, create_model, model_validator
+
+from forum.accounts.schemas import Person
+from forum.discussion.schemas import Post, Thread
+from forum.notifications.schemas import Notification
+from forum.schemas import Count, Id, Input, Seq, Shape
+
+STREAM_PATTERN = r"^(room|thread|unit|user):[1-9][0-9]{0,18}$"
+StreamName = Annotated[
+    str,
+    Field(
+        pattern=STREAM_PATTERN, description='A stream: "room:3", "thread:7", "unit:2", "user:5".'
+    ),
+]
+
+# Server → client, published (numbered, logged, caught up).
+THREAD_CREATED = "thread_created"
+THREAD_UPDATED = "thread_updated"
+POST_CREATED = "post_created"
+POST_UPDATED = "post_updated"
+POST_DELETED = "post_deleted"
+POST_HIDDEN = "post_hidden"
+POST_RESTORED = "post_restored"
+NOTIFICATION = "notification"
+NOTIFICATIONS_READ = "notifications_read"
+# Server → client, signals.
+PRESENCE = "presence"
+TYPING = "typing"
+STREAM_CLOSED = "stream_closed"
+# Client → server.
+JOIN = "join"
+LEAVE = "leave"
+TYPING_STARTED = "typing"
+POST_REPLY = "post_reply"
+
+
+class Envelope(Shape):
+    stream: StreamName
+    seq: Seq = Field(ge=1, description="One more than the stream's previous event.")
+
+
+class PostEvent(Envelope):
+    post: Post
+
+
+class ThreadEvent(Envelope):
+    thread: Thread
+
+
+class NotificationEvent(Envelope):
+    notification: Notification
+    unread: Count = Field(description="The person's unread notifications now.")
+
+
+class UnreadEvent(Envelope):
+    unread: Count
+
+
+@dataclass(frozen=True)
+class EventType:
+    payload: type[Envelope]
+    subject: str  # what the logged subject id names: a key of realtime.subjects.SUBJECTS
+
+
+EVENTS: dict[str, EventType] = {
+    THREAD_CREATED: EventType(ThreadEvent, "thread"),
+    THREAD_UPDATED: EventType(ThreadEvent, "thread"),
+    POST_CREATED: EventType(PostEvent, "post"),
+    POST_UPDATED: EventType(PostEvent, "post"),
+    POST_DELETED: EventType(PostEvent, "post"),
+    POST_HIDDEN: EventType(PostEvent, "post"),
+    POST_RESTORED: EventType(PostEvent, "post"),
+    NOTIFICATION: EventType(NotificationEvent, "notification"),
+    NOTIFICATIONS_READ: EventType(UnreadEvent, "user"),
+}
+
+
+class PresenceSignal(Shape):
+    """Who has a room or thread open now (in this worker)."""
+
+    stream: StreamName
+    count: Count = Field(description="Open connections, guests included.")
+    guests: Count
+    users: list[Person] = Field(description="Each logged-in person once, by name.")
+
+
+class TypingSignal(Shape):
+    stream: StreamName
+    user: Person
+
+
+class StreamClosedSignal(Shape):
+    """The server took this connection off a stream it may no longer read."""
+
+    stream: StreamName
+    reason: Literal["access_withdrawn"]
+
+
+SIGNALS: dict[str, type[Shape]] = {
+    PRESENCE: PresenceSignal,
+    TYPING: TypingSignal,
+    STREAM_CLOSED: StreamClosedSignal,
+}
+
+
+def _caught_up_variant(name: str, event_type: EventType) -> type[Shape]:
+    title = "".join(part.title() for part in name.split("_"))
+    return create_model(
+        f"{title}Event",
+        __base__=Shape,
+        name=(Literal[name], ...),  # type: ignore[valid-type]
+        data=(event_type.payload, ...),
+    )
+
+
+# A caught-up event: {"name": ..., "data": ...} with data as sent live; one variant per name.
+CaughtUpEvent = Annotated[
+    Union[tuple(_caught_up_variant(name, kind) for name, kind in EVENTS.items())],  # noqa: UP007
+    Field(discriminator="name"),
+]
+
+
+class StreamRequest(Input):
+    """Names one stream: as ``stream``, or (for rooms and threads) as ``room_id``/``thread_id``."""
+
+    stream: StreamName | None = None
+    room_id: Id | None = None
+    thread_id: Id | None = None
+
+    @model_validator(mode="after")
+    def one_stream(self):
+        if sum(value is not None for value in (self.stream, self.room_id, self.thread_id)) != 1:
+            raise ValueError("name exactly one stream")
+        return self
+
+
+class JoinRequest(StreamRequest):
+    after: Seq | None = Field(
+        None, description="The last seq the client applied: it first gets every event since."
+    )
+
+
+class CatchUp(Shape):
+    """The events of a stream after a seq, oldest first, re-read as the reader may see them now."""
+
+    events: list[CaughtUpEvent]
+    complete: bool = Field(description="False: ask again after the last event given.")
+    reload: bool = Field(
+        description="True: the log no longer reaches back to `after`; refetch the state instead."
+    )
+    last_seq: Seq = Field(description="The stream's latest seq now.")
+
+
+class JoinAck(CatchUp):
+    stream: StreamName
+    presence: PresenceSignal | None = Field(description="For room and thread streams.")
+    thread: Thread | None = Field(
+        description="For a thread stream: the thread, as the viewer sees it."
+    )
+
+
+class LeaveAck(Shape):
+    stream: StreamName
+
+
+class ReplyRequest(Input):
+    thread_id: Id
+    body: str
+    parent_id: Id | None = None
+
+
+class ReplyAck(Shape):
+    post_id: Id
+    post: Post = Field(description="The reply as its author sees it.")
+
+
+class TypingRequest(Input):
+    thread_id: Id
+
+
+class TypingAck(Shape):
+    sent: bool = Field(description="False when throttled (at most one signal every 3 s).")

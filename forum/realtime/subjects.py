@@ -1,0 +1,128 @@
+"""What a logged event is about, and how to show it: load by id, serialise for a viewer.
+
+Catch-up re-reads each event's subject as the reader may see it now; live events show it as
+a guest would (a person's own stream: as that person), and pages ask the API for their own view
+where it differs (an author's own post, say).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_login import AnonymousUserMixin
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.accounts.models import RoleGrant, User
+from forum.areas.models import Room
+from forum.discussion.models import Post, Thread
+from forum.discussion.schemas import post_view, thread_view
+from forum.extensions import db
+from forum.notifications.models import Notification
+from forum.notifications.schemas import notification_view
+
+GUEST = AnonymousUserMixin()
+
+
+def with_badges():
+    """Loader options for a person with the grants that give badges and permissions."""
+    return selectinload(User.role_grants).options(
+        joinedload(RoleGrant.area), joinedload(RoleGrant.unit)
+    )
+
+
+def _by_id(query) -> dict[int, object]:
+    return {item.id: item for item in db.session.scalars(query).unique()}
+
+
+def load_posts(ids: list[int]) -> dict[int, Post]:
+    return _by_id(
+        select(Post)
+        .where(Post.id.in_(ids))
+        .options(
+            joinedload(Post.author).options(with_badges()),
+            joinedload(Post.thread).joinedload(Thread.room).joinedload(Room.area),
+        )
+    )
+
+
+def load_threads(ids: list[int]) -> dict[int, Thread]:
+    return _by_id(
+        select(Thread)
+        .where(Thread.id.in_(ids))
+        .options(
+            joinedload(Thread.author).options(with_badges()),
+            joinedload(Thread.room).joinedload(Room.area),
+        )
+    )
+
+
+def load_notifications(ids: list[int]) -> dict[int, Notification]:
+    return _by_id(
+        select(Notification)
+        .where(Notification.id.in_(ids))
+        .options(
+            joinedload(Notification.actor),
+            joinedload(Notification.post),
+            joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
+        )
+    )
+
+
+def load_users(ids: list[int]) -> dict[int, User]:
+    return _by_id(select(User).where(User.id.in_(ids)))
+
+
+def unread_count(user_id: int, memo: dict | None = None) -> int:
+    """A person's unread notifications (counted once per memo: one catch-up, one commit)."""
+    memo = {} if memo is None else memo
+    key = ("unread", user_id)
+    if key not in memo:
+        memo[key] = db.session.scalar(
+            select(func.count(Notification.id)).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
+        )
+    return memo[key]
+
+
+@dataclass(frozen=True)
+class Subject:
+    model: type
+    load: Callable[[list[int]], dict[int, object]]
+    # The event's fields beside the envelope, for this subject and viewer.
+    fields: Callable[[object, object, dict], dict]
+    # Whom a live event shows the subject as.
+    live_viewer: Callable[[object], object]
+
+
+SUBJECTS: dict[str, Subject] = {
+    "post": Subject(
+        Post,
+        load_posts,
+        lambda post, viewer, memo: {"post": post_view(post, viewer)},
+        lambda post: GUEST,
+    ),
+    "thread": Subject(
+        Thread,
+        load_threads,
+        lambda thread, viewer, memo: {"thread": thread_view(thread, viewer)},
+        lambda thread: GUEST,
+    ),
+    "notification": Subject(
+        Notification,
+        load_notifications,
+        lambda note, viewer, memo: {
+            "notification": notification_view(note, viewer),
+            "unread": unread_count(note.user_id, memo),
+        },
+        lambda note: note.user,
+    ),
+    "user": Subject(
+        User,
+        load_users,
+        lambda user, viewer, memo: {"unread": unread_count(user.id, memo)},
+        lambda user: user,
+    ),
+}

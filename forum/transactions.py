@@ -1,0 +1,76 @@
+"""One transaction per request: the boundary commits, the services never do.
+
+A boundary is an HTTP view, an API view, a Socket.IO handler or a CLI command. It runs the
+services it calls in one transaction, so operations compose ("reply + notify the author" is one
+commit or nothing). Events the services publish go out only after that commit
+(forum/realtime/dispatch.py).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from forum.errors import DomainError, error_body
+from forum.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """Commit what the block wrote, or roll all of it back if the block raises."""
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    db.session.commit()
+
+
+def transactional(view: Callable) -> Callable:
+    """An HTTP view in one transaction: committed if it answers with success, else rolled back.
+
+    A form view that catches a refusal and shows the form again (422) keeps nothing of it.
+    """
+
+    @functools.wraps(view)
+    def run(*args, **kwargs):
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except BaseException:
+            db.session.rollback()
+            raise
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    return run
+
+
+def socket_event(handler: Callable) -> Callable:
+    """A Socket.IO handler in one transaction; a refusal or a fault is acknowledged as an error.
+
+    Refusals carry the API's error object; an unexpected fault is logged and acknowledged as
+    a server error, so a client never waits for an answer that will not come.
+    """
+
+    @functools.wraps(handler)
+    def run(*args):
+        try:
+            with transaction():
+                return handler(*args)
+        except DomainError as error:
+            return error.to_dict()
+        except Exception:
+            log.exception("socket event %s failed", handler.__name__)
+            return error_body("server_error", _("Something went wrong on our side."))
+
+    return run
