@@ -119,7 +119,7 @@ PAGES = [
     Page("/posts/{edited}/edit", "anna"),
     Page("/posts/{edited}/edit", "anna", lang="en"),
     Page("/posts/{edited}/edit", "anna", fill={"#body": " "}, submit=COMPOSER, status=422),
-    Page("/posts/{edited}/edit", "piotr", submit=COMPOSER, status=403),  # not his post
+    Page("/posts/{edited}/edit", "piotr", status=403),  # not his post: the form is refused too
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]

@@ -31,6 +31,7 @@ class AfterQuery(Query):
     ),
     query=AfterQuery,
     answer=CatchUp,
+    errors={401: ("not_authenticated",), 403: ("forbidden",)},
 )
 def stream_events(stream: str, query: AfterQuery):
     if not re.match(STREAM_PATTERN, stream):
