@@ -114,7 +114,11 @@ def call(opener, method: str, url: str, payload: dict | None = None):
         return error.code, json.loads(error.read())
 
 
-DEMO_PASSWORDS = {"anna@example.pl": "mieszkanka-demo", "jan@example.pl": "mieszkaniec-demo"}
+DEMO_PASSWORDS = {
+    "anna@example.pl": "mieszkanka-demo",
+    "jan@example.pl": "mieszkaniec-demo",
+    "piotr@example.pl": "ambasador-demo",
+}
 
 
 def logged_in(server: ForumServer, email: str):

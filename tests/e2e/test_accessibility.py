@@ -114,6 +114,11 @@ PAGES = [
     Page("/users/1"),
     Page("/users/3", "anna"),  # the ambassador's profile, with a badge
     Page("/users/5", lang="en"),  # the admin's
+    Page("/users/1", "anna"),  # her own: where she is logged in, log out everywhere
+    Page("/users/1", "anna", lang="en"),
+    Page("/notifications", "anna"),  # replies in her thread
+    Page("/notifications", "anna", lang="en"),
+    Page("/notifications", "piotr"),  # none yet
     Page("/posts/{edited}/history"),
     Page("/posts/{edited}/history", "anna", lang="en"),
     Page("/posts/{edited}/edit", "anna"),

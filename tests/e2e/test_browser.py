@@ -180,3 +180,58 @@ def test_room_page_shows_new_threads_below_pinned_ones_and_counts_replies(open_p
     jan.locator("#reply-form button[type=submit]").click()
     zablocie = anna.locator("li.thread-line", has_text="Więcej zieleni na Zabłociu")
     expect(zablocie.locator(".reply-count")).to_have_attribute("data-count", "4", timeout=WAIT_MS)
+
+
+def test_a_reply_to_annas_thread_raises_her_unread_count_live(open_page, forum_server):
+    from tests.e2e.conftest import call, logged_in
+
+    anna = open_page(ANNA, path="/")
+    count = anna.locator("#notifications-link .unread-count")
+    expect(count).to_have_attribute("data-count", "3")  # the demo's replies in her thread
+    anna.wait_for_function("() => window.io && document.readyState === 'complete'")
+    jan = logged_in(forum_server, JAN[0])
+    status, _body = call(
+        jan, "POST", f"{forum_server.url}/api/v1/threads/1/posts", {"body": unique("Też tak myślę")}
+    )
+    assert status == 201
+    expect(count).to_have_attribute("data-count", "4", timeout=WAIT_MS)
+    expect(anna.locator("#live-region")).to_contain_text(JAN[2], timeout=WAIT_MS)
+    anna.locator("#notifications-link").click()
+    expect(anna.locator("ol.notifications > li.unread")).to_have_count(4)
+
+
+def test_logging_out_in_one_tab_ends_the_live_page_in_another(open_page):
+    anna = open_page(ANNA)
+    jan = open_page(JAN)
+    both_here(anna, jan)
+    other_tab = anna.context.new_page()
+    other_tab.goto(anna.url.split("/threads")[0] + "/")
+    other_tab.get_by_role("button", name="Wyloguj").click()
+    expect(anna.locator("#session-status")).to_be_visible(timeout=WAIT_MS)
+    expect(anna.locator("#session-status")).to_contain_text("Wylogowano")
+    expect(jan.locator("#presence")).not_to_contain_text(ANNA[2], timeout=WAIT_MS)
+
+
+def test_a_hidden_post_shows_its_reason_live_and_its_words_only_to_its_author(
+    open_page, forum_server
+):
+    from tests.e2e.conftest import call, logged_in
+
+    anna, jan = open_page(ANNA), open_page(JAN)
+    both_here(anna, jan)
+    words = "Dobry pomysł, ale czy ta działka należy do miasta?"  # Jan's post 2 in the demo
+    expect(anna.locator("#post-2 > article .post-body")).to_contain_text(words)
+    piotr = logged_in(forum_server, "piotr@example.pl")
+    status, _body = call(
+        piotr, "PUT", f"{forum_server.url}/api/v1/posts/2/hidden", {"reason": "Nie na temat"}
+    )
+    assert status == 200
+    note = anna.locator("#post-2 > article .hidden-note")
+    expect(note).to_contain_text("Nie na temat", timeout=WAIT_MS)
+    expect(anna.locator("#post-2 > article")).not_to_contain_text(words)
+    expect(jan.locator("#post-2 > article .hidden-own-note")).to_be_visible(timeout=WAIT_MS)
+    expect(jan.locator("#post-2 > article .post-body")).to_contain_text(words)
+    status, _body = call(piotr, "DELETE", f"{forum_server.url}/api/v1/posts/2/hidden")
+    assert status == 200
+    expect(anna.locator("#post-2 > article .post-body")).to_contain_text(words, timeout=WAIT_MS)
+    expect(anna.locator("#post-2 > article .hidden-note")).to_have_count(0)
