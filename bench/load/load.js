@@ -207,9 +207,10 @@ function forumShapedEvent(postId, text) {
       created_at: created,
       edited_at: null,
       deleted: false,
+      hidden: false,
+      hidden_reason: null,
       can_edit: false,
       can_delete: false,
-      hidden: false,
     },
   };
 }
