@@ -19,10 +19,13 @@ if ASYNC_MODE == "eventlet":
     eventlet.monkey_patch()
 
 from forum import create_app  # noqa: E402  (after monkey-patching)
-from forum.cli import prepare_database  # noqa: E402
+from forum.cli import prepare_database, prune_event_log  # noqa: E402
 from forum.extensions import socketio  # noqa: E402
 
 app = create_app()
+
+# The live-event log is kept to EVENT_LOG_RETENTION_DAYS while serving, not only at start.
+PRUNE_EVERY_SECONDS = 3600
 
 # Every open websocket is a connection: eventlet's default cap (1024) would leave the 1025th
 # person hanging, and each needs a file descriptor.
@@ -45,6 +48,16 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def prune_event_log_periodically() -> None:
+    while True:
+        socketio.sleep(PRUNE_EVERY_SECONDS)
+        try:
+            with app.app_context():
+                prune_event_log()
+        except Exception:  # the next hour tries again; serving goes on
+            app.logger.exception("pruning the live-event log failed")
+
+
 if __name__ == "__main__":
     with app.app_context():
         prepare_database(with_demo=app.config["SEED_DEMO_DATA"])
@@ -57,6 +70,7 @@ if __name__ == "__main__":
         from forum.realtime import fastpath
 
         fastpath.install()
+    socketio.start_background_task(prune_event_log_periodically)
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
     socketio.run(

@@ -9,7 +9,7 @@ For every N, every repeat, every client mode (--transport) and every server in t
 server alone on core 0 (taskset -c 0) on a loopback port, run the load generator
 (bench/load/load.js) on core 1, read its JSON, stop the server. Then print, per client mode, one
 table per server (median [min–max] over the repeats), the forum's ratios to the references (paired
-by repeat) and the PERFORMANCE.md targets at the largest N, judged on medians. Everything it
+by repeat) and the targets at the largest N (bench/README.md), judged on medians. Everything it
 starts is stopped at the end, on error and on Ctrl-C too. Raw results go to bench/results/ (not in
 git). See bench/README.md for the columns.
 """
@@ -504,7 +504,7 @@ def client_lines(r: dict) -> list[str]:
 
 
 def targets(forum: list[dict], node: list[dict], n: int, transport: str) -> str:
-    """PERFORMANCE.md's bar at N: the forum against Node measured in the same run, each verdict
+    """The bar at N (bench/README.md): the forum against Node measured in the same run, each verdict
     on the median over the repeats (the ratios paired by repeat)."""
     lost, joined, failed = values(forum, "lost"), values(forum, "joined"), values(forum, "failed")
     last_r = paired(forum, node, "last_p99")
@@ -569,7 +569,7 @@ def targets(forum: list[dict], node: list[dict], n: int, transport: str) -> str:
     rows = [[name, v, detail] for (name, _, detail), v in zip(checks, verdicts, strict=True)]
     rows.append(
         [
-            f"time for {n} clients to join (no bar in PERFORMANCE.md)",
+            f"time for {n} clients to join (no bar for it)",
             "reported",
             f"{cell(forum, 'join_s')} s vs {cell(node, 'join_s')} s ({spread(join_r, 2, '×')})",
         ]
@@ -665,14 +665,12 @@ def report(results: dict, ns: list[int], steps: bool) -> str:
             if done:
                 top = max(done)
                 counts = (
-                    "the mode PERFORMANCE.md asks for: these verdicts count"
+                    "the mode the bar asks for: these verdicts count"
                     if transport == "browser"
                     else "websocket-only clients, for comparison with earlier runs; "
-                    "PERFORMANCE.md asks for browser-like clients"
+                    "the bar asks for browser-like clients"
                 )
-                out.append(
-                    f"\n### PERFORMANCE.md targets at N={top}: {transport} clients ({counts})\n"
-                )
+                out.append(f"\n### The targets at N={top}: {transport} clients ({counts})\n")
                 out.append(targets(by_kind["forum"][top], node[top], top, transport))
     return "\n".join(out)
 

@@ -18,7 +18,7 @@ from forum.areas.models import Area
 from forum.areas.services import seed_reference_data, set_room_visibility
 from forum.demo import seed_demo_data
 from forum.errors import DomainError
-from forum.extensions import db, utcnow
+from forum.extensions import db, socketio, utcnow
 from forum.realtime.streams import PRUNE_BATCH, prune_events
 from forum.transactions import transaction
 
@@ -34,7 +34,10 @@ def prepare_database(with_demo: bool) -> None:
 
 
 def prune_event_log() -> int:
-    """Drop logged events older than EVENT_LOG_RETENTION_DAYS, a batch per transaction."""
+    """Drop logged events older than EVENT_LOG_RETENTION_DAYS, a batch per transaction.
+
+    Between batches others get their turn (under eventlet, the one thread serves everyone).
+    """
     cutoff = utcnow() - timedelta(days=current_app.config["EVENT_LOG_RETENTION_DAYS"])
     removed = 0
     while True:
@@ -43,6 +46,7 @@ def prune_event_log() -> int:
         removed += batch
         if batch < PRUNE_BATCH:
             return removed
+        socketio.sleep(0)
 
 
 def _scope(role: str, area_slug: str | None, unit_code: str | None):

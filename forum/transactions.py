@@ -27,10 +27,10 @@ def transaction() -> Iterator[None]:
     """Commit what the block wrote, or roll all of it back if the block raises."""
     try:
         yield
+        db.session.commit()
     except BaseException:
         db.session.rollback()
         raise
-    db.session.commit()
 
 
 def transactional(view: Callable) -> Callable:
@@ -43,13 +43,13 @@ def transactional(view: Callable) -> Callable:
     def run(*args, **kwargs):
         try:
             response = current_app.make_response(view(*args, **kwargs))
+            if response.status_code < 400:
+                db.session.commit()
+            else:
+                db.session.rollback()
         except BaseException:
             db.session.rollback()
             raise
-        if response.status_code < 400:
-            db.session.commit()
-        else:
-            db.session.rollback()
         return response
 
     return run

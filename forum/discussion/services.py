@@ -45,10 +45,7 @@ def access_thread(user, thread_id: int) -> Thread:
     thread = db.session.get(
         Thread,
         thread_id,
-        options=[
-            joinedload(Thread.room).joinedload(Room.area),
-            joinedload(Thread.author).options(with_badges()),
-        ],
+        options=[joinedload(Thread.room).joinedload(Room.area), joinedload(Thread.author)],
     )
     if thread is None:
         raise NotFound(_("There is no such thread."))

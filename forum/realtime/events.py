@@ -167,8 +167,8 @@ class CatchUp(Shape):
 class JoinAck(CatchUp):
     stream: StreamName
     presence: PresenceSignal | None = Field(description="For room and thread streams.")
-    thread: Thread | None = Field(
-        description="For a thread stream: the thread, as the viewer sees it."
+    can_reply: bool | None = Field(
+        description="For a thread stream: whether the viewer may reply now (else null)."
     )
 
 

@@ -9,8 +9,8 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
 
-from forum.discussion.schemas import thread_view
 from forum.extensions import socketio
+from forum.policy import can
 from forum.realtime import events
 from forum.realtime.catchup import authorize, catch_up
 from forum.realtime.streams import StreamKey, room_stream, thread_stream
@@ -63,7 +63,7 @@ def join(data=None):
     return events.JoinAck(
         stream=channel,
         presence=connections().presence(channel),
-        thread=thread_view(target, current_user) if key.kind == "thread" else None,
+        can_reply=can(current_user, "post.reply", target) if key.kind == "thread" else None,
         **caught_up,
     ).model_dump(mode="json")
 

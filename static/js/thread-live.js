@@ -226,7 +226,7 @@ const channel = follow(socket, {
   seq,
   onEvent: (name, data) => handlers[name]?.(data),
   onJoined: (ack) => {
-    if (ack.thread && canReply && !ack.thread.can_reply) setCanReply(false);
+    if (canReply && ack.can_reply === false) setCanReply(false);
   },
   onPresence: showPresence,
   onStatus: showStatus,
