@@ -5,6 +5,8 @@ Each command is a boundary: it runs its work in one transaction (pruning: one pe
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import click
@@ -49,7 +51,10 @@ def prune_event_log() -> int:
         socketio.sleep(0)
 
 
-def _scope(role: str, area_slug: str | None, unit_code: str | None):
+def _scope(role: str, area_slug: str | None, unit_code: str | None, required: bool = True):
+    """The area or unit the role is for (None: admin, or any when not required and not given)."""
+    if not required and area_slug is None and unit_code is None:
+        return None
     if role == "ambassador":
         area = db.session.scalar(select(Area).where(Area.slug == area_slug))
         if area is None:
@@ -61,6 +66,30 @@ def _scope(role: str, area_slug: str | None, unit_code: str | None):
             raise click.UsageError("--unit: give a unit code, e.g. ZZM")
         return unit
     return None
+
+
+@contextmanager
+def command_transaction() -> Iterator[None]:
+    """A command's one transaction; a refusal is a clear message and exit status 1."""
+    try:
+        with transaction():
+            yield
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+
+
+def role_arguments(command: Callable) -> Callable:
+    """EMAIL ROLE [--area SLUG | --unit CODE]."""
+    for decorate in reversed(
+        [
+            click.argument("email"),
+            click.argument("role", type=click.Choice(accounts.ROLES)),
+            click.option("--area", "area_slug", help="For an ambassador: the area's slug."),
+            click.option("--unit", "unit_code", help="For an expert: the unit's code."),
+        ]
+    ):
+        command = decorate(command)
+    return command
 
 
 def register(app: Flask) -> None:
@@ -84,42 +113,30 @@ def register(app: Flask) -> None:
         click.echo(f"Removed {prune_event_log()} events.")
 
     @app.cli.command("grant-role")
-    @click.argument("email")
-    @click.argument("role", type=click.Choice(accounts.ROLES))
-    @click.option("--area", "area_slug", help="For an ambassador: the area's slug.")
-    @click.option("--unit", "unit_code", help="For an expert: the unit's code.")
+    @role_arguments
     def grant_role(email: str, role: str, area_slug: str | None, unit_code: str | None) -> None:
         """Give a person a role (the first admin comes from here)."""
-        try:
-            with transaction():
-                user = accounts.user_by_email(email)
-                accounts.grant_role(None, user, role, _scope(role, area_slug, unit_code))
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
+        with command_transaction():
+            user = accounts.user_by_email(email)
+            accounts.grant_role(None, user, role, _scope(role, area_slug, unit_code))
         click.echo(f"{email} is now {role}.")
 
     @app.cli.command("withdraw-role")
-    @click.argument("email")
-    @click.argument("role", type=click.Choice(accounts.ROLES))
-    @click.option("--area", "area_slug", help="For an ambassador: the area's slug.")
-    @click.option("--unit", "unit_code", help="For an expert: the unit's code.")
+    @role_arguments
     def withdraw_role(email: str, role: str, area_slug: str | None, unit_code: str | None) -> None:
         """Take a role back; the person's open sockets lose what it gave them at once."""
-        try:
-            with transaction():
-                user = accounts.user_by_email(email)
-                scope = _scope(role, area_slug, unit_code)
-                grants = [
-                    grant
-                    for grant in user.role_grants
-                    if grant.role == role and (scope is None or scope in (grant.area, grant.unit))
-                ]
-                if not grants:
-                    raise click.ClickException(f"{email} has no such role.")
-                for grant in grants:
-                    accounts.withdraw_role(None, grant)
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
+        with command_transaction():
+            user = accounts.user_by_email(email)
+            scope = _scope(role, area_slug, unit_code, required=False)
+            grants = [
+                grant
+                for grant in user.role_grants
+                if grant.role == role and (scope is None or scope in (grant.area, grant.unit))
+            ]
+            if not grants:
+                raise click.ClickException(f"{email} has no such role.")
+            for grant in grants:
+                accounts.withdraw_role(None, grant)
         click.echo(f"{email} is no longer {role}.")
 
     @app.cli.command("room-visibility")
@@ -127,9 +144,6 @@ def register(app: Flask) -> None:
     @click.argument("visibility", type=click.Choice(["public", "private"]))
     def room_visibility(room_id: int, visibility: str) -> None:
         """Open a room to everyone, or close it to all but the area's moderators."""
-        try:
-            with transaction():
-                set_room_visibility(None, room_id, visibility == "public")
-        except DomainError as error:
-            raise click.ClickException(error.message) from None
+        with command_transaction():
+            set_room_visibility(None, room_id, visibility == "public")
         click.echo(f"Room {room_id} is {visibility}.")

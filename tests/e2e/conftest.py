@@ -20,6 +20,29 @@ from config import BASE_DIR
 
 STARTUP_SECONDS = 30
 
+# Debian's Chromium, driven by Playwright (never a browser Playwright downloads).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def browser_api():
+    """Playwright's sync API; skips the calling test module when Chromium or Playwright is
+    missing (.ci/run installs Chromium)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(
+            f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)",
+            allow_module_level=True,
+        )
+    return pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
 
 def free_port() -> int:
     with socket.socket() as sock:

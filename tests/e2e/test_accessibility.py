@@ -8,7 +8,6 @@ To cover another page, add a line to PAGES.
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,30 +15,15 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.conftest import ForumServer, call, http_client
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ForumServer, browser_api, call, http_client
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip(
-        f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+sync_api = browser_api()  # skips this module without Chromium or Playwright
 expect = sync_api.expect
 
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS = 10_000
 PEOPLE = {  # who: (e-mail, password, display name), as in README.md
     "anna": ("anna@example.pl", "mieszkanka-demo", "Anna Nowak"),  # resident, XIII Podgórze

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
 
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, browser_api, call, logged_in
+
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-if not os.path.exists(CHROMIUM):
-    pytest.skip(
-        f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)",
-        allow_module_level=True,
-    )
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+sync_api = browser_api()  # skips this module without Chromium or Playwright
 expect = sync_api.expect
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WAIT_MS = 10_000  # for anything that arrives over the socket
 THREAD = "/threads/1"  # the demo's "Więcej zieleni na Zabłociu", opened by Anna
 ANNA = ("anna@example.pl", "mieszkanka-demo", "Anna Nowak")
@@ -183,8 +169,6 @@ def test_room_page_shows_new_threads_below_pinned_ones_and_counts_replies(open_p
 
 
 def test_a_reply_to_annas_thread_raises_her_unread_count_live(open_page, forum_server):
-    from tests.e2e.conftest import call, logged_in
-
     anna = open_page(ANNA, path="/")
     count = anna.locator("#notifications-link .unread-count")
     expect(count).to_have_attribute("data-count", "3")  # the demo's replies in her thread
@@ -215,8 +199,6 @@ def test_logging_out_in_one_tab_ends_the_live_page_in_another(open_page):
 def test_a_hidden_post_shows_its_reason_live_and_its_words_only_to_its_author(
     open_page, forum_server
 ):
-    from tests.e2e.conftest import call, logged_in
-
     anna, jan = open_page(ANNA), open_page(JAN)
     both_here(anna, jan)
     words = "Dobry pomysł, ale czy ta działka należy do miasta?"  # Jan's post 2 in the demo
