@@ -16,7 +16,7 @@ from pydantic import Field, create_model, model_validator
 from forum.accounts.schemas import Person
 from forum.discussion.schemas import Post, Thread
 from forum.notifications.schemas import Notification
-from forum.schemas import Count, Id, Input, Seq, Shape
+from forum.schemas import MAX_ID, Count, Id, Input, Seq, Shape
 
 STREAM_PATTERN = r"^(room|thread|unit|user):[1-9][0-9]{0,18}$"
 StreamName = Annotated[
@@ -144,6 +144,8 @@ class StreamRequest(Input):
     def one_stream(self):
         if sum(value is not None for value in (self.stream, self.room_id, self.thread_id)) != 1:
             raise ValueError("name exactly one stream")
+        if self.stream is not None and int(self.stream.partition(":")[2]) > MAX_ID:
+            raise ValueError("no such stream")  # past 64 bits: names nothing
         return self
 
 

@@ -22,6 +22,7 @@ from forum.extensions import db
 from forum.realtime import events
 from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.subjects import SUBJECTS
+from forum.schemas import MAX_ID
 
 KINDS = ("room", "thread", "unit", "user")
 # Keys of Session.info: what this transaction published, and what to send once it commits.
@@ -40,8 +41,10 @@ class StreamKey:
     @classmethod
     def parse(cls, name: str) -> StreamKey:
         kind, _, target = name.partition(":")
-        if kind not in KINDS or not target.isdigit():
+        if kind not in KINDS or not (target.isascii() and target.isdigit()) or len(target) > 19:
             raise ValueError(f"not a stream: {name!r}")
+        if not 1 <= int(target) <= MAX_ID:
+            raise ValueError(f"no such stream: {name!r}")
         return cls(kind, int(target))
 
 

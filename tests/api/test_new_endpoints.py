@@ -32,7 +32,17 @@ def test_a_bad_after_is_invalid(api, thread, query):
 
 
 @pytest.mark.parametrize(
-    "stream", ["thread:999999", "room:999999", "nonsense:1", "thread:x", "user:1"]
+    "stream",
+    [
+        "thread:999999",
+        "room:999999",
+        "nonsense:1",
+        "thread:x",
+        "user:1",
+        "thread:9999999999999999999",
+        "thread:0",
+        "thread:１",
+    ],
 )
 def test_an_unknown_or_unreadable_stream_is_refused(api, anna, stream):
     response = api.get(f"/api/v1/streams/{stream}/events?after=0")

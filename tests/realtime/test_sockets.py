@@ -67,6 +67,7 @@ def test_a_thread_is_joined_by_name_or_id(client, connect, anna, thread, form):
         ({"room_id": "1"}, "invalid"),
         ({"stream": "room:01"}, "invalid"),
         ({"stream": "session:1"}, "invalid"),
+        ({"stream": "thread:9999999999999999999"}, "invalid"),
         ({"room_id": 1, "after": -1}, "invalid"),
         ("room:1", "malformed_payload"),
     ],

@@ -1,7 +1,5 @@
 """Catch up on a stream over HTTP: the twin of joining it over Socket.IO with `after`."""
 
-import re
-
 from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field
@@ -9,7 +7,7 @@ from pydantic import Field
 from forum.api.v1.base import operation
 from forum.errors import NotFound
 from forum.realtime.catchup import authorize, catch_up
-from forum.realtime.events import STREAM_PATTERN, CatchUp
+from forum.realtime.events import CatchUp
 from forum.realtime.streams import StreamKey
 from forum.schemas import MAX_ID, Query, QueryInt
 
@@ -34,8 +32,9 @@ class AfterQuery(Query):
     errors={401: ("not_authenticated",), 403: ("forbidden",)},
 )
 def stream_events(stream: str, query: AfterQuery):
-    if not re.match(STREAM_PATTERN, stream):
-        raise NotFound(_("There is no such stream."))
-    key = StreamKey.parse(stream)
+    try:
+        key = StreamKey.parse(stream)
+    except ValueError:
+        raise NotFound(_("There is no such stream.")) from None
     authorize(current_user, key)
     return CatchUp(**catch_up(current_user, key, query.after))
