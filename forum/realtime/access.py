@@ -58,11 +58,18 @@ def _room_channels(room_ids: set[int], joined: list[str]) -> list[str]:
     return [f"room:{room_id}" for room_id in room_ids] + [f"thread:{t}" for t in in_rooms]
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(ACCESS_CHANGES, None)
+
+
 @event.listens_for(Session, "before_commit")
 def _recheck(session: Session) -> None:
     changes: AccessChanges | None = session.info.pop(ACCESS_CHANGES, None)
     if changes is None or not has_app_context():
         return
+    # Imported here: the services that record changes import this module.
     from forum.accounts.services import load_user
     from forum.realtime.catchup import may_read
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from forum.extensions import socketio
 from forum.realtime import events
+from forum.realtime.streams import OUTBOX
 from forum.schemas import Shape
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,6 @@ def _apply(revocations: dict) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _deliver(session: Session) -> None:
-    from forum.realtime.streams import OUTBOX
-
     revocations = session.info.pop(REVOCATIONS, None)
     outbox = session.info.pop(OUTBOX, None)
     if revocations:
@@ -78,10 +77,6 @@ def _deliver(session: Session) -> None:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction: SessionTransaction) -> None:
-    """Whatever a transaction recorded and did not commit is dropped with it."""
+    """What a transaction meant to do to sockets and did not commit is dropped with it."""
     if transaction.parent is None:
-        from forum.realtime.access import ACCESS_CHANGES
-        from forum.realtime.streams import OUTBOX, PENDING
-
-        for key in (PENDING, OUTBOX, REVOCATIONS, ACCESS_CHANGES):
-            session.info.pop(key, None)
+        session.info.pop(REVOCATIONS, None)

@@ -159,6 +159,14 @@ def _number_published_events(session: Session) -> None:
             outbox.append(Delivery(str(key), published.name, data))
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    """What a transaction published and did not commit is dropped with it."""
+    if transaction.parent is None:
+        session.info.pop(PENDING, None)
+        session.info.pop(OUTBOX, None)
+
+
 PRUNE_BATCH = 5_000
 
 
