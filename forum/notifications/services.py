@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from forum.areas.models import Room
 from forum.discussion.models import Post, Thread
-from forum.errors import NotFound
+from forum.errors import NotAuthenticated, NotFound
 from forum.extensions import db, utcnow
 from forum.notifications.models import Notification
 from forum.realtime import events
@@ -44,6 +44,13 @@ def notify_reply(reply: Post, parent: Post) -> list[Notification]:
     if thread_author not in told:
         made.append(_notify(thread_author, "thread_reply", reply))
     return made
+
+
+def inbox_owner(user):
+    """The logged-in person whose notifications these are; a guest is asked to log in."""
+    if not user.is_authenticated:
+        raise NotAuthenticated(_("Log in to see your notifications."))
+    return user
 
 
 def list_notifications(user, page: int = 1, per_page: int = 20):

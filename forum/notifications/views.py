@@ -1,12 +1,10 @@
 """The inbox: one's notifications, opening one, marking them read."""
 
 from flask import Blueprint, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
-from forum.errors import NotAuthenticated
 from forum.notifications import services
 from forum.notifications.schemas import notification_view
 from forum.realtime.streams import last_seq, user_stream
@@ -19,15 +17,9 @@ class MarkAllReadForm(FlaskForm):
     up_to = HiddenField()
 
 
-def _logged_in():
-    if not current_user.is_authenticated:
-        raise NotAuthenticated(_("Log in to see your notifications."))
-    return current_user
-
-
 @bp.get("/notifications")
 def inbox():
-    user = _logged_in()
+    user = services.inbox_owner(current_user)
     seq = last_seq(user_stream(user.id))
     page = services.list_notifications(user, request.args.get("page", 1, type=int))
     views = [(n, notification_view(n, user)) for n in page.items]
@@ -45,7 +37,7 @@ def inbox():
 @transactional
 def open_notification(notification_id: int):
     """Follow a notification to what it is about; it counts as read."""
-    notification = services.mark_read(_logged_in(), notification_id)
+    notification = services.mark_read(services.inbox_owner(current_user), notification_id)
     view = notification_view(notification, current_user)
     if view.thread is None:
         return redirect(url_for("notifications.inbox"))
@@ -57,7 +49,7 @@ def open_notification(notification_id: int):
 @bp.post("/notifications/read")
 @transactional
 def mark_all_read():
-    user = _logged_in()
+    user = services.inbox_owner(current_user)
     form = MarkAllReadForm()
     form.validate_on_submit()
     up_to = form.up_to.data

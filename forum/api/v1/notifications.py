@@ -1,11 +1,9 @@
 """The user's notifications: list them, mark one or all read."""
 
-from flask_babel import gettext as _
 from flask_login import current_user
 from pydantic import Field
 
 from forum.api.v1.base import operation
-from forum.errors import NotAuthenticated
 from forum.notifications import services
 from forum.notifications.schemas import (
     NotificationAnswer,
@@ -26,12 +24,6 @@ class MarkAllRead(Input):
     )
 
 
-def _logged_in():
-    if not current_user.is_authenticated:
-        raise NotAuthenticated(_("Log in to see your notifications."))
-    return current_user
-
-
 @operation(
     "GET",
     "/notifications",
@@ -41,7 +33,7 @@ def _logged_in():
     errors={401: ("not_authenticated",)},
 )
 def notifications(query: PageQuery):
-    user = _logged_in()
+    user = services.inbox_owner(current_user)
     page = services.list_notifications(user, query.page, query.per_page)
     return NotificationPage(
         notifications=[notification_view(n, user) for n in page.items],
@@ -59,7 +51,7 @@ def notifications(query: PageQuery):
     errors={401: ("not_authenticated",)},
 )
 def change_notification(notification_id: int, body: NotificationChange):
-    user = _logged_in()
+    user = services.inbox_owner(current_user)
     notification = services.mark_read(user, notification_id, body.read)
     return NotificationAnswer(
         notification=notification_view(notification, user), unread=services.unread(user)
@@ -75,6 +67,6 @@ def change_notification(notification_id: int, body: NotificationChange):
     errors={401: ("not_authenticated",)},
 )
 def mark_all_read(body: MarkAllRead):
-    user = _logged_in()
+    user = services.inbox_owner(current_user)
     services.mark_all_read(user, up_to=body.up_to)
     return UnreadAnswer(unread=services.unread(user))
