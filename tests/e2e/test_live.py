@@ -184,7 +184,7 @@ def test_a_slow_reader_gets_every_frame_whole_and_in_order(forum_server, anna, f
 
 
 def test_quiet_connections_stay_open_through_heartbeats(tmp_path):
-    """Pings (on a hub timer, run.py) keep a connection with no traffic alive past the timeout."""
+    """Pings (a hub timer: realtime/fastpath.py) keep a quiet connection past the timeout."""
     from tests.e2e.conftest import ForumServer
 
     server = ForumServer(
