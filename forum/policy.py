@@ -22,6 +22,7 @@ from forum.accounts.models import ExpertUnit, User
 from forum.areas.models import Area, Room
 from forum.discussion.models import Post, Thread
 from forum.errors import Conflict, DomainError, Forbidden, NotAuthenticated, NotFound
+from forum.notifications.models import Notification
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,13 @@ def _read_own_stream(user, owner: User) -> Decision:
     return ALLOW if user.id == owner.id else deny("not_found")
 
 
+def _read_notification(user, notification: Notification) -> Decision:
+    """One's notifications are one's own; anyone else's looks like a missing one."""
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    return ALLOW if notification.user_id == user.id else deny("not_found")
+
+
 def _administer(user, _target) -> Decision:
     if not user.is_authenticated:
         return deny("not_authenticated")
@@ -164,6 +172,7 @@ RULES: dict[str, Callable[[User, object], Decision]] = {
     "post.restore": _moderate_post,
     "unit.read_queue": _read_unit_queue,
     "user.read_stream": _read_own_stream,
+    "notification.read": _read_notification,
     "roles.manage": _administer,
     "rooms.manage": _administer,
 }
@@ -195,6 +204,7 @@ def _not_found(target) -> DomainError:
         Thread: _("There is no such thread."),
         Post: _("There is no such post."),
         User: _("There is no such user."),
+        Notification: _("There is no such notification."),
     }
     return NotFound(messages.get(type(target), _("There is nothing here.")))
 

@@ -20,6 +20,17 @@ from forum.errors import ValidationError
 MAX_ID = 2**63 - 1  # ids are 64-bit in the database
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def id_from_text(text) -> int | None:
+    """The id written in a form field, cookie or name ("42"), or None: ASCII digits only, and
+    within 64 bits (a larger number names nothing and would overflow the database driver)."""
+    if not isinstance(text, str) or not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 Count = Annotated[int, Field(ge=0)]
 Seq = Annotated[int, Field(ge=0, le=MAX_ID, description="A position in a stream (0: before any).")]
 

@@ -7,6 +7,7 @@ from forum.areas.models import Room
 from forum.discussion.models import Post, Thread
 from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from forum.extensions import db, utcnow
+from forum.notifications.models import Notification
 from forum.policy import REFUSALS, RULES, can, decide, ensure, refusal
 from tests.conftest import GUEST, app_context, make_user, room_of
 
@@ -55,6 +56,12 @@ def _target(case: str, asker, people):
         return _thread(case, someone)
     if case.startswith("unit"):
         return db.session.scalars(db.select(ExpertUnit).where(ExpertUnit.code == "ZZM")).one()
+    if case.startswith("notification"):
+        owner = asker if "own" in case and asker.is_authenticated else someone
+        notification = Notification(user_id=owner.id, kind="thread_reply")
+        db.session.add(notification)
+        db.session.flush()
+        return notification
     if case.startswith("person"):
         owner = asker if "own" in case and asker.is_authenticated else someone
         return db.session.get(User, owner.id)
@@ -113,6 +120,8 @@ MATRIX = [
     ("unit.read_queue", "unit", [NAUTH, NUNIT, NUNIT, NUNIT, 1, 1]),
     ("user.read_stream", "person own", [NAUTH, 1, 1, 1, 1, 1]),
     ("user.read_stream", "person other", [NAUTH, NF, NF, NF, NF, NF]),
+    ("notification.read", "notification own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("notification.read", "notification other", [NAUTH, NF, NF, NF, NF, NF]),
     ("roles.manage", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
     ("rooms.manage", "room", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
 ]

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from forum.areas.models import Area
 from forum.extensions import UTCDateTime, db, utcnow
@@ -69,10 +69,6 @@ class UserSession(db.Model):
 
     user: Mapped[User] = relationship()
 
-    @property
-    def is_active(self) -> bool:
-        return self.ended_at is None
-
 
 class RoleGrant(db.Model):
     """A role beyond resident: ambassador of an area, expert of a unit, or admin."""
@@ -95,3 +91,10 @@ class RoleGrant(db.Model):
         if self.area is not None:
             return self.area.label
         return self.unit.code if self.unit is not None else ""
+
+
+def with_grants():
+    """Loader options for a person with the grants their badges and permissions come from."""
+    return selectinload(User.role_grants).options(
+        joinedload(RoleGrant.area), joinedload(RoleGrant.unit)
+    )

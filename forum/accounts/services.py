@@ -9,15 +9,15 @@ import secrets
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.accounts.models import ExpertUnit, RoleGrant, User, UserSession
+from forum.accounts.models import ExpertUnit, RoleGrant, User, UserSession, with_grants
 from forum.areas.models import Area
 from forum.errors import NotAuthenticated, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.policy import ensure
 from forum.realtime import access
+from forum.schemas import id_from_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PASSWORD_MIN_LENGTH = 10
@@ -27,20 +27,9 @@ ROLES = ("ambassador", "expert", "admin")
 _DUMMY_HASH = None
 
 
-def _with_grants():
-    return selectinload(User.role_grants).options(
-        joinedload(RoleGrant.area), joinedload(RoleGrant.unit)
-    )
-
-
 def load_user(user_id: int) -> User | None:
     """The user with the grants the policy and badges need, in one round of queries."""
-    return db.session.get(User, user_id, options=[_with_grants()])
-
-
-def _is_id(value) -> bool:
-    text = str(value)
-    return text.isascii() and text.isdigit() and len(text) < 19
+    return db.session.get(User, user_id, options=[with_grants()])
 
 
 def hash_password(password: str) -> str:
@@ -69,7 +58,8 @@ def register(
         errors["password"] = _(
             "The password needs at least %(num)d characters.", num=PASSWORD_MIN_LENGTH
         )
-    home_area = db.session.get(Area, int(home_area_id)) if _is_id(home_area_id) else None
+    area_id = id_from_text(home_area_id)
+    home_area = db.session.get(Area, area_id) if area_id is not None else None
     if home_area is None or home_area.kind != "district":
         errors["home_area_id"] = _("Choose your district.")
     if errors:
@@ -89,7 +79,7 @@ def authenticate(email: str | None, password: str | None) -> User:
     """The user with these credentials; one vague error for a wrong e-mail or password."""
     global _DUMMY_HASH
     email = (email or "").strip().lower()
-    user = db.session.scalar(select(User).where(User.email == email).options(_with_grants()))
+    user = db.session.scalar(select(User).where(User.email == email).options(with_grants()))
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password("not a password")
         check_password_hash(_DUMMY_HASH, password or "")
@@ -126,7 +116,7 @@ def session_user(user_id: int, token: str) -> User | None:
             UserSession.token_hash == _token_hash(token),
             UserSession.ended_at.is_(None),
         )
-        .options(_with_grants())
+        .options(with_grants())
     ).one_or_none()
     if row is None:
         return None
@@ -186,21 +176,15 @@ def grant_role(actor, user: User, role: str, scope: Area | ExpertUnit | None = N
     """
     if actor is not None:
         ensure(actor, "roles.manage", user)
-    wanted = {
-        "ambassador": isinstance(scope, Area),
-        "expert": isinstance(scope, ExpertUnit),
-        "admin": scope is None,
-    }
-    if not wanted.get(role):
+    area = scope if isinstance(scope, Area) else None
+    unit = scope if isinstance(scope, ExpertUnit) else None
+    fits = {"ambassador": area is not None, "expert": unit is not None, "admin": scope is None}
+    if not fits.get(role):
         raise ValidationError(_("Some fields need correcting."), {"role": _("No such role.")})
     for grant in user.role_grants:
-        if grant.role == role and (grant.area == scope or grant.unit == scope or scope is None):
-            return grant
-    grant = RoleGrant(
-        role=role,
-        area=scope if isinstance(scope, Area) else None,
-        unit=scope if isinstance(scope, ExpertUnit) else None,
-    )
+        if (grant.role, grant.area, grant.unit) == (role, area, unit):
+            return grant  # granted already
+    grant = RoleGrant(role=role, area=area, unit=unit)
     user.role_grants.append(grant)
     db.session.flush()
     access.user_access_changed(user.id)

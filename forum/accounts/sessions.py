@@ -13,6 +13,7 @@ from flask_login import current_user, login_user, logout_user
 
 from forum.accounts import services
 from forum.accounts.models import User
+from forum.schemas import id_from_text
 
 TOKEN = "login_token"
 
@@ -38,9 +39,7 @@ def end(everywhere: bool = False) -> None:
 
 def load_logged_in_user(user_id: str) -> User | None:
     """Flask-Login's user loader: the user only while the cookie's login is still open."""
-    token = session.get(TOKEN)
-    if not isinstance(token, str) or not (user_id.isascii() and user_id.isdigit()):
+    token, user_id = session.get(TOKEN), id_from_text(user_id)
+    if not isinstance(token, str) or user_id is None:
         return None
-    if len(user_id) > 18:  # past any 64-bit id
-        return None
-    return services.session_user(int(user_id), token)
+    return services.session_user(user_id, token)

@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from forum.accounts.models import with_grants
 from forum.areas.models import Room
 from forum.discussion.models import Post, PostRevision, Thread
 from forum.errors import Conflict, NotFound, RateLimited, ValidationError
@@ -25,7 +26,6 @@ from forum.notifications import services as notifications
 from forum.policy import can, ensure
 from forum.realtime import events
 from forum.realtime.streams import publish, room_stream, thread_stream
-from forum.realtime.subjects import with_badges
 from forum.sanitize import render_markdown
 
 TAG = re.compile(r"<[^>]*>")
@@ -59,7 +59,7 @@ def access_post(user, post_id: int) -> Post:
         post_id,
         options=[
             joinedload(Post.thread).joinedload(Thread.room).joinedload(Room.area),
-            joinedload(Post.author).options(with_badges()),
+            joinedload(Post.author).options(with_grants()),
         ],
     )
     if post is None:
@@ -243,7 +243,7 @@ def list_threads(user, room_id: int, page: int = 1, per_page: int | None = None)
     query = (
         select(Thread)
         .where(Thread.room_id == room.id, Thread.deleted_at.is_(None))
-        .options(joinedload(Thread.author).options(with_badges()))
+        .options(joinedload(Thread.author).options(with_grants()))
         .order_by(Thread.pinned.desc(), Thread.last_activity_at.desc(), Thread.id.desc())
     )
     return room, db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
@@ -266,7 +266,7 @@ def load_post_tree(user, thread_id: int) -> PostTree:
     posts = db.session.scalars(
         select(Post)
         .where(Post.thread_id == thread.id)
-        .options(joinedload(Post.author).options(with_badges()))
+        .options(joinedload(Post.author).options(with_grants()))
         .order_by(Post.created_at, Post.id)
     ).all()
     children: dict[int, list[Post]] = defaultdict(list)

@@ -10,6 +10,7 @@ from forum.discussion.forms import DeleteForm, EditForm, ReplyForm, ThreadForm
 from forum.errors import Conflict, ValidationError
 from forum.policy import ensure
 from forum.realtime.streams import last_seq, thread_stream
+from forum.schemas import id_from_text
 from forum.transactions import transactional
 from forum.web import show_errors
 
@@ -52,7 +53,7 @@ def thread(thread_id: int):
 def reply(thread_id: int):
     form = ReplyForm()
     form.validate_on_submit()
-    parent_id = int(form.parent_id.data) if (form.parent_id.data or "").isdigit() else None
+    parent_id = id_from_text(form.parent_id.data)
     try:
         post = services.create_reply(current_user, thread_id, form.body.data, parent_id)
     except (ValidationError, Conflict) as error:

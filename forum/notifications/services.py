@@ -8,9 +8,10 @@ from sqlalchemy.orm import joinedload
 
 from forum.areas.models import Room
 from forum.discussion.models import Post, Thread
-from forum.errors import NotAuthenticated, NotFound
+from forum.errors import NotFound
 from forum.extensions import db, utcnow
 from forum.notifications.models import Notification
+from forum.policy import ensure
 from forum.realtime import events
 from forum.realtime.streams import publish, user_stream
 from forum.realtime.subjects import unread_count
@@ -48,8 +49,7 @@ def notify_reply(reply: Post, parent: Post) -> list[Notification]:
 
 def inbox_owner(user):
     """The logged-in person whose notifications these are; a guest is asked to log in."""
-    if not user.is_authenticated:
-        raise NotAuthenticated(_("Log in to see your notifications."))
+    ensure(user, "user.read_stream", user)
     return user
 
 
@@ -83,8 +83,9 @@ def access_notification(user, notification_id: int) -> Notification:
             joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
         ],
     )
-    if notification is None or not user.is_authenticated or notification.user_id != user.id:
+    if notification is None:
         raise NotFound(_("There is no such notification."))
+    ensure(user, "notification.read", notification)
     return notification
 
 

@@ -7,7 +7,7 @@ from wtforms import HiddenField
 
 from forum.notifications import services
 from forum.notifications.schemas import notification_view
-from forum.realtime.streams import last_seq, user_stream
+from forum.schemas import id_from_text
 from forum.transactions import transactional
 
 bp = Blueprint("notifications", __name__)
@@ -20,15 +20,14 @@ class MarkAllReadForm(FlaskForm):
 @bp.get("/notifications")
 def inbox():
     user = services.inbox_owner(current_user)
-    seq = last_seq(user_stream(user.id))
     page = services.list_notifications(user, request.args.get("page", 1, type=int))
-    views = [(n, notification_view(n, user)) for n in page.items]
-    newest = page.items[0].id if page.items and page.page == 1 else ""
+    views = [notification_view(n, user) for n in page.items]
+    newest = views[0].id if views and page.page == 1 else ""
     return render_template(
         "notifications/inbox.html",
         page=page,
         notifications=views,
-        seq=seq,
+        any_unread=any(not view.read for view in views),
         form=MarkAllReadForm(up_to=newest),
     )
 
@@ -52,8 +51,5 @@ def mark_all_read():
     user = services.inbox_owner(current_user)
     form = MarkAllReadForm()
     form.validate_on_submit()
-    up_to = form.up_to.data
-    services.mark_all_read(
-        user, int(up_to) if (up_to or "").isdigit() and len(up_to) < 19 else None
-    )
+    services.mark_all_read(user, id_from_text(form.up_to.data))
     return redirect(url_for("notifications.inbox"))

@@ -80,16 +80,20 @@ def _recheck(session: Session) -> None:
     affected = connections.of_users(changes.users)
     if changes.rooms:
         affected += connections.in_channels(_room_channels(changes.rooms, connections.channels()))
+    # A thousand guests on one thread are one question to the policy, not a thousand.
     viewers: dict[int | None, object] = {None: GUEST}
+    answers: dict[tuple[int | None, str], bool] = {}
     leaving = set()
     for connection in affected:
         if connection.sid in closing:
             continue
         if connection.user_id not in viewers:
             viewers[connection.user_id] = load_user(connection.user_id) or GUEST
-        viewer = viewers[connection.user_id]
         for channel in list(connection.channels):
-            if not may_read(viewer, StreamKey.parse(channel)):
+            asked = (connection.user_id, channel)
+            if asked not in answers:
+                answers[asked] = may_read(viewers[connection.user_id], StreamKey.parse(channel))
+            if not answers[asked]:
                 leaving.add((connection.sid, channel))
     if closing or leaving:
         revocations = session.info.setdefault(REVOCATIONS, {"disconnect": [], "leave": []})

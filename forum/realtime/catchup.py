@@ -14,7 +14,7 @@ from forum.extensions import db
 from forum.policy import ensure
 from forum.realtime import events
 from forum.realtime.models import Stream, StreamEvent
-from forum.realtime.streams import StreamKey, event_data
+from forum.realtime.streams import StreamKey, event_payload
 from forum.realtime.subjects import SUBJECTS
 
 CATCH_UP_LIMIT = 500
@@ -44,7 +44,7 @@ def may_read(viewer, key: StreamKey) -> bool:
     return True
 
 
-def catch_up(viewer, key: StreamKey, after: int | None) -> dict:
+def catch_up(viewer, key: StreamKey, after: int | None) -> events.CatchUp:
     """The stream's events after a seq, as the viewer may see their subjects now.
 
     `after` None: nothing to catch up, just the stream's last seq. If the log no longer holds
@@ -57,11 +57,12 @@ def catch_up(viewer, key: StreamKey, after: int | None) -> dict:
         )
     ).one_or_none()
     stream_id, last = stream if stream else (None, 0)
-    answer = {"events": [], "complete": True, "reload": False, "last_seq": last}
+    nothing = events.CatchUp(events=[], complete=True, reload=False, last_seq=last)
+    reload = nothing.model_copy(update={"reload": True})
     if after is None or after == last:
-        return answer
+        return nothing
     if after > last or stream_id is None:
-        return answer | {"reload": True}
+        return reload
     rows = db.session.execute(
         select(StreamEvent.seq, StreamEvent.name, StreamEvent.subject_id)
         .where(StreamEvent.stream_id == stream_id, StreamEvent.seq > after)
@@ -69,23 +70,24 @@ def catch_up(viewer, key: StreamKey, after: int | None) -> dict:
         .limit(CATCH_UP_LIMIT + 1)
     ).all()
     if not rows or rows[0].seq != after + 1:
-        return answer | {"reload": True}
+        return reload
     complete = len(rows) <= CATCH_UP_LIMIT
     rows = rows[:CATCH_UP_LIMIT]
     subjects = _load_subjects(rows)
     if subjects is None:
-        return answer | {"reload": True}
+        return reload
     memo: dict = {}
     caught_up = [
-        {
-            "name": row.name,
-            "data": event_data(
+        events.CAUGHT_UP[row.name](
+            name=row.name,
+            data=event_payload(
                 row.name, key, row.seq, subjects[row.name, row.subject_id], viewer, memo
             ),
-        }
+        )
         for row in rows
     ]
-    return answer | {"events": caught_up, "complete": complete}
+    # Shapes made once: the answer holding them takes them as they are, and is dumped once.
+    return events.CatchUp(events=caught_up, complete=complete, reload=False, last_seq=last)
 
 
 def _load_subjects(rows) -> dict | None:

@@ -127,8 +127,11 @@ def _caught_up_variant(name: str, event_type: EventType) -> type[Shape]:
 
 
 # A caught-up event: {"name": ..., "data": ...} with data as sent live; one variant per name.
+CAUGHT_UP: dict[str, type[Shape]] = {
+    name: _caught_up_variant(name, kind) for name, kind in EVENTS.items()
+}
 CaughtUpEvent = Annotated[
-    Union[tuple(_caught_up_variant(name, kind) for name, kind in EVENTS.items())],  # noqa: UP007
+    Union[tuple(CAUGHT_UP.values())],  # noqa: UP007
     Field(discriminator="name"),
 ]
 

@@ -64,7 +64,7 @@ def join(data=None):
         stream=channel,
         presence=connections().presence(channel),
         can_reply=can(current_user, "post.reply", target) if key.kind == "thread" else None,
-        **caught_up,
+        **dict(caught_up),
     ).model_dump(mode="json")
 
 

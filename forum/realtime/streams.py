@@ -22,7 +22,7 @@ from forum.extensions import db
 from forum.realtime import events
 from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.subjects import SUBJECTS
-from forum.schemas import MAX_ID
+from forum.schemas import id_from_text
 
 KINDS = ("room", "thread", "unit", "user")
 # Keys of Session.info: what this transaction published, and what to send once it commits.
@@ -41,11 +41,10 @@ class StreamKey:
     @classmethod
     def parse(cls, name: str) -> StreamKey:
         kind, _, target = name.partition(":")
-        if kind not in KINDS or not (target.isascii() and target.isdigit()) or len(target) > 19:
+        target_id = id_from_text(target)
+        if kind not in KINDS or target_id is None:
             raise ValueError(f"not a stream: {name!r}")
-        if not 1 <= int(target) <= MAX_ID:
-            raise ValueError(f"no such stream: {name!r}")
-        return cls(kind, int(target))
+        return cls(kind, target_id)
 
 
 def room_stream(room_id: int) -> StreamKey:
@@ -97,13 +96,10 @@ def last_seq(key: StreamKey) -> int:
     return value or 0
 
 
-def event_data(name: str, key: StreamKey, seq: int, subject, viewer, memo: dict) -> dict:
-    """An event's data as sent, with its subject as the viewer may see it."""
-    subject_type = SUBJECTS[events.EVENTS[name].subject]
-    payload = events.EVENTS[name].payload(
-        stream=str(key), seq=seq, **subject_type.fields(subject, viewer, memo)
-    )
-    return payload.model_dump(mode="json")
+def event_payload(name: str, key: StreamKey, seq: int, subject, viewer, memo: dict):
+    """An event's data, with its subject as the viewer may see it (an events.Envelope)."""
+    fields = SUBJECTS[events.EVENTS[name].subject].fields(subject, viewer, memo)
+    return events.EVENTS[name].payload(stream=str(key), seq=seq, **fields)
 
 
 def _reserve(session: Session, key: StreamKey, count: int) -> tuple[int, int]:
@@ -153,10 +149,9 @@ def _number_published_events(session: Session) -> None:
                     subject_id=published.subject.id,
                 )
             )
-            subject_type = SUBJECTS[events.EVENTS[published.name].subject]
-            viewer = subject_type.live_viewer(published.subject)
-            data = event_data(published.name, key, seq, published.subject, viewer, memo)
-            outbox.append(Delivery(str(key), published.name, data))
+            viewer = SUBJECTS[events.EVENTS[published.name].subject].live_viewer(published.subject)
+            payload = event_payload(published.name, key, seq, published.subject, viewer, memo)
+            outbox.append(Delivery(str(key), published.name, payload.model_dump(mode="json")))
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
-from forum.accounts.models import RoleGrant, User
+from forum.accounts.models import User, with_grants
 from forum.areas.models import Room
 from forum.discussion.models import Post, Thread
 from forum.discussion.schemas import post_view, thread_view
@@ -23,13 +23,6 @@ from forum.notifications.models import Notification
 from forum.notifications.schemas import notification_view
 
 GUEST = AnonymousUserMixin()
-
-
-def with_badges():
-    """Loader options for a person with the grants that give badges and permissions."""
-    return selectinload(User.role_grants).options(
-        joinedload(RoleGrant.area), joinedload(RoleGrant.unit)
-    )
 
 
 def _by_id(query) -> dict[int, object]:
@@ -41,7 +34,7 @@ def load_posts(ids: list[int]) -> dict[int, Post]:
         select(Post)
         .where(Post.id.in_(ids))
         .options(
-            joinedload(Post.author).options(with_badges()),
+            joinedload(Post.author).options(with_grants()),
             joinedload(Post.thread).joinedload(Thread.room).joinedload(Room.area),
         )
     )
@@ -52,7 +45,7 @@ def load_threads(ids: list[int]) -> dict[int, Thread]:
         select(Thread)
         .where(Thread.id.in_(ids))
         .options(
-            joinedload(Thread.author).options(with_badges()),
+            joinedload(Thread.author).options(with_grants()),
             joinedload(Thread.room).joinedload(Room.area),
         )
     )

@@ -110,4 +110,4 @@ def test_inbox_queries_do_not_grow_with_notifications(app):
     for number in range(15):
         run(services.create_reply, make_user(f"Osoba {number}"), thread.id, f"Wpis {number}")
     many = queries_for(client, "/notifications")
-    assert many == few and many <= 8, (few, many)
+    assert many == few and many <= 6, (few, many)

@@ -235,3 +235,14 @@ def test_room_page_is_paginated(client, app):
 def test_ids_beyond_64_bits_are_404_not_a_crash(client):
     assert client.get(f"/threads/{2**64}").status_code == 404
     assert client.get(f"/posts/{2**70}/history").status_code == 404
+
+
+@pytest.mark.parametrize("parent_id", ["99999999999999999999", "１", "-3", ""])
+def test_a_reply_forms_odd_parent_id_is_no_crash(client, auth, thread, parent_id):
+    """Not an id: the reply goes under the opening post, as when the field is left empty."""
+    auth.login(make_user("Jan"))
+    response = client.post(
+        f"/threads/{thread.id}/replies", data={"body": "Hej", "parent_id": parent_id}
+    )
+    assert response.status_code == 302
+    assert count(Post, Post.parent_id == opening_of(thread.id).id) == 1

@@ -11,12 +11,12 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable
 
 import pytest
 import socketio
 import websocket
 
+from tests.conftest import wait_until
 from tests.e2e.conftest import ForumServer, call, logged_in
 
 pytestmark = pytest.mark.e2e
@@ -32,16 +32,6 @@ TRANSPORTS = pytest.mark.parametrize(
     [["websocket"], ["polling", "websocket"]],
     ids=["websocket", "polling-then-upgrade"],
 )
-
-
-def eventually(condition: Callable[[], bool], seconds: float = WAIT_SECONDS) -> bool:
-    """Whether the condition holds before the deadline (checked every 50 ms)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 class Server:
@@ -140,8 +130,11 @@ def test_every_follower_gets_every_post_once_and_in_order(
     clients = followers(server.url, transports)
     if "polling" in transports:  # python-engineio's client upgrades as a browser's io() does
         for client in clients:
-            upgraded = eventually(lambda c=client: c.sio.transport() == "websocket")
-            assert upgraded, f"still on {client.sio.transport()}"
+            wait_until(
+                lambda c=client: c.sio.transport() == "websocket",
+                WAIT_SECONDS,
+                what="the upgrade to websocket",
+            )
     anna = logged_in(server.forum, "anna@example.pl")
     sent = [post(anna, server, f"Wpis {number}") for number in range(POSTS)]
     for client in clients:

@@ -39,6 +39,11 @@ def listener(app, client):
     sock.disconnect()
 
 
+def caught_up(viewer, key: StreamKey, after: int | None) -> dict:
+    """What catch-up answers, as a client receives it."""
+    return catch_up(viewer, key, after).model_dump(mode="json")
+
+
 def published(sock) -> list[dict]:
     return [m for m in sock.get_received() if m["name"] in events.EVENTS]
 
@@ -182,7 +187,7 @@ def test_catch_up_re_reads_each_subject_as_the_reader_may_see_it_now(app):
     run(services.edit_post, anna, reply.id, "Drugie słowa")
     run(services.delete_post, anna, reply.id)
     with app_context():
-        answer = catch_up(GUEST, thread_stream(thread.id), 0)
+        answer = caught_up(GUEST, thread_stream(thread.id), 0)
     assert [e["name"] for e in answer["events"]] == ["post_created", "post_updated", "post_deleted"]
     for caught in answer["events"]:
         post = caught["data"]["post"]
@@ -196,8 +201,8 @@ def test_catch_up_gives_the_reader_their_own_flags(app):
     thread = run(services.create_thread, anna, room_of("XIII").id, "Wątek", "Początek")
     reply = run(services.create_reply, anna, thread.id, "Moje")
     with app_context():
-        as_anna = catch_up(actor(anna), thread_stream(thread.id), 0)["events"][0]["data"]["post"]
-        as_guest = catch_up(GUEST, thread_stream(thread.id), 0)["events"][0]["data"]["post"]
+        as_anna = caught_up(actor(anna), thread_stream(thread.id), 0)["events"][0]["data"]["post"]
+        as_guest = caught_up(GUEST, thread_stream(thread.id), 0)["events"][0]["data"]["post"]
     assert as_anna["id"] == reply.id and as_anna["can_edit"] and as_anna["can_delete"]
     assert not as_guest["can_edit"] and not as_guest["can_delete"]
 
@@ -211,8 +216,8 @@ def test_catch_up_is_limited_and_says_so(app, monkeypatch):
     for number in range(5):
         run(services.create_reply, anna, thread.id, f"Wpis {number}")
     with app_context():
-        first = catch_up(GUEST, thread_stream(thread.id), 0)
-        rest = catch_up(GUEST, thread_stream(thread.id), 3)
+        first = caught_up(GUEST, thread_stream(thread.id), 0)
+        rest = caught_up(GUEST, thread_stream(thread.id), 3)
     assert [e["data"]["seq"] for e in first["events"]] == [1, 2, 3] and not first["complete"]
     assert [e["data"]["seq"] for e in rest["events"]] == [4, 5] and rest["complete"]
 
@@ -224,7 +229,7 @@ def test_catch_up_from_now_or_from_the_future(app, after, reload):
     run(services.create_reply, anna, thread.id, "1")
     run(services.create_reply, anna, thread.id, "2")
     with app_context():
-        answer = catch_up(GUEST, thread_stream(thread.id), after)
+        answer = caught_up(GUEST, thread_stream(thread.id), after)
     assert answer["reload"] is reload and answer["last_seq"] == 2
 
 
@@ -239,8 +244,8 @@ def test_a_client_older_than_the_log_is_told_to_reload(app):
     with app_context(), transaction():
         assert prune_events(utcnow() - timedelta(days=7)) == 1
     with app_context():
-        stale = catch_up(GUEST, room_stream(room_of("XIII").id), 0)
-        fresh = catch_up(GUEST, thread_stream(thread.id), 0)
+        stale = caught_up(GUEST, room_stream(room_of("XIII").id), 0)
+        fresh = caught_up(GUEST, thread_stream(thread.id), 0)
     assert stale["reload"] and stale["events"] == []
     assert not fresh["reload"] and len(fresh["events"]) == 3
 
@@ -304,7 +309,7 @@ def test_two_concurrent_replies_on_two_connections_get_consecutive_numbers(file_
     chain = logged(thread_stream(thread.id))
     assert [seq for seq, _name, _id in chain] == [1, 2]
     with app_context():
-        answer = catch_up(GUEST, thread_stream(thread.id), 0)
+        answer = caught_up(GUEST, thread_stream(thread.id), 0)
     bodies = {e["data"]["post"]["body_source"] for e in answer["events"]}
     assert bodies == {"od Anny", "od Jana"} and answer["complete"]
     assert [seq for seq, _n, _i in logged(room_stream(room_of("XIII").id))] == [1, 2, 3]

@@ -18,7 +18,6 @@ from forum.realtime import events
 from forum.schemas import MAX_ID, ErrorAnswer, Shape
 
 REF = "#/components/schemas/{model}"
-REFS: dict[type, str] = {}  # each declared shape → its "$ref", set by build_document()
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 ERROR_DESCRIPTIONS = {
@@ -52,9 +51,9 @@ def _content(schema: dict) -> dict:
     return {"application/json": {"schema": schema}}
 
 
-def _error(status: int, codes: tuple[str, ...]) -> dict:
+def _error(status: int, codes: tuple[str, ...], refs: dict[type, str]) -> dict:
     schema = {
-        "allOf": [{"$ref": REFS[ErrorAnswer]}],
+        "allOf": [{"$ref": refs[ErrorAnswer]}],
         "properties": {"error": {"properties": {"code": {"enum": list(codes)}}}},
     }
     return {"description": ERROR_DESCRIPTIONS[status], "content": _content(schema)}
@@ -95,7 +94,7 @@ def _query_parameters(op: Operation) -> list[dict]:
     ]
 
 
-def _operation(op: Operation) -> dict:
+def _operation(op: Operation, refs: dict[type, str]) -> dict:
     errors: dict[int, set[str]] = {}
     if CONVERTER.search(op.rule):
         errors.setdefault(404, set()).add("not_found")
@@ -113,7 +112,7 @@ def _operation(op: Operation) -> dict:
         errors.setdefault(status, set()).update(codes)
     answer = {"description": op.summary}
     if op.answer is not None:
-        answer["content"] = _content({"$ref": REFS[op.answer]})
+        answer["content"] = _content({"$ref": refs[op.answer]})
     spec = {
         "operationId": op.endpoint,
         "summary": op.summary,
@@ -121,7 +120,7 @@ def _operation(op: Operation) -> dict:
         + (_query_parameters(op) if op.query is not None else []),
         "responses": {str(op.status): answer}
         | {
-            str(status): _error(status, tuple(sorted(codes)))
+            str(status): _error(status, tuple(sorted(codes)), refs)
             for status, codes in sorted(errors.items())
         },
     }
@@ -132,26 +131,25 @@ def _operation(op: Operation) -> dict:
     return spec
 
 
-def _socket_events() -> dict:
+def _socket_events(refs: dict[type, str]) -> dict:
     """What the server sends over Socket.IO: each event's data."""
     published = {
-        name: {"$ref": REFS[kind.payload], "description": "Published: numbered and logged."}
+        name: {"$ref": refs[kind.payload], "description": "Published: numbered and logged."}
         for name, kind in events.EVENTS.items()
     }
     signals = {
-        name: {"$ref": REFS[shape], "description": "A signal: not logged, not numbered."}
+        name: {"$ref": refs[shape], "description": "A signal: not logged, not numbered."}
         for name, shape in events.SIGNALS.items()
     }
     return published | signals
 
 
 def build_document() -> dict:
-    global REFS
-    schemas, REFS = _components()
+    schemas, refs = _components()
     paths: dict[str, dict] = {}
     for op in OPERATIONS:
         path = "/api/v1" + CONVERTER.sub(r"{\2}", op.rule)
-        paths.setdefault(path, {})[op.method.lower()] = _operation(op)
+        paths.setdefault(path, {})[op.method.lower()] = _operation(op, refs)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -166,7 +164,7 @@ def build_document() -> dict:
         },
         "paths": paths,
         "components": {"schemas": schemas},
-        "x-socket-events": _socket_events(),
+        "x-socket-events": _socket_events(refs),
     }
 
 

@@ -37,4 +37,4 @@ def stream_events(stream: str, query: AfterQuery):
     except ValueError:
         raise NotFound(_("There is no such stream.")) from None
     authorize(current_user, key)
-    return CatchUp(**catch_up(current_user, key, query.after))
+    return catch_up(current_user, key, query.after)
