@@ -138,7 +138,7 @@ def finish_registration(link_token: str) -> User:
     )
     db.session.add(user)
     db.session.flush()
-    return load_user(user.id)
+    return user
 
 
 def _pending(link_token: str, consume: bool) -> PendingRegistration:

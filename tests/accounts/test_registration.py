@@ -8,6 +8,7 @@ import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
+from forum.accounts import services
 from forum.accounts.models import PendingRegistration, User
 from forum.extensions import db, utcnow
 from forum.mail import OUTBOX
@@ -81,6 +82,19 @@ def test_known_address_stores_nothing_and_warns_its_owner(csrf_app):
     assert "http://localhost/login" in message.body
     assert "/register/confirm/" not in message.body
     assert "Intruz" not in message.body  # nothing a stranger wrote reaches the owner
+
+
+def test_both_answers_cost_one_password_hash(csrf_app, monkeypatch):
+    """The slow part of the answer is the same either way, so its time tells nothing."""
+    hashed = []
+    real = services.hash_password
+    monkeypatch.setattr(services, "hash_password", lambda pw: hashed.append(pw) or real(pw))
+    owner = make_user("Zofia")
+
+    register(csrf_app.test_client(), email="nowa@example.pl")
+    register(csrf_app.test_client(), email=owner.email)
+
+    assert hashed == ["długie hasło 123", "długie hasło 123"]
 
 
 def test_the_link_makes_the_account_and_logs_in(csrf_app):
