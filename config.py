@@ -57,6 +57,18 @@ class Config:
     TITLE_MAX_LENGTH = 150
     BODY_MAX_LENGTH = 20_000
 
+    # Outgoing mail (forum/mail.py). Without MAIL_SERVER, messages are written to the log.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_TLS = os.environ.get("MAIL_TLS", "starttls")  # "starttls", "ssl" (port 465) or "off"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Wspólne Projekty <noreply@localhost>")
+    # The forum's public address for links in messages, e.g. https://forum.example.pl
+    MAIL_BASE_URL = os.environ.get("MAIL_BASE_URL", "")
+    # A registration link works this long, once.
+    REGISTRATION_LINK_HOURS = 48
+
     # make run starts with demo accounts and threads; production never does.
     SEED_DEMO_DATA = os.environ.get("SEED_DEMO_DATA", "1") == "1"
     WTF_CSRF_TIME_LIMIT = None
@@ -75,6 +87,7 @@ class TestingConfig(Config):
     POST_RATE_LIMIT = None  # tests that need it turn it on
     PRESENCE_INTERVAL = 0.01
     SEED_DEMO_DATA = False
+    MAIL_SERVER = ""  # messages go to the outbox the tests read
 
 
 class ProductionConfig(Config):

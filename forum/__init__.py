@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from forum import cli, i18n
+    from forum import cli, i18n, mail
     from forum.accounts import sessions
     from forum.accounts import views as accounts_views
     from forum.api.v1 import bp as api_v1
@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
+    mail.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.user_loader(sessions.load_logged_in_user)
     socketio.init_app(

@@ -14,6 +14,10 @@ class RegisterForm(FlaskForm):
     home_area_id = SelectField(_l("Your district"), coerce=str, validate_choice=False)
 
 
+class ConfirmRegistrationForm(FlaskForm):
+    pass
+
+
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail address"))
     password = PasswordField(_l("Password"))

@@ -70,6 +70,24 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
+class PendingRegistration(db.Model):
+    """A registration waiting for its e-mail link; the account is made when the link is used.
+
+    Only ever for an address without an account; the link carries a random token whose
+    SHA-256 is kept here, and using it deletes the row (the link works once).
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    display_name: Mapped[str] = mapped_column(String(60))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    home_area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    home_area: Mapped[Area] = relationship()
+
+
 class RoleGrant(db.Model):
     """A role beyond resident: ambassador of an area, expert of a unit, or admin."""
 

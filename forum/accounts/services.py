@@ -1,19 +1,30 @@
-"""Accounts: registering, logging in and out (revocable logins), roles, loading people."""
+"""Accounts: registering (confirmed by e-mail), logging in and out, roles, loading people."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
+from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, render_template
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from flask_babel import ngettext
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.accounts.models import ExpertUnit, RoleGrant, User, UserSession, with_grants
+from forum import mail
+from forum.accounts.models import (
+    ExpertUnit,
+    PendingRegistration,
+    RoleGrant,
+    User,
+    UserSession,
+    with_grants,
+)
 from forum.areas.models import Area
-from forum.errors import NotAuthenticated, NotFound, ValidationError
+from forum.errors import Conflict, DomainError, NotAuthenticated, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.policy import ensure
 from forum.realtime import access
@@ -38,8 +49,13 @@ def hash_password(password: str) -> str:
 
 def register(
     display_name: str | None, email: str | None, password: str | None, home_area_id
-) -> User:
-    """Create a resident's account."""
+) -> str:
+    """Start a resident's registration; the address it answers to, told the same either way.
+
+    Whether the address has an account shows only in its mailbox: a new address gets a link
+    that finishes the registration (finish_registration), an account's owner a warning that
+    someone tried. Nothing is stored for an address that has an account.
+    """
     display_name = (display_name or "").strip()
     email = (email or "").strip().lower()
     password = password or ""
@@ -52,8 +68,6 @@ def register(
         )
     if not EMAIL.match(email) or len(email) > 254:
         errors["email"] = _("Give a valid e-mail address.")
-    elif db.session.scalar(select(func.count()).where(User.email == email)):
-        errors["email"] = _("An account with this e-mail address already exists.")
     if len(password) < PASSWORD_MIN_LENGTH:
         errors["password"] = _(
             "The password needs at least %(num)d characters.", num=PASSWORD_MIN_LENGTH
@@ -64,15 +78,108 @@ def register(
         errors["home_area_id"] = _("Choose your district.")
     if errors:
         raise ValidationError(_("Some fields need correcting."), errors)
+    password_hash = hash_password(password)  # either way, so both answers take as long
+    if db.session.scalar(select(func.count()).where(User.email == email)):
+        mail.send(
+            email,
+            _("Someone tried to register with your address"),
+            render_template("accounts/register_mail_known.txt", login=mail.link("accounts.login")),
+        )
+        return email
+    hours = current_app.config["REGISTRATION_LINK_HOURS"]
+    token = secrets.token_urlsafe(32)
+    # One waiting registration per address (the newest link), and none past its time.
+    db.session.execute(
+        delete(PendingRegistration).where(
+            (PendingRegistration.email == email)
+            | (PendingRegistration.created_at < utcnow() - timedelta(hours=hours))
+        )
+    )
+    db.session.add(
+        PendingRegistration(
+            email=email,
+            display_name=display_name,
+            password_hash=password_hash,
+            home_area_id=home_area.id,
+            token_hash=_token_hash(token),
+        )
+    )
+    db.session.flush()
+    link = mail.link("accounts.confirm_registration", token=_link_signer().dumps(token))
+    mail.send(
+        email,
+        _("Finish your registration"),
+        render_template("accounts/register_mail_link.txt", link=link, hours=hours),
+    )
+    return email
+
+
+def _link_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="registration-link")
+
+
+def pending_registration(link_token: str) -> PendingRegistration:
+    """The registration a link finishes, or a refusal that says what is wrong with the link."""
+    return _pending(link_token, consume=False)
+
+
+def finish_registration(link_token: str) -> User:
+    """Make the account a registration link stands for; the link (and any other one for the
+    same address) stops working."""
+    pending = _pending(link_token, consume=True)
+    db.session.execute(
+        delete(PendingRegistration).where(PendingRegistration.email == pending.email)
+    )
     user = User(
-        display_name=display_name,
-        email=email,
-        password_hash=hash_password(password),
-        home_area=home_area,
+        display_name=pending.display_name,
+        email=pending.email,
+        password_hash=pending.password_hash,
+        home_area_id=pending.home_area_id,
     )
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _pending(link_token: str, consume: bool) -> PendingRegistration:
+    hours = current_app.config["REGISTRATION_LINK_HOURS"]
+    try:
+        token = _link_signer().loads(link_token, max_age=hours * 3600)
+    except SignatureExpired:
+        raise DomainError(
+            ngettext(
+                "This link has expired: it works for %(num)d hour. Register again.",
+                "This link has expired: it works for %(num)d hours. Register again.",
+                hours,
+            ),
+            code="link_expired",
+        ) from None
+    except BadSignature:
+        raise DomainError(
+            _("This link is not valid. Copy the whole link from the message."),
+            code="link_invalid",
+        ) from None
+    token_is = PendingRegistration.token_hash == _token_hash(token)
+    if consume:
+        # Deleting first takes the write lock, so two uses of one link cannot both succeed.
+        returned = delete(PendingRegistration).where(token_is).returning(PendingRegistration)
+        pending = db.session.scalar(returned)
+    else:
+        pending = db.session.scalar(select(PendingRegistration).where(token_is))
+    if pending is None:
+        raise DomainError(
+            _(
+                "This link no longer works: it was used already, or a newer one was sent. "
+                "Log in, or register again."
+            ),
+            code="link_used",
+        )
+    if db.session.scalar(select(func.count()).where(User.email == pending.email)):
+        raise Conflict(
+            _("An account with this e-mail address exists already. Log in."),
+            code="account_exists",
+        )
+    return pending
 
 
 def authenticate(email: str | None, password: str | None) -> User:

@@ -1,12 +1,12 @@
-"""Register, log in, log out (here or everywhere), profile pages."""
+"""Register (confirmed by an e-mailed link), log in, log out (here or everywhere), profile pages."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.accounts import services, sessions
-from forum.accounts.forms import LoginForm, LogoutForm, RegisterForm
-from forum.errors import NotAuthenticated, NotFound, ValidationError
+from forum.accounts.forms import ConfirmRegistrationForm, LoginForm, LogoutForm, RegisterForm
+from forum.errors import DomainError, NotAuthenticated, NotFound, ValidationError
 from forum.transactions import transactional
 from forum.web import local_url, show_errors
 
@@ -22,16 +22,37 @@ def register():
     ]
     if form.validate_on_submit():
         try:
-            user = services.register(
+            email = services.register(
                 form.display_name.data, form.email.data, form.password.data, form.home_area_id.data
             )
         except ValidationError as error:
             show_errors(form, error)
         else:
+            # The same page whether or not the address has an account: only its mailbox knows.
+            return render_template("accounts/register_sent.html", email=email)
+    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@transactional
+def confirm_registration(token: str):
+    """The link from the registration message: a page with one button that makes the account.
+
+    Following the link only shows the page, so a mail scanner that opens links neither uses
+    the link up nor gets logged in.
+    """
+    form = ConfirmRegistrationForm()
+    try:
+        if form.validate_on_submit():
+            user = services.finish_registration(token)
             sessions.begin(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name))
             return redirect(url_for("areas.index"))
-    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+        pending = services.pending_registration(token)
+    except DomainError as error:
+        page = render_template("accounts/register_link_refused.html", error=error)
+        return page, error.status
+    return render_template("accounts/register_confirm.html", form=form, pending=pending)
 
 
 @bp.route("/login", methods=["GET", "POST"])

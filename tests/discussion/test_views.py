@@ -7,6 +7,7 @@ import pytest
 
 from forum.discussion import services
 from forum.discussion.models import Post, Thread
+from forum.mail import OUTBOX
 from tests.conftest import (
     PASSWORD,
     count,
@@ -34,7 +35,8 @@ def post_form(client, page_url: str, action: str, **data):
 
 
 def register(client, name: str) -> None:
-    """Log out whoever is in, then register a new resident of XIII Podgórze (logged in)."""
+    """Log out whoever is in, then register a new resident of XIII Podgórze through the
+    e-mailed link (logged in)."""
     if 'action="/logout"' in client.get("/").text:
         client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
     response = post_form(
@@ -46,7 +48,10 @@ def register(client, name: str) -> None:
         password="bezpieczne hasło",
         home_area_id=str(district("XIII").id),
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    message = client.application.extensions[OUTBOX][-1]
+    link = re.search(r"http://localhost(/register/confirm/\S+)", message.body).group(1)
+    assert post_form(client, link, link).status_code == 302
 
 
 class PostNesting(HTMLParser):

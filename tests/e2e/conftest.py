@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 from config import BASE_DIR
 
 STARTUP_SECONDS = 30
+REGISTRATION_LINK = re.compile(r"http://[^/\s]+(/register/confirm/\S+)")
 
 # Debian's Chromium, driven by Playwright (never a browser Playwright downloads).
 CHROMIUM = "/usr/bin/chromium"
@@ -58,6 +60,9 @@ class ForumServer:
         self.environment = environment
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        # The server's console (stderr) goes to a file: a pipe nobody reads would fill up and
+        # stall the server, and tests read the registration links `make run` shows there.
+        self.console = database.with_name(database.name + ".console.log")
 
     @property
     def url(self) -> str:
@@ -75,17 +80,18 @@ class ForumServer:
             }
             | self.environment
         )
-        self.process = subprocess.Popen(
-            [sys.executable, "run.py"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        with open(self.console, "ab") as console:
+            self.process = subprocess.Popen(
+                [sys.executable, "run.py"],
+                cwd=BASE_DIR,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=console,
+            )
         deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(self.process.stderr.read().decode())
+                raise RuntimeError(self.console.read_text(errors="replace"))
             try:
                 urllib.request.urlopen(self.url + "/", timeout=2).close()
                 return
@@ -93,6 +99,18 @@ class ForumServer:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"the forum did not answer within {STARTUP_SECONDS} s")
+
+    def registration_link(self, email: str) -> str | None:
+        """The newest registration link the console shows for this address (no mail server
+        is configured, so messages are written there), as a path; None if there is none."""
+        links = [
+            match.group(1)
+            for message in self.console.read_text(errors="replace").split("MAIL_SERVER is not set")
+            if f"\nTo: {email}\n" in message
+            for match in [REGISTRATION_LINK.search(message)]
+            if match
+        ]
+        return links[-1] if links else None
 
     def kill(self) -> None:
         """End the process abruptly, as a crash would: no clean shutdown."""

@@ -8,6 +8,7 @@ To cover another page, add a line to PAGES.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.conftest import wait_until
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ForumServer, browser_api, call, http_client
 
 pytestmark = pytest.mark.e2e
@@ -35,14 +37,16 @@ GUEST = None
 
 @dataclass(frozen=True)
 class Page:
-    """One page to check: `path` may name {room} (XIII Podgórze's room) and {edited} (a post of
-    Anna's with an edit history); `who` is a key of PEOPLE or GUEST.
+    """One page to check: `path` may name {room} (XIII Podgórze's room), {edited} (a post of
+    Anna's with an edit history) and {confirm} (the link of a registration waiting for it);
+    `who` is a key of PEOPLE or GUEST.
 
     lang: "en" arrives through the language switch (/lang/en?next=<path>).
     live: the forum's scripts run and the check waits until the socket has joined (the presence
           line shows); otherwise the scripts are blocked and axe sees the page as the server sent
           it, which is what a browser without JavaScript shows.
-    fill, submit: fill these fields, then click `submit`; axe checks the page that comes back.
+    fill, choose, submit: fill these fields, choose these options (by label) in these lists,
+          then click `submit`; axe checks the page that comes back.
     status: the HTTP status expected of the page axe checks.
     """
 
@@ -51,6 +55,7 @@ class Page:
     lang: str = "pl"
     live: bool = False
     fill: dict[str, str] = field(default_factory=dict)
+    choose: dict[str, str] = field(default_factory=dict)
     submit: str | None = None
     status: int = 200
 
@@ -95,6 +100,23 @@ PAGES = [
     Page("/register"),
     Page("/register", submit=ACCOUNT_FORM, status=422),
     Page("/register", lang="en", submit=ACCOUNT_FORM, status=422),
+    Page(  # "check your e-mail" (a new address; a known one gets the same page)
+        "/register",
+        fill={"#display_name": "Zofia", "#email": "zofia@example.pl", "#password": "długie hasło"},
+        choose={"#home_area_id": "XIII Podgórze"},
+        submit=ACCOUNT_FORM,
+    ),
+    Page(
+        "/register",
+        lang="en",
+        fill={"#display_name": "Anna", "#email": "anna@example.pl", "#password": "długie hasło"},
+        choose={"#home_area_id": "XIII Podgórze"},
+        submit=ACCOUNT_FORM,
+    ),
+    Page("/register/confirm/{confirm}"),
+    Page("/register/confirm/{confirm}", lang="en"),
+    Page("/register/confirm/not-a-link", status=400),
+    Page("/register/confirm/not-a-link", lang="en", status=400),
     Page("/users/1"),
     Page("/users/3", "anna"),  # the ambassador's profile, with a badge
     Page("/users/5", lang="en"),  # the admin's
@@ -150,7 +172,25 @@ def places(server) -> dict[str, int]:
         {"body": "Poprawka: **lipy**, nie klony. Zob. [plan](https://example.org/plan)."},
     )
     assert status == 200, body
-    return {"room": room, "edited": edited}
+    return {"room": room, "edited": edited, "confirm": registration_link(server)}
+
+
+def registration_link(server) -> str:
+    """Register a newcomer through the form; the token of the link the console shows."""
+    newcomer, email = http_client(), "nowa@example.pl"
+    form = newcomer.open(server.url + "/register", timeout=10).read().decode()
+    district = re.search(r'<option value="(\d+)">XIII Podgórze</option>', form).group(1)
+    data = {
+        "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)[1],
+        "display_name": "Nowa",
+        "email": email,
+        "password": "długie hasło 123",
+        "home_area_id": district,
+    }
+    with newcomer.open(server.url + "/register", urlencode(data).encode(), timeout=10) as sent:
+        assert sent.status == 200
+    link = wait_until(lambda: server.registration_link(email), what="the link in the console")
+    return link.rsplit("/", 1)[1]
 
 
 @pytest.fixture(scope="module")
@@ -247,6 +287,8 @@ def test_page_has_no_wcag_a_or_aa_violations(check: Page, server, places, new_pa
         assert response.status == 200, f"{path}: HTTP {response.status} before submitting"
         for selector, value in check.fill.items():
             page.fill(selector, value)
+        for selector, label in check.choose.items():
+            page.select_option(selector, label=label)
         with page.expect_navigation() as navigation:
             page.click(check.submit)
         response = navigation.value

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from tests.conftest import wait_until
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, browser_api, call, logged_in
 
 pytestmark = pytest.mark.e2e
@@ -217,3 +218,29 @@ def test_a_hidden_post_shows_its_reason_live_and_its_words_only_to_its_author(
     assert status == 200
     expect(anna.locator("#post-2 > article .post-body")).to_contain_text(words, timeout=WAIT_MS)
     expect(anna.locator("#post-2 > article .hidden-note")).to_have_count(0)
+
+
+def test_a_newcomer_registers_with_the_link_the_console_shows(browser, forum_server):
+    """As with `make run`: no mail server, so the message with the link is in the console."""
+    context = browser.new_context(locale="pl-PL")
+    context.set_default_timeout(WAIT_MS)
+    page = context.new_page()
+    email = f"{uuid.uuid4().hex[:8]}@example.pl"
+    page.goto(forum_server.url + "/register")
+    page.fill("#display_name", "Zofia Nowicka")
+    page.fill("#email", email)
+    page.fill("#password", "długie hasło 123")
+    page.select_option("#home_area_id", label="XIII Podgórze")
+    page.click("form.narrow button[type=submit]")
+    expect(page.locator("main")).to_contain_text(f"Wysłaliśmy wiadomość na adres {email}")
+
+    link = wait_until(lambda: forum_server.registration_link(email), what="the link")
+    page.goto(forum_server.url + link)
+    expect(page.locator("main")).to_contain_text("XIII Podgórze")
+    page.click("form.narrow button[type=submit]")
+
+    expect(page.locator(".flashes")).to_contain_text("Zofia Nowicka")
+    expect(page.locator("form[action='/logout']")).to_have_count(1)
+    page.goto(forum_server.url + link)  # the link worked once
+    expect(page.locator("main")).to_contain_text("Ten link już nie działa")
+    context.close()

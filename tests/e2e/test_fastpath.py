@@ -35,26 +35,17 @@ TRANSPORTS = pytest.mark.parametrize(
 
 
 class Server:
-    """A ForumServer whose stderr is read all along (so it can neither fill the pipe nor be
-    lost) and can be searched afterwards."""
+    """A ForumServer whose console (stderr, kept in a file) can be searched afterwards."""
 
     def __init__(self, tmp_path, **environment: str):
         self.forum = ForumServer(tmp_path / "forum.db", **environment)
         self.forum.start()
         self.url = self.forum.url
-        self._stderr: list[bytes] = []
-        self._reader = threading.Thread(target=self._read_stderr, daemon=True)
-        self._reader.start()
-
-    def _read_stderr(self) -> None:
-        for line in self.forum.process.stderr:
-            self._stderr.append(line)
 
     def stop(self) -> str:
         """Stop the server; its whole stderr."""
         self.forum.stop()
-        self._reader.join(timeout=10)
-        return b"".join(self._stderr).decode(errors="replace")
+        return self.forum.console.read_text(errors="replace")
 
 
 @pytest.fixture
