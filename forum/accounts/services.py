@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum import ratelimits
 from forum.accounts.models import ExpertUnit, RoleGrant, User, UserSession, with_grants
 from forum.areas.models import Area
 from forum.errors import NotAuthenticated, NotFound, ValidationError
@@ -40,6 +41,7 @@ def register(
     display_name: str | None, email: str | None, password: str | None, home_area_id
 ) -> User:
     """Create a resident's account."""
+    ratelimits.hit_from_address(ratelimits.REGISTRATION)  # before hashing and writing
     display_name = (display_name or "").strip()
     email = (email or "").strip().lower()
     password = password or ""
@@ -79,12 +81,15 @@ def authenticate(email: str | None, password: str | None) -> User:
     """The user with these credentials; one vague error for a wrong e-mail or password."""
     global _DUMMY_HASH
     email = (email or "").strip().lower()
+    ratelimits.check_login(email)  # during a lock-out even the right password is refused
     user = db.session.scalar(select(User).where(User.email == email).options(with_grants()))
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password("not a password")
         check_password_hash(_DUMMY_HASH, password or "")
     elif check_password_hash(user.password_hash, password or ""):
+        ratelimits.login_succeeded(email)
         return user
+    ratelimits.login_failed(email)
     message = _("Wrong e-mail address or password.")
     raise NotAuthenticated(message, {"password": message}, code="wrong_credentials")
 
