@@ -9,14 +9,6 @@ INSTANCE_DIR = BASE_DIR / "instance"
 DEV_SECRET_KEY = "dev-only-not-secret"
 
 
-def _rate(text: str) -> tuple[int, int] | None:
-    """ "10/60" → (10, 60): ten per sixty seconds; "off" → None."""
-    if text == "off":
-        return None
-    count, seconds = text.split("/")
-    return int(count), int(seconds)
-
-
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -50,8 +42,32 @@ class Config:
     # werkzeug's scrypt: deliberately slow; tests use cheaper parameters.
     PASSWORD_HASH_METHOD = "scrypt"
 
-    # (posts, seconds) one person may write; None turns the limit off.
-    POST_RATE_LIMIT = _rate(os.environ.get("POST_RATE_LIMIT", "10/60"))
+    # Rate limits (forum/ratelimits.py), in the `limits` package's notation: "10/minute",
+    # "3 per 10 minutes", several joined by ";". Each may be set in the environment.
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") == "1"
+    # memory:// counts in this process; several workers share redis://host:6379/1.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Per person, whichever way in (form, API, socket).
+    RATELIMIT_REPLY = os.environ.get("RATELIMIT_REPLY", "10/minute")
+    RATELIMIT_THREAD = os.environ.get("RATELIMIT_THREAD", "3/minute;10/hour")
+    RATELIMIT_EDIT = os.environ.get("RATELIMIT_EDIT", "20/minute")
+    # Per client address.
+    RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION", "5/hour")
+    # Socket events, per person (per connection for a guest).
+    RATELIMIT_SOCKET_JOIN = os.environ.get("RATELIMIT_SOCKET_JOIN", "30 per 10 seconds")
+    RATELIMIT_SOCKET_LEAVE = os.environ.get("RATELIMIT_SOCKET_LEAVE", "30 per 10 seconds")
+    RATELIMIT_SOCKET_POST_REPLY = os.environ.get("RATELIMIT_SOCKET_POST_REPLY", "10/minute")
+    RATELIMIT_SOCKET_TYPING = os.environ.get("RATELIMIT_SOCKET_TYPING", "20 per 10 seconds")
+    # Logins: failures allowed before a lock-out (per account, per address), the first lock-out
+    # in seconds (each further failure doubles it, up to the maximum), how long failures count.
+    LOGIN_FREE_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FREE_FAILURES_PER_ACCOUNT", "5"))
+    LOGIN_FREE_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FREE_FAILURES_PER_ADDRESS", "20"))
+    LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "30"))
+    LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "900"))
+    LOGIN_FAILURE_MEMORY_SECONDS = int(os.environ.get("LOGIN_FAILURE_MEMORY_SECONDS", "86400"))
+    # Reverse proxies in front of the forum whose X-Forwarded-For/-Proto are trusted: the
+    # per-address limits need the client's address, not the proxy's.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     THREADS_PER_PAGE = 20
     MAX_REPLY_DEPTH = 6
     TITLE_MAX_LENGTH = 150
@@ -84,7 +100,8 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
-    POST_RATE_LIMIT = None  # tests that need it turn it on
+    RATELIMIT_ENABLED = False  # tests that need limits turn them on
+    RATELIMIT_STORAGE_URI = "memory://"  # a fresh store per app: each test counts from zero
     PRESENCE_INTERVAL = 0.01
     SEED_DEMO_DATA = False
     MAIL_SERVER = ""  # messages go to the outbox the tests read

@@ -203,7 +203,7 @@ def run_one(kind: str, n: int, transport: str, rep: int, args, results_dir: Path
         env.update(
             DATABASE_URL=f"sqlite:///{tmp}/forum.db",
             SEED_DEMO_DATA="1",
-            POST_RATE_LIMIT="off",
+            RATELIMIT_ENABLED="0",
             SOCKETIO_ASYNC_MODE="eventlet",
             FORUM_CONFIG="development",
             SECRET_KEY="bench-only-secret",

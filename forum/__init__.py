@@ -7,6 +7,7 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, CONFIGS, INSTANCE_DIR
 
@@ -28,7 +29,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from forum import cli, i18n, mail
+    from forum import cli, i18n, mail, ratelimits
     from forum.accounts import sessions
     from forum.accounts import views as accounts_views
     from forum.api.v1 import bp as api_v1
@@ -50,6 +51,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    ratelimits.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     mail.init_app(app)
@@ -65,6 +67,9 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     )
     # After init_app, so the handshake header is gone before Socket.IO's middleware sees it.
     app.wsgi_app = decline_websocket_compression(app.wsgi_app)
+    if app.config["TRUSTED_PROXIES"]:  # outermost, so sockets see the client's address too
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     app.extensions["connections"] = Connections(
         app.config["PRESENCE_INTERVAL"], app.config["TYPING_INTERVAL"]
     )

@@ -21,6 +21,11 @@ class DomainError(Exception):
         if code:
             self.code = code
 
+    @property
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that go with the error's answer."""
+        return {}
+
     def to_dict(self) -> dict:
         return {"error": {"code": self.code, "message": self.message, "fields": self.fields}}
 
@@ -51,8 +56,23 @@ class Conflict(DomainError):
 
 
 class RateLimited(DomainError):
+    """Too fast: `retry_after` seconds from now it would be accepted (forum/ratelimits.py)."""
+
     status = 429
     code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+    def to_dict(self) -> dict:
+        body = super().to_dict()
+        body["error"]["retry_after"] = self.retry_after
+        return body
 
 
 class UnsupportedMediaType(DomainError):
@@ -88,14 +108,13 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
         if _wants_json():
-            return jsonify(error.to_dict()), error.status
+            return jsonify(error.to_dict()), error.status, error.headers
         if isinstance(error, NotAuthenticated):
             flash(error.message)
             back = request.path if request.method == "GET" else request.referrer
             return redirect(url_for("accounts.login", next=local_url(back)))
-        return render_template(
-            "errors/error.html", status=error.status, message=error.message
-        ), error.status
+        page = render_template("errors/error.html", status=error.status, message=error.message)
+        return page, error.status, error.headers
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(error: CSRFError):

@@ -8,7 +8,7 @@ response and every socket payload against them.
 
 from __future__ import annotations
 
-from typing import Annotated, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -138,3 +138,16 @@ class ErrorAnswer(Shape):
     """Every refusal, over HTTP and in socket acknowledgements."""
 
     error: ErrorDetail
+
+
+class RateLimitedDetail(ErrorDetail):
+    code: Literal["rate_limited"]
+    retry_after: int = Field(
+        ge=1, description="Seconds until it would be accepted; also the Retry-After header."
+    )
+
+
+class RateLimitedAnswer(Shape):
+    """A refusal for going too fast (status 429 over HTTP), in socket acknowledgements too."""
+
+    error: RateLimitedDetail

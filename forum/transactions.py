@@ -13,9 +13,10 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import current_app, request
 from flask_babel import gettext as _
 
+from forum import ratelimits
 from forum.errors import DomainError, error_body
 from forum.extensions import db
 
@@ -58,13 +59,15 @@ def transactional(view: Callable) -> Callable:
 def socket_event(handler: Callable) -> Callable:
     """A Socket.IO handler in one transaction; a refusal or a fault is acknowledged as an error.
 
-    Refusals carry the API's error object; an unexpected fault is logged and acknowledged as
-    a server error, so a client never waits for an answer that will not come.
+    Each event is counted against its rate limit first (forum/ratelimits.py). Refusals carry
+    the API's error object; an unexpected fault is logged and acknowledged as a server error,
+    so a client never waits for an answer that will not come.
     """
 
     @functools.wraps(handler)
     def run(*args):
         try:
+            ratelimits.hit_socket_event(request.event["message"])
             with transaction():
                 return handler(*args)
         except DomainError as error:

@@ -8,7 +8,7 @@ from jsonschema.exceptions import best_match
 
 from forum.extensions import socketio
 from forum.realtime import events
-from forum.schemas import ErrorAnswer
+from forum.schemas import ErrorAnswer, RateLimitedAnswer
 from tests.api.conftest import FORMATS
 
 ACKS = {
@@ -57,7 +57,8 @@ class CheckedSocket:
         ack = self.client.emit(event, *args, callback=callback)
         if callback:
             if isinstance(ack, dict) and "error" in ack:
-                check(ErrorAnswer, ack, f"{event} refusal")
+                limited = ack["error"].get("code") == "rate_limited"
+                check(RateLimitedAnswer if limited else ErrorAnswer, ack, f"{event} refusal")
             elif event in ACKS:
                 check(ACKS[event], ack, f"{event} acknowledgement")
         return ack

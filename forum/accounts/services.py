@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum import mail
+from forum import mail, ratelimits
 from forum.accounts.models import (
     ExpertUnit,
     PendingRegistration,
@@ -56,6 +56,7 @@ def register(
     that finishes the registration (finish_registration), an account's owner a warning that
     someone tried. Nothing is stored for an address that has an account.
     """
+    ratelimits.hit_from_address(ratelimits.REGISTRATION)  # before hashing and writing
     display_name = (display_name or "").strip()
     email = (email or "").strip().lower()
     password = password or ""
@@ -186,12 +187,15 @@ def authenticate(email: str | None, password: str | None) -> User:
     """The user with these credentials; one vague error for a wrong e-mail or password."""
     global _DUMMY_HASH
     email = (email or "").strip().lower()
+    ratelimits.check_login(email)  # during a lock-out even the right password is refused
     user = db.session.scalar(select(User).where(User.email == email).options(with_grants()))
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password("not a password")
         check_password_hash(_DUMMY_HASH, password or "")
     elif check_password_hash(user.password_hash, password or ""):
+        ratelimits.login_succeeded(email)
         return user
+    ratelimits.login_failed(email)
     message = _("Wrong e-mail address or password.")
     raise NotAuthenticated(message, {"password": message}, code="wrong_credentials")
 

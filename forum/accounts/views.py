@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from forum.accounts import services, sessions
 from forum.accounts.forms import ConfirmRegistrationForm, LoginForm, LogoutForm, RegisterForm
-from forum.errors import DomainError, NotAuthenticated, NotFound, ValidationError
+from forum.errors import DomainError, NotAuthenticated, NotFound, RateLimited, ValidationError
 from forum.transactions import transactional
 from forum.web import local_url, show_errors
 
@@ -27,6 +27,10 @@ def register():
             )
         except ValidationError as error:
             show_errors(form, error)
+        except RateLimited as error:
+            show_errors(form, error)
+            page = render_template("accounts/register.html", form=form)
+            return page, error.status, error.headers
         else:
             # The same page whether or not the address has an account: only its mailbox knows.
             return render_template("accounts/register_sent.html", email=email)
@@ -64,6 +68,9 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         except NotAuthenticated as error:
             show_errors(form, error)
+        except RateLimited as error:
+            show_errors(form, error)
+            return render_template("accounts/login.html", form=form), error.status, error.headers
         else:
             sessions.begin(user)
             return redirect(local_url(form.next.data))

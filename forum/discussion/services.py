@@ -9,18 +9,18 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from forum import ratelimits
 from forum.accounts.models import with_grants
 from forum.areas.models import Room
 from forum.discussion.models import Post, PostRevision, Thread
-from forum.errors import Conflict, NotFound, RateLimited, ValidationError
+from forum.errors import Conflict, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.notifications import services as notifications
 from forum.policy import can, ensure
@@ -100,21 +100,6 @@ def _render_body(body: str | None, errors: dict[str, str]) -> tuple[str, str]:
     return source, html
 
 
-def _check_post_rate(user) -> None:
-    """At most POST_RATE_LIMIT = (posts, seconds) per person, counted in the database so every
-    worker and every way in (form, API, socket) shares one limit."""
-    limit = current_app.config["POST_RATE_LIMIT"]
-    if not limit:
-        return
-    posts, seconds = limit
-    since = utcnow() - timedelta(seconds=seconds)
-    recent = db.session.scalar(
-        select(func.count(Post.id)).where(Post.author_id == user.id, Post.created_at > since)
-    )
-    if recent >= posts:
-        raise RateLimited(_("You are posting very fast; wait a moment and try again."))
-
-
 def _raise_if(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(_("Some fields need correcting."), errors)
@@ -124,11 +109,11 @@ def create_thread(user, room_id: int, title: str | None, body: str | None) -> Th
     """Start a thread in a room with its opening post."""
     room = access_room(user, room_id)
     ensure(user, "thread.create", room)
+    ratelimits.hit(ratelimits.THREAD, user.id)  # before rendering and writing
     errors: dict[str, str] = {}
     title = _clean_title(title, errors)
     source, html = _render_body(body, errors)
     _raise_if(errors)
-    _check_post_rate(user)
     now = utcnow()
     thread = Thread(room=room, author=user, title=title, created_at=now, last_activity_at=now)
     opening = Post(thread=thread, author=user, body_source=source, body_html=html, created_at=now)
@@ -162,11 +147,11 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
     """Reply to a thread (its opening post) or to any post in it."""
     thread = access_thread(user, thread_id)
     ensure(user, "post.reply", thread)
+    ratelimits.hit(ratelimits.REPLY, user.id)  # before rendering and writing
     parent = _parent_for_reply(thread, parent_id)
     errors: dict[str, str] = {}
     source, html = _render_body(body, errors)
     _raise_if(errors)
-    _check_post_rate(user)
     now = utcnow()
     post = Post(
         thread=thread,
@@ -191,6 +176,7 @@ def edit_post(user, post_id: int, body: str | None) -> Post:
     """Change one's own post; the previous version goes to its history."""
     post = access_post(user, post_id)
     ensure(user, "post.edit", post)
+    ratelimits.hit(ratelimits.EDIT, user.id)  # before rendering and writing
     errors: dict[str, str] = {}
     source, html = _render_body(body, errors)
     _raise_if(errors)

@@ -7,7 +7,7 @@ from flask_login import current_user
 from forum.areas.views import render_room
 from forum.discussion import services
 from forum.discussion.forms import DeleteForm, EditForm, ReplyForm, ThreadForm
-from forum.errors import Conflict, ValidationError
+from forum.errors import Conflict, RateLimited, ValidationError
 from forum.policy import ensure
 from forum.realtime.streams import last_seq, thread_stream
 from forum.schemas import id_from_text
@@ -37,9 +37,10 @@ def create_thread(room_id: int):
     form.validate_on_submit()
     try:
         thread = services.create_thread(current_user, room_id, form.title.data, form.body.data)
-    except ValidationError as error:
+    except (ValidationError, RateLimited) as error:
         show_errors(form, error)
-        return render_room(room_id, form, status=422)
+        page, status = render_room(room_id, form, status=error.status)
+        return page, status, error.headers
     return redirect(url_for("discussion.thread", thread_id=thread.id))
 
 
@@ -56,9 +57,10 @@ def reply(thread_id: int):
     parent_id = id_from_text(form.parent_id.data)
     try:
         post = services.create_reply(current_user, thread_id, form.body.data, parent_id)
-    except (ValidationError, Conflict) as error:
+    except (ValidationError, Conflict, RateLimited) as error:
         show_errors(form, error)
-        return render_thread(thread_id, form, error.status)
+        page, status = render_thread(thread_id, form, error.status)
+        return page, status, error.headers
     return redirect(_post_url(post))
 
 
@@ -73,6 +75,10 @@ def edit_post(post_id: int):
             post = services.edit_post(current_user, post_id, form.body.data)
         except ValidationError as error:
             show_errors(form, error)
+        except RateLimited as error:
+            show_errors(form, error)
+            page = render_template("discussion/edit.html", post=post, form=form)
+            return page, error.status, error.headers
         else:
             return redirect(_post_url(post))
     return render_template(

@@ -104,7 +104,7 @@ def test_reply_to_locked_thread_over_the_socket_is_a_conflict(client, auth, sock
 
 
 def test_socket_replies_share_the_rate_limit(app, client, auth, socket_for, thread):
-    app.config["POST_RATE_LIMIT"] = (2, 60)
+    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_REPLY="2/minute")
     jan = make_user("Jan")
     run(services.create_reply, jan, thread.id, "przez formularz")
     auth.login(jan)

@@ -76,7 +76,7 @@ class ForumServer:
                 "PORT": str(self.port),
                 "HOST": "127.0.0.1",
                 "SECRET_KEY": "e2e-secret",
-                "POST_RATE_LIMIT": "off",  # the tests post faster than a person
+                "RATELIMIT_ENABLED": "0",  # the tests post faster than a person
             }
             | self.environment
         )

@@ -93,6 +93,7 @@ def post(post_id: int):
         401: ("not_authenticated",),
         403: ("forbidden",),
         409: ("thread_locked", "thread_deleted"),
+        429: ("rate_limited",),
     },
 )
 def edit_post(post_id: int, body: schemas.PostEdit):

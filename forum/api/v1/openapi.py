@@ -15,7 +15,7 @@ from pydantic.json_schema import models_json_schema
 
 from forum.api.v1.base import OPERATIONS, Operation, operation
 from forum.realtime import events
-from forum.schemas import MAX_ID, ErrorAnswer, Shape
+from forum.schemas import MAX_ID, ErrorAnswer, RateLimitedAnswer, Shape
 
 REF = "#/components/schemas/{model}"
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -29,13 +29,13 @@ ERROR_DESCRIPTIONS = {
     413: "The body is larger than 64 KiB.",
     415: "The body is not application/json.",
     422: "The input is invalid; `fields` says where.",
-    429: "Too fast; wait a moment.",
+    429: "Too fast; `retry_after` (and the Retry-After header) says how many seconds to wait.",
 }
 
 
 def _components() -> tuple[dict, dict[type, str]]:
     """Every declared output shape as a component schema; (schemas, model → its $ref)."""
-    shapes: list[type[Shape]] = [ErrorAnswer]
+    shapes: list[type[Shape]] = [ErrorAnswer, RateLimitedAnswer]
     shapes += [op.answer for op in OPERATIONS if op.answer is not None]
     shapes += [kind.payload for kind in events.EVENTS.values()]
     shapes += list(events.SIGNALS.values())
@@ -52,6 +52,18 @@ def _content(schema: dict) -> dict:
 
 
 def _error(status: int, codes: tuple[str, ...], refs: dict[type, str]) -> dict:
+    if status == 429:
+        return {
+            "description": ERROR_DESCRIPTIONS[status],
+            "headers": {
+                "Retry-After": {
+                    "description": "Seconds until the request would be accepted.",
+                    "required": True,
+                    "schema": {"type": "integer", "minimum": 1},
+                }
+            },
+            "content": _content({"$ref": refs[RateLimitedAnswer]}),
+        }
     schema = {
         "allOf": [{"$ref": refs[ErrorAnswer]}],
         "properties": {"error": {"properties": {"code": {"enum": list(codes)}}}},
@@ -158,8 +170,9 @@ def build_document() -> dict:
             "description": (
                 "Discussion rooms of Kraków's participatory budget. Authentication is the "
                 "session cookie set by POST /api/v1/session. Errors are "
-                '{"error": {"code", "message", "fields"}}. Live events over Socket.IO are '
-                "described under x-socket-events."
+                '{"error": {"code", "message", "fields"}}; a 429 adds "retry_after" (seconds, '
+                "also in the Retry-After header). Live events over Socket.IO are described "
+                "under x-socket-events."
             ),
         },
         "paths": paths,
