@@ -1,12 +1,16 @@
 """Configuration classes; environment variables override the defaults."""
 
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
-DEV_SECRET_KEY = "dev-only-not-secret"
+# Production refuses a shorter SECRET_KEY;
+# `python -c "import secrets; print(secrets.token_hex(32))"` makes one of 64 characters.
+SECRET_KEY_MIN_LENGTH = 32
 
 
 def _rate(text: str) -> tuple[int, int] | None:
@@ -17,8 +21,37 @@ def _rate(text: str) -> tuple[int, int] | None:
     return int(count), int(seconds)
 
 
+def kept_secret_key(path: str | Path) -> str:
+    """The random key kept in `path`, made (readable by its owner only) if there is none yet.
+
+    The file appears whole or not at all: written under another name, then linked into place,
+    so two processes starting at once agree on one key.
+    """
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            os.unlink(draft)
+    key = path.read_text().strip()
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        raise RuntimeError(f"{path} holds no usable key: delete it to make a new one.")
+    return key
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # None: the development server keeps a random key in SECRET_KEY_FILE (see kept_secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = None
+    # Reverse proxies in front of the forum whose X-Forwarded-For and X-Forwarded-Proto are
+    # believed (0: none; the client address and http/https are the connection's own).
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
     )
@@ -64,7 +97,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    pass
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE") or INSTANCE_DIR / "secret_key"
 
 
 class TestingConfig(Config):
@@ -84,8 +117,13 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls):
-        if cls.SECRET_KEY == DEV_SECRET_KEY:
-            raise RuntimeError("Set SECRET_KEY: production refuses the development key.")
+        if not cls.SECRET_KEY:
+            raise RuntimeError("Set SECRET_KEY: production never makes up its own key.")
+        if len(cls.SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY is too short: production needs {SECRET_KEY_MIN_LENGTH} characters"
+                " or more."
+            )
 
 
 CONFIGS = {

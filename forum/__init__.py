@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from config import BASE_DIR, CONFIGS, INSTANCE_DIR
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, kept_secret_key
 
 
 def create_app(test_config: dict | None = None, config_name: str | None = None) -> Flask:
@@ -27,6 +27,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     if test_config:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = kept_secret_key(app.config["SECRET_KEY_FILE"])
 
     from forum import cli, i18n
     from forum.accounts import sessions
