@@ -30,7 +30,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = kept_secret_key(app.config["SECRET_KEY_FILE"])
 
-    from forum import cli, i18n
+    from forum import cli, i18n, security
     from forum.accounts import sessions
     from forum.accounts import views as accounts_views
     from forum.api.v1 import bp as api_v1
@@ -66,6 +66,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     )
     # After init_app, so the handshake header is gone before Socket.IO's middleware sees it.
     app.wsgi_app = decline_websocket_compression(app.wsgi_app)
+    app.wsgi_app = security.with_security_headers(app.wsgi_app)  # Socket.IO's answers too
+    app.wsgi_app = security.behind_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     app.extensions["connections"] = Connections(
         app.config["PRESENCE_INTERVAL"], app.config["TYPING_INTERVAL"]
     )
@@ -77,6 +79,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(notifications_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
+    app.register_blueprint(security.bp)
+    csrf.exempt(security.bp)  # browsers send violation reports without a token
     register_error_handlers(app)
     i18n.register_template_helpers(app)
     app.add_template_global(can, "can")
