@@ -1,16 +1,50 @@
 """Configuration classes; environment variables override the defaults."""
 
 import os
+import secrets
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
-DEV_SECRET_KEY = "dev-only-not-secret"
+# Production refuses a shorter SECRET_KEY;
+# `python -c "import secrets; print(secrets.token_hex(32))"` makes one of 64 characters.
+SECRET_KEY_MIN_LENGTH = 32
+
+
+def kept_secret_key(path: str | Path) -> str:
+    """The random key kept in `path`, made (readable by its owner only) if there is none yet.
+
+    The file appears whole or not at all: written under another name, then linked into place,
+    so two processes starting at once agree on one key.
+    """
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key-")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32))
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            os.unlink(draft)
+    key = path.read_text().strip()
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        raise RuntimeError(f"{path} holds no usable key: delete it to make a new one.")
+    return key
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # None: the development server keeps a random key in SECRET_KEY_FILE (see kept_secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = None
+    # Reverse proxies in front of the forum whose X-Forwarded-For and X-Forwarded-Proto are
+    # believed (0: none; the client address and http/https are the connection's own). The
+    # per-address rate limits and HSTS need it behind a proxy.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
     )
@@ -65,9 +99,6 @@ class Config:
     LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "30"))
     LOGIN_LOCKOUT_MAX_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_MAX_SECONDS", "900"))
     LOGIN_FAILURE_MEMORY_SECONDS = int(os.environ.get("LOGIN_FAILURE_MEMORY_SECONDS", "86400"))
-    # Reverse proxies in front of the forum whose X-Forwarded-For/-Proto are trusted: the
-    # per-address limits need the client's address, not the proxy's.
-    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
     THREADS_PER_PAGE = 20
     MAX_REPLY_DEPTH = 6
     TITLE_MAX_LENGTH = 150
@@ -92,7 +123,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    pass
+    SECRET_KEY_FILE = os.environ.get("SECRET_KEY_FILE") or INSTANCE_DIR / "secret_key"
 
 
 class TestingConfig(Config):
@@ -114,8 +145,13 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls):
-        if cls.SECRET_KEY == DEV_SECRET_KEY:
-            raise RuntimeError("Set SECRET_KEY: production refuses the development key.")
+        if not cls.SECRET_KEY:
+            raise RuntimeError("Set SECRET_KEY: production never makes up its own key.")
+        if len(cls.SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+            raise RuntimeError(
+                f"SECRET_KEY is too short: production needs {SECRET_KEY_MIN_LENGTH} characters"
+                " or more."
+            )
 
 
 CONFIGS = {

@@ -7,9 +7,8 @@ import os
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import BASE_DIR, CONFIGS, INSTANCE_DIR
+from config import BASE_DIR, CONFIGS, INSTANCE_DIR, kept_secret_key
 
 
 def create_app(test_config: dict | None = None, config_name: str | None = None) -> Flask:
@@ -28,8 +27,10 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     if test_config:
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = kept_secret_key(app.config["SECRET_KEY_FILE"])
 
-    from forum import cli, i18n, mail, ratelimits
+    from forum import cli, i18n, mail, ratelimits, security
     from forum.accounts import sessions
     from forum.accounts import views as accounts_views
     from forum.api.v1 import bp as api_v1
@@ -67,9 +68,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     )
     # After init_app, so the handshake header is gone before Socket.IO's middleware sees it.
     app.wsgi_app = decline_websocket_compression(app.wsgi_app)
-    if app.config["TRUSTED_PROXIES"]:  # outermost, so sockets see the client's address too
-        hops = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+    app.wsgi_app = security.with_security_headers(app.wsgi_app)  # Socket.IO's answers too
+    app.wsgi_app = security.behind_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     app.extensions["connections"] = Connections(
         app.config["PRESENCE_INTERVAL"], app.config["TYPING_INTERVAL"]
     )
@@ -81,6 +81,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(notifications_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
+    app.register_blueprint(security.bp)
+    csrf.exempt(security.bp)  # browsers send violation reports without a token
     register_error_handlers(app)
     i18n.register_template_helpers(app)
     app.add_template_global(can, "can")
