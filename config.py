@@ -87,6 +87,8 @@ class Config:
     RATELIMIT_EDIT = os.environ.get("RATELIMIT_EDIT", "20/minute")
     # Per client address.
     RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION", "5/hour")
+    # Anyone may post a CSP report and each is logged: bounded so no one can flood the log.
+    RATELIMIT_CSP_REPORT = os.environ.get("RATELIMIT_CSP_REPORT", "30/minute")
     # Socket events, per person (per connection for a guest).
     RATELIMIT_SOCKET_JOIN = os.environ.get("RATELIMIT_SOCKET_JOIN", "30 per 10 seconds")
     RATELIMIT_SOCKET_LEAVE = os.environ.get("RATELIMIT_SOCKET_LEAVE", "30 per 10 seconds")

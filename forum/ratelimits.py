@@ -39,11 +39,13 @@ REPLY = "reply"
 THREAD = "thread"
 EDIT = "edit"
 REGISTRATION = "registration"
+CSP_REPORT = "csp_report"
 LIMITS = {
     REPLY: "RATELIMIT_REPLY",
     THREAD: "RATELIMIT_THREAD",
     EDIT: "RATELIMIT_EDIT",
     REGISTRATION: "RATELIMIT_REGISTRATION",
+    CSP_REPORT: "RATELIMIT_CSP_REPORT",
 }
 # Every event a client may send, and the setting that holds its limits.
 SOCKET_EVENT_LIMITS = {
@@ -139,6 +141,8 @@ def _operation_message(name: str, seconds: int) -> str:
         return _(
             "Too many registrations from this address; try again later (in %(wait)s).", wait=wait
         )
+    if name == CSP_REPORT:
+        return _("Too many requests; try again later (in %(wait)s).", wait=wait)
     if name == EDIT:
         return _("You are editing very fast; try again later (in %(wait)s).", wait=wait)
     return _("You are posting very fast; try again later (in %(wait)s).", wait=wait)

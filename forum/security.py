@@ -16,6 +16,7 @@ from pydantic import Field
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from forum import ratelimits
 from forum.errors import DomainError, UnsupportedMediaType
 from forum.schemas import Input, parse
 
@@ -121,6 +122,7 @@ bp = Blueprint("security", __name__)
 @bp.post(CSP_REPORT_PATH)
 def csp_report():
     """Log each violation a browser reports; browsers ignore the answer."""
+    ratelimits.hit_from_address(ratelimits.CSP_REPORT)
     if request.mimetype == "application/csp-report":
         violation = parse(LegacyReport, read_report()).csp_report
         log_violation(

@@ -423,3 +423,20 @@ def test_a_limited_socket_event_is_refused_before_its_handler_runs(
     auth.login(make_user("Jan"))
     ack = sockets(client).emit(events.POST_REPLY, {"thread_id": thread.id, "body": PATHOLOGICAL})
     assert_limited_json(ack)
+
+
+# --- CSP reports -------------------------------------------------------------------------------
+
+
+def test_csp_reports_are_limited_per_address(limits_on):
+    limits_on.config["RATELIMIT_CSP_REPORT"] = "2/minute"
+    report = {"csp-report": {"document-uri": "http://x/", "violated-directive": "img-src"}}
+    headers = {"Content-Type": "application/csp-report"}
+    browser = client_from(limits_on, "192.0.2.8")
+    for _attempt in range(2):
+        assert browser.post("/csp-report", json=report, headers=headers).status_code == 204
+    refused = browser.post("/csp-report", json=report, headers=headers)
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) >= 1
+    other = client_from(limits_on, "192.0.2.9")
+    assert other.post("/csp-report", json=report, headers=headers).status_code == 204
