@@ -178,7 +178,7 @@ def _stored(keyed: KeyedRequest) -> IdempotencyKey | None:
         )
     )
     if row is not None and row.fingerprint != keyed.fingerprint:
-        if keyed.source == "form":
+        if keyed.source != "header":  # a person at a form (also one the page sends by socket)
             message = _(
                 "This form was already sent with other content. Reload the page to see what "
                 "was saved, and send the form again from there."
