@@ -55,7 +55,7 @@ KEY_DESCRIPTION = (
 REPLAYED_HEADER = "Idempotent-Replayed"
 # Form fields that differ between two renderings of the same form, so not part of the request.
 UNSIGNED_FIELDS = frozenset({FORM_FIELD, "csrf_token"})
-_KEY = re.compile(KEY_PATTERN)
+_KEY = re.compile(r"[!-~]{1,255}")  # KEY_PATTERN, for fullmatch (its $ passes a final newline)
 # The key as a member of a socket payload.
 Key = Annotated[str, Field(pattern=KEY_PATTERN, description=KEY_DESCRIPTION)]
 
@@ -116,7 +116,7 @@ def window() -> timedelta:
 
 
 def _checked(key: str, name: str) -> str:
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         message = _("An idempotency key is 1 to 255 visible ASCII characters, without spaces.")
         raise InvalidKey(message, {name: message})
     return key

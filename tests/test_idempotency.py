@@ -122,6 +122,16 @@ def test_a_refused_form_keeps_nothing_so_the_corrected_one_goes_through_with_its
     assert posts_in(thread) == 2
 
 
+def test_a_form_with_a_malformed_key_is_refused_and_stores_nothing(client, auth, thread):
+    auth.login(make_user("Jan"))
+    for key in ("a\nb", "x" * 256, "zażółć"):
+        form = {"body": "Tak", "idempotency_key": key}
+        refused = client.post(f"/threads/{thread.id}/replies", data=form)
+        assert refused.status_code == 400
+        assert "Klucz idempotencji to od 1 do 255 widocznych znaków ASCII" in refused.text
+    assert posts_in(thread) == 1
+
+
 def test_a_replayed_thread_form_starts_one_thread(client, auth):
     auth.login(make_user("Jan"))
     room = room_of("XIII")
