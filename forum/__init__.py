@@ -28,7 +28,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
         app.config.update(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from forum import cli, i18n, idempotency
+    from forum import cli, i18n
     from forum.accounts import sessions
     from forum.accounts import views as accounts_views
     from forum.api.v1 import bp as api_v1
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.discussion import views as discussion_views
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
+    from forum.idempotency import new_key
     from forum.notifications import views as notifications_views
     from forum.notifications.services import unread
     from forum.policy import can
@@ -78,7 +79,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     register_error_handlers(app)
     i18n.register_template_helpers(app)
     app.add_template_global(can, "can")
-    app.add_template_global(idempotency.new_key, "new_idempotency_key")
+    app.add_template_global(new_key, "new_idempotency_key")
     app.add_template_global(unread, "unread_notifications")
     app.add_template_global(lambda user: last_seq(user_stream(user.id)), "user_stream_seq")
     cli.register(app)
