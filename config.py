@@ -63,6 +63,8 @@ class Config:
     TYPING_INTERVAL = 3.0
     # Live events stay in the log this long for clients that reconnect; older ones reload.
     EVENT_LOG_RETENTION_DAYS = float(os.environ.get("EVENT_LOG_RETENTION_DAYS", "7"))
+    # A write repeated with the same idempotency key within this window gets the first answer.
+    IDEMPOTENCY_KEY_HOURS = float(os.environ.get("IDEMPOTENCY_KEY_HOURS", "24"))
     # "eventlet" in production (run.py); "threading" works with the same code.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
 

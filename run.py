@@ -19,12 +19,13 @@ if ASYNC_MODE == "eventlet":
     eventlet.monkey_patch()
 
 from forum import create_app  # noqa: E402  (after monkey-patching)
-from forum.cli import prepare_database, prune_event_log  # noqa: E402
+from forum.cli import prepare_database, prune_event_log, prune_idempotency_keys  # noqa: E402
 from forum.extensions import socketio  # noqa: E402
 
 app = create_app()
 
-# The live-event log is kept to EVENT_LOG_RETENTION_DAYS while serving, not only at start.
+# The live-event log is kept to EVENT_LOG_RETENTION_DAYS, idempotency keys to
+# IDEMPOTENCY_KEY_HOURS, while serving, not only at start.
 PRUNE_EVERY_SECONDS = 3600
 
 # Every open websocket is a connection: eventlet's default cap (1024) would leave the 1025th
@@ -54,8 +55,9 @@ def prune_event_log_periodically() -> None:
         try:
             with app.app_context():
                 prune_event_log()
+                prune_idempotency_keys()
         except Exception:  # the next hour tries again; serving goes on
-            app.logger.exception("pruning the live-event log failed")
+            app.logger.exception("pruning the live-event log or idempotency keys failed")
 
 
 if __name__ == "__main__":

@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.discussion import views as discussion_views
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
+    from forum.idempotency import new_key
     from forum.notifications import views as notifications_views
     from forum.notifications.services import unread
     from forum.policy import can
@@ -86,6 +87,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     register_error_handlers(app)
     i18n.register_template_helpers(app)
     app.add_template_global(can, "can")
+    app.add_template_global(new_key, "new_idempotency_key")
     app.add_template_global(unread, "unread_notifications")
     app.add_template_global(lambda user: last_seq(user_stream(user.id)), "user_stream_seq")
     cli.register(app)

@@ -1,4 +1,4 @@
-"""flask commands: init-db, seed-demo, prune-events, roles, room-visibility.
+"""flask commands: init-db, seed-demo, prune-events, prune-idempotency-keys, roles, room-visibility.
 
 Each command is a boundary: it runs its work in one transaction (pruning: one per batch).
 """
@@ -14,6 +14,7 @@ from flask import Flask, current_app
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from forum import idempotency
 from forum.accounts import services as accounts
 from forum.accounts.models import ExpertUnit
 from forum.areas.models import Area
@@ -33,22 +34,34 @@ def prepare_database(with_demo: bool) -> None:
         if with_demo:
             seed_demo_data()
     prune_event_log()
+    prune_idempotency_keys()
 
 
-def prune_event_log() -> int:
-    """Drop logged events older than EVENT_LOG_RETENTION_DAYS, a batch per transaction.
+def _prune_in_batches(prune_batch: Callable[[], int]) -> int:
+    """Run a pruning step (up to PRUNE_BATCH rows) until it is done, a transaction per batch.
 
     Between batches others get their turn (under eventlet, the one thread serves everyone).
     """
-    cutoff = utcnow() - timedelta(days=current_app.config["EVENT_LOG_RETENTION_DAYS"])
     removed = 0
     while True:
         with transaction():
-            batch = prune_events(cutoff)
+            batch = prune_batch()
         removed += batch
         if batch < PRUNE_BATCH:
             return removed
         socketio.sleep(0)
+
+
+def prune_event_log() -> int:
+    """Drop logged events older than EVENT_LOG_RETENTION_DAYS."""
+    cutoff = utcnow() - timedelta(days=current_app.config["EVENT_LOG_RETENTION_DAYS"])
+    return _prune_in_batches(lambda: prune_events(cutoff))
+
+
+def prune_idempotency_keys() -> int:
+    """Drop idempotency keys (and the answers kept with them) older than IDEMPOTENCY_KEY_HOURS."""
+    cutoff = utcnow() - idempotency.window()
+    return _prune_in_batches(lambda: idempotency.prune(cutoff, PRUNE_BATCH))
 
 
 def _scope(role: str, area_slug: str | None, unit_code: str | None, required: bool = True):
@@ -111,6 +124,11 @@ def register(app: Flask) -> None:
     def prune() -> None:
         """Drop logged live events older than EVENT_LOG_RETENTION_DAYS (run.py does it hourly)."""
         click.echo(f"Removed {prune_event_log()} events.")
+
+    @app.cli.command("prune-idempotency-keys")
+    def prune_keys() -> None:
+        """Drop idempotency keys older than IDEMPOTENCY_KEY_HOURS (run.py does it hourly)."""
+        click.echo(f"Removed {prune_idempotency_keys()} idempotency keys.")
 
     @app.cli.command("grant-role")
     @role_arguments

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from flask import current_app, request
 from flask_babel import gettext as _
 
-from forum import ratelimits
+from forum import idempotency, ratelimits
 from forum.errors import DomainError, error_body
 from forum.extensions import db
 
@@ -38,13 +38,23 @@ def transactional(view: Callable) -> Callable:
     """An HTTP view in one transaction: committed if it answers with success, else rolled back.
 
     A form view that catches a refusal and shows the form again (422) keeps nothing of it.
+    A write sent with an idempotency key claims it first, in the same transaction, and keeps
+    its answer with it; a repeat gets that answer and writes nothing (forum/idempotency.py).
     """
 
     @functools.wraps(view)
     def run(*args, **kwargs):
         try:
+            keyed = idempotency.keyed_http_request()
+            claim = idempotency.claim(keyed) if keyed else None
+            if claim is not None and claim.answered:
+                response = idempotency.replay(claim)
+                db.session.rollback()  # nothing to keep: the first request wrote it all
+                return response
             response = current_app.make_response(view(*args, **kwargs))
             if response.status_code < 400:
+                if claim is not None:
+                    idempotency.record(claim, response)
                 db.session.commit()
             else:
                 db.session.rollback()

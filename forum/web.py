@@ -7,7 +7,9 @@ from urllib.parse import urlsplit
 from flask import request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
+from wtforms import HiddenField
 
+from forum import idempotency
 from forum.errors import DomainError
 from forum.schemas import MAX_ID  # ids are 64-bit: a larger number names nothing
 
@@ -27,6 +29,14 @@ def local_url(target: str | None, default_endpoint: str = "areas.index") -> str:
     if parts.scheme or parts.netloc or not (target or "").startswith("/") or "\\" in target:
         return url_for(default_endpoint)
     return target
+
+
+class KeyedForm(FlaskForm):
+    """A form that writes: each rendering carries a new idempotency key, so sending it twice
+    (a double click, a replay) stores one result. Shown again after an error, it keeps the key
+    it was sent with: the refused attempt stored nothing, the corrected one goes through."""
+
+    idempotency_key = HiddenField(default=idempotency.new_key)
 
 
 def show_errors(form: FlaskForm, error: DomainError) -> None:

@@ -1,23 +1,24 @@
-"""Discussion forms: fields and CSRF; the services validate the values."""
+"""Discussion forms: fields, CSRF and an idempotency key; the services validate the values."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
+from forum.web import KeyedForm
 
-class ThreadForm(FlaskForm):
+
+class ThreadForm(KeyedForm):
     title = StringField(_l("Title"))
     body = TextAreaField(_l("What would you like to discuss? (Markdown)"))
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(KeyedForm):
     body = TextAreaField(_l("Your reply (Markdown)"))
     parent_id = HiddenField()
 
 
-class EditForm(FlaskForm):
+class EditForm(KeyedForm):
     body = TextAreaField(_l("Post (Markdown)"))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(KeyedForm):
     pass

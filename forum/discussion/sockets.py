@@ -4,6 +4,7 @@ from flask import current_app, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from forum import idempotency
 from forum.accounts.schemas import person_view
 from forum.discussion import services
 from forum.discussion.schemas import post_view
@@ -19,12 +20,27 @@ from forum.transactions import socket_event
 @socketio.on(events.POST_REPLY)
 @socket_event
 def post_reply(data=None):
-    """The same service as the HTTP form and the API: same checks, same limits, same errors."""
+    """The same service as the HTTP form and the API: same checks, same limits, same errors.
+
+    Sent again with the same idempotency key, it is acknowledged as the first time, writing
+    nothing (forum/idempotency.py).
+    """
     asked = parse(events.ReplyRequest, data)
+    keyed = idempotency.keyed_socket_event(
+        events.POST_REPLY,
+        asked.idempotency_key,
+        asked.model_dump_json(exclude={"idempotency_key"}),
+    )
+    claim = idempotency.claim(keyed) if keyed else None
+    if claim is not None and claim.answered:
+        return idempotency.replayed_ack(claim)
     post = services.create_reply(current_user, asked.thread_id, asked.body, asked.parent_id)
-    return events.ReplyAck(post_id=post.id, post=post_view(post, current_user)).model_dump(
+    ack = events.ReplyAck(post_id=post.id, post=post_view(post, current_user)).model_dump(
         mode="json"
     )
+    if claim is not None:
+        idempotency.record_ack(claim, ack)
+    return ack
 
 
 @socketio.on(events.TYPING_STARTED)

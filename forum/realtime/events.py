@@ -15,6 +15,7 @@ from pydantic import Field, create_model, model_validator
 
 from forum.accounts.schemas import Person
 from forum.discussion.schemas import Post, Thread
+from forum.idempotency import Key
 from forum.notifications.schemas import Notification
 from forum.schemas import MAX_ID, Count, Id, Input, Seq, Shape
 
@@ -185,6 +186,7 @@ class ReplyRequest(Input):
     thread_id: Id
     body: str
     parent_id: Id | None = None
+    idempotency_key: Key | None = None
 
 
 class ReplyAck(Shape):

@@ -3,7 +3,7 @@
 Registration waits for its e-mail link: what the form gave (with the password's hash, never
 the password) is kept here until the link is used or expires; the account is made then.
 
-Revision ID: 0004_pending_registration
+Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-25 22:15:18.557989
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_pending_registration'
+revision = '0004'
 down_revision = '0003'
 branch_labels = None
 depends_on = None

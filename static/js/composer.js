@@ -27,6 +27,12 @@ function clearError(textarea) {
   textarea.closest(".has-error")?.classList.remove("has-error");
 }
 
+/** A new idempotency key, as the server makes them for a rendered form. */
+function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
 function errorMessage({ fields, message }) {
   return fields?.body ?? Object.values(fields ?? {})[0] ?? message;
 }
@@ -42,6 +48,10 @@ export function setupComposer(socket, threadId, onSent) {
     const parentId = Number(form.elements.parent_id?.value) || null;
     const reply = { thread_id: threadId, body: textarea.value };
     if (parentId) reply.parent_id = parentId;
+    // The form's key goes with it: sent again after an answer that never came, the reply is
+    // stored once. Once sent, the form gets a new key for the next reply.
+    const key = form.elements.idempotency_key;
+    if (key?.value) reply.idempotency_key = key.value;
     form.setAttribute("aria-busy", "true");
     socket.timeout(ACK_TIMEOUT_MS).emit("post_reply", reply, (err, ack) => {
       form.removeAttribute("aria-busy");
@@ -49,6 +59,7 @@ export function setupComposer(socket, threadId, onSent) {
       if (ack.error) return showError(textarea, errorMessage(ack.error));
       clearError(textarea);
       textarea.value = "";
+      if (key) key.value = newKey();
       onSent(ack.post);
       const box = form.closest("details");
       if (box) {

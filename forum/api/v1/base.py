@@ -2,8 +2,9 @@
 
 ``@operation(...)`` registers the view on the blueprint, reads its JSON body and query into the
 declared shapes (a wrong shape is a 422 naming each field), runs a writing view in one
-transaction, and serialises the shape it returns. The same declaration makes its entry in the
-OpenAPI document (api/v1/openapi.py), so the document cannot drift from the code.
+transaction (which takes an `Idempotency-Key` header: forum/idempotency.py), and serialises the
+shape it returns. The same declaration makes its entry in the OpenAPI document
+(api/v1/openapi.py), so the document cannot drift from the code.
 """
 
 from __future__ import annotations
@@ -15,11 +16,34 @@ from dataclasses import dataclass, field
 from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
+from forum import idempotency
 from forum.errors import DomainError, UnsupportedMediaType
 from forum.schemas import Input, Query, Shape, parse
 from forum.transactions import transactional
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+
+@dataclass(frozen=True)
+class Header:
+    """A request header an operation reads, with the JSON schema of its value."""
+
+    name: str
+    description: str
+    schema: dict
+
+
+# Every write takes one (the boundary, forum.transactions.transactional, reads it).
+IDEMPOTENCY_KEY = Header(
+    idempotency.HEADER,
+    idempotency.KEY_DESCRIPTION,
+    {"type": "string", "minLength": 1, "maxLength": 255, "pattern": idempotency.KEY_PATTERN},
+)
+IDEMPOTENCY_ERRORS = {
+    idempotency.InvalidKey.status: (idempotency.InvalidKey.code,),
+    idempotency.KeyInUse.status: (idempotency.KeyInUse.code,),
+    idempotency.KeyReused.status: (idempotency.KeyReused.code,),
+}
 
 
 @dataclass
@@ -34,6 +58,7 @@ class Operation:
     query: type[Query] | None = None
     errors: dict[int, tuple[str, ...]] = field(default_factory=dict)
     description: str | None = None
+    headers: tuple[Header, ...] = ()
 
 
 OPERATIONS: list[Operation] = []
@@ -71,6 +96,12 @@ def operation(
 ) -> Callable:
     """Declare an endpoint: the view gets `body=` and `query=` parsed, and returns its answer."""
 
+    writes = method != "GET"
+    declared_errors = dict(errors or {})
+    if writes:
+        for code_status, codes in IDEMPOTENCY_ERRORS.items():
+            declared_errors[code_status] = declared_errors.get(code_status, ()) + codes
+
     def register(view: Callable) -> Callable:
         OPERATIONS.append(
             Operation(
@@ -82,8 +113,9 @@ def operation(
                 status,
                 body,
                 query,
-                errors or {},
+                declared_errors,
                 description,
+                (IDEMPOTENCY_KEY,) if writes else (),
             )
         )
 
@@ -98,7 +130,7 @@ def operation(
         bp.add_url_rule(
             rule,
             view.__name__,
-            endpoint if method == "GET" else transactional(endpoint),
+            transactional(endpoint) if writes else endpoint,
             methods=[method],
         )
         return view

@@ -21,7 +21,7 @@ REF = "#/components/schemas/{model}"
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 ERROR_DESCRIPTIONS = {
-    400: "The body is not a JSON object.",
+    400: "The body is not a JSON object, or the Idempotency-Key header is malformed.",
     401: "Log in first.",
     403: "Not allowed for this user.",
     404: "No such thing, or not readable by this user.",
@@ -106,6 +106,19 @@ def _query_parameters(op: Operation) -> list[dict]:
     ]
 
 
+def _header_parameters(op: Operation) -> list[dict]:
+    return [
+        {
+            "name": header.name,
+            "in": "header",
+            "required": False,
+            "description": header.description,
+            "schema": header.schema,
+        }
+        for header in op.headers
+    ]
+
+
 def _operation(op: Operation, refs: dict[type, str]) -> dict:
     errors: dict[int, set[str]] = {}
     if CONVERTER.search(op.rule):
@@ -129,7 +142,8 @@ def _operation(op: Operation, refs: dict[type, str]) -> dict:
         "operationId": op.endpoint,
         "summary": op.summary,
         "parameters": _path_parameters(op.rule)
-        + (_query_parameters(op) if op.query is not None else []),
+        + (_query_parameters(op) if op.query is not None else [])
+        + _header_parameters(op),
         "responses": {str(op.status): answer}
         | {
             str(status): _error(status, tuple(sorted(codes)), refs)
