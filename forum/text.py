@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
 
+from confusable_homoglyphs.confusables import confusables_data
 from flask_babel import gettext as _
 
 from forum.areas.krakow import EXPERT_UNITS
@@ -146,15 +146,14 @@ _EXTRA_LOOKALIKES = {
 }
 
 
-@cache
-def _lookalikes() -> dict[int, str]:
+def _lookalike_table() -> dict[int, str]:
     """Each character that looks like a Latin letter or digit → that lowercase letter or digit.
 
     From Unicode's confusables.txt (UTS #39) as packaged by confusable-homoglyphs: each entry
     names the prototype a character is confused with; one prototype may lead to another
-    ("ł" → "l̸" → "l"), followed a few steps. Loaded on first use (about 1 MB of JSON).
+    ("ł" → "l̸" → "l"), followed a few steps. Built once, when the forum starts (a fifth of
+    a second: too long to do inside a request under eventlet).
     """
-    from confusable_homoglyphs.confusables import confusables_data
 
     def ascii_of(char: str, steps: int = 3) -> str | None:
         plain = "".join(c for c in unicodedata.normalize("NFKD", char) if not _is_mark(c))
@@ -178,6 +177,9 @@ def _is_mark(char: str) -> bool:
     return unicodedata.category(char) in ("Mn", "Me")
 
 
+_LOOKALIKES = _lookalike_table()
+
+
 def _skeleton_words(text: str) -> list[str]:
     """The words of a text as they look, in lowercase ASCII: "Ekѕрert Z.Z.M" → ["ekspert", ...].
 
@@ -186,7 +188,7 @@ def _skeleton_words(text: str) -> list[str]:
     accents and invisible characters dropped, "i" and "l" (and "I", "1", "|") made one letter,
     "rn" read as "m" and "vv" as "w". A word is a run of letters and digits.
     """
-    lookalikes = _lookalikes()
+    lookalikes = _LOOKALIKES
     text = unicodedata.normalize("NFKC", text).translate(lookalikes).casefold()
     text = unicodedata.normalize("NFKD", text.translate(lookalikes))
     text = "".join(c for c in text if not _is_invisible(c) or c.isspace()).translate(lookalikes)
@@ -194,17 +196,15 @@ def _skeleton_words(text: str) -> list[str]:
     return re.findall("[a-z0-9]+", text)
 
 
-@cache
-def _staff_skeletons() -> tuple[tuple[str, str], ...]:
-    """(skeleton, word as written) for every staff word."""
-    return tuple(("".join(_skeleton_words(word)), word) for word in STAFF_WORDS)
+# (skeleton, word as written) for every staff word.
+_STAFF_SKELETONS = tuple(("".join(_skeleton_words(word)), word) for word in STAFF_WORDS)
 
 
 def impersonates(name: str) -> str | None:
     """The staff title or badge word the name looks like, or None."""
     words = _skeleton_words(name)
     joined = "".join(words)
-    for skeleton, word in _staff_skeletons():
+    for skeleton, word in _STAFF_SKELETONS:
         if len(skeleton) >= _LONG_WORD:
             if skeleton in joined:
                 return word
