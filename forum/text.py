@@ -4,14 +4,15 @@ Every service that stores such text passes it through `clean()` first: what is s
 (one spelling of "Kraków", whether the keyboard sent "ó" or "o" + combining acute), trimmed, and
 measured after that. A value is refused, with a message naming the problem, when it holds
 
-- a control character (C0, DEL, C1: NUL and friends); a body may keep its newlines and tabs;
+- a control character (C0, DEL, C1: NUL and friends); a body may keep its newlines and tabs,
+  a one-line value (title, name, reason) may have no line break of any kind;
 - a lone surrogate (half of a UTF-16 pair: it cannot be stored or sent as UTF-8);
 - a bidirectional control (Unicode's Bidi_Control property, 12 code points): the embeddings,
   overrides and isolates (U+202A–U+202E, U+2066–U+2069) reorder what is shown after them, so a
   title, a name or a sentence in a post can read differently from what it says ("Trojan Source");
   they are refused everywhere. The marks (U+200E, U+200F, U+061C) reorder nothing, only nudge
-  neutral characters: a body may keep them (residents writing Ukrainian or Arabic beside Polish
-  need them), a one-line value (title, name, reason) may not, as it sits inline among others;
+  neutral characters: a body may keep them (someone quoting Arabic or Hebrew beside Polish
+  needs them), a one-line value (title, name, reason) may not, as it sits inline among others;
 - nothing visible: only whitespace and invisible characters (see `_is_invisible`).
 
 Display names get one more rule, `impersonates()`: they may not spell a staff title or badge.
@@ -33,7 +34,10 @@ _C0_C1 = "\x00-\x1f\x7f-\x9f"
 _SURROGATES = "\ud800-\udfff"
 
 # What a one-line value may not hold; what a body may not hold (it keeps \t and \n).
-_FORBIDDEN_IN_LINE = re.compile(f"[{_C0_C1}{_SURROGATES}{_BIDI_EMBEDDINGS}{_BIDI_MARKS}]")
+_LINE_BREAKS = "\u2028\u2029"  # LINE and PARAGRAPH SEPARATOR (C0 has \n and \r)
+_FORBIDDEN_IN_LINE = re.compile(
+    f"[{_C0_C1}{_LINE_BREAKS}{_SURROGATES}{_BIDI_EMBEDDINGS}{_BIDI_MARKS}]"
+)
 _FORBIDDEN_IN_BODY = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_SURROGATES}{_BIDI_EMBEDDINGS}]")
 _NEWLINES = re.compile("\r\n?")
 
@@ -95,7 +99,7 @@ def _problem(char: str) -> str:
         return _("Remove the invalid character %(char)s (half of a surrogate pair).", char=point)
     if re.match(f"[{_BIDI_EMBEDDINGS}{_BIDI_MARKS}]", char):
         return _("Remove the text direction control character %(char)s.", char=point)
-    if char in "\n\r\t":
+    if char in f"\n\r\t{_LINE_BREAKS}":
         return _("Keep this on one line: remove the line break or tab.")
     return _("Remove the control character %(char)s.", char=point)
 

@@ -69,6 +69,7 @@ FORBIDDEN_IN_A_LINE = [
     ("Park\u061c", "U+061C"),  # ARABIC LETTER MARK
     ("Park\nprzy Lipowej", None),
     ("Park\tprzy Lipowej", None),
+    ("Park\u2028przy Lipowej", None),  # LINE SEPARATOR
 ]
 # Accepted one-line values: what is stored.
 ACCEPTED_LINES = [
