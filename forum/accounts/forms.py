@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField
 
-from forum.accounts.services import PASSWORD_MIN_LENGTH
+from forum.accounts.passwords import PASSWORD_MIN_LENGTH
 
 
 class RegisterForm(FlaskForm):

@@ -14,7 +14,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum import mail, ratelimits
+from forum import mail, ratelimits, text
 from forum.accounts.models import (
     ExpertUnit,
     PendingRegistration,
@@ -23,6 +23,7 @@ from forum.accounts.models import (
     UserSession,
     with_grants,
 )
+from forum.accounts.passwords import check_password
 from forum.areas.models import Area
 from forum.errors import Conflict, DomainError, NotAuthenticated, NotFound, ValidationError
 from forum.extensions import db, utcnow
@@ -31,7 +32,6 @@ from forum.realtime import access
 from forum.schemas import id_from_text
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-PASSWORD_MIN_LENGTH = 10
 NAME_MIN_LENGTH, NAME_MAX_LENGTH = 2, 60
 ROLES = ("ambassador", "expert", "admin")
 # Compared against when no account matches, so a wrong e-mail costs as long as a wrong password.
@@ -47,6 +47,26 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+def _clean_display_name(display_name: str | None) -> tuple[str, str | None]:
+    """The name as stored (forum/text.py) and what is wrong with it, or None."""
+    display_name, problem = text.clean(display_name)
+    if problem:
+        return display_name, problem
+    if not NAME_MIN_LENGTH <= len(display_name) <= NAME_MAX_LENGTH:
+        return display_name, _(
+            "Give a name of %(low)d to %(high)d characters.",
+            low=NAME_MIN_LENGTH,
+            high=NAME_MAX_LENGTH,
+        )
+    staff_word = text.impersonates(display_name)
+    if staff_word:
+        return display_name, _(
+            "The name may not look like a staff title or badge (%(word)s); choose another.",
+            word=staff_word,
+        )
+    return display_name, None
+
+
 def register(
     display_name: str | None, email: str | None, password: str | None, home_area_id
 ) -> str:
@@ -57,22 +77,17 @@ def register(
     someone tried. Nothing is stored for an address that has an account.
     """
     ratelimits.hit_from_address(ratelimits.REGISTRATION)  # before hashing and writing
-    display_name = (display_name or "").strip()
+    display_name, name_problem = _clean_display_name(display_name)
     email = (email or "").strip().lower()
     password = password or ""
     errors = {}
-    if not NAME_MIN_LENGTH <= len(display_name) <= NAME_MAX_LENGTH:
-        errors["display_name"] = _(
-            "Give a name of %(low)d to %(high)d characters.",
-            low=NAME_MIN_LENGTH,
-            high=NAME_MAX_LENGTH,
-        )
+    if name_problem:
+        errors["display_name"] = name_problem
     if not EMAIL.match(email) or len(email) > 254:
         errors["email"] = _("Give a valid e-mail address.")
-    if len(password) < PASSWORD_MIN_LENGTH:
-        errors["password"] = _(
-            "The password needs at least %(num)d characters.", num=PASSWORD_MIN_LENGTH
-        )
+    password_problem = check_password(password, email, display_name)
+    if password_problem:
+        errors["password"] = password_problem
     area_id = id_from_text(home_area_id)
     home_area = db.session.get(Area, area_id) if area_id is not None else None
     if home_area is None or home_area.kind != "district":

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from forum import ratelimits
+from forum import ratelimits, text
 from forum.accounts.models import with_grants
 from forum.areas.models import Room
 from forum.discussion.models import Post, PostRevision, Thread
@@ -69,10 +69,12 @@ def access_post(user, post_id: int) -> Post:
 
 
 def _clean_title(title: str | None, errors: dict[str, str]) -> str:
-    """The trimmed title; what is wrong with it goes into errors."""
-    title = (title or "").strip()
+    """The title as stored (forum/text.py); what is wrong with it goes into errors."""
+    title, problem = text.clean(title)
     limit = current_app.config["TITLE_MAX_LENGTH"]
-    if len(title) < 3:
+    if problem:
+        errors["title"] = problem
+    elif len(title) < 3:
         errors["title"] = _("Give a title of at least 3 characters.")
     elif len(title) > limit:
         errors["title"] = ngettext(
@@ -84,9 +86,13 @@ def _clean_title(title: str | None, errors: dict[str, str]) -> str:
 
 
 def _render_body(body: str | None, errors: dict[str, str]) -> tuple[str, str]:
-    """The trimmed Markdown source and its cleaned HTML; what is wrong goes into errors."""
-    source = (body or "").strip()
+    """The Markdown source as stored (forum/text.py) and its cleaned HTML; what is wrong goes
+    into errors. The source is checked before anything is rendered."""
+    source, problem = text.clean(body, multiline=True)
     limit = current_app.config["BODY_MAX_LENGTH"]
+    if problem:
+        errors["body"] = problem
+        return source, ""
     if len(source) > limit:
         errors["body"] = ngettext(
             "The post may have at most %(num)d character.",
@@ -277,18 +283,16 @@ def post_history(user, post_id: int) -> tuple[Post, list[PostRevision]]:
 
 
 def _clean_reason(reason: str | None) -> str:
-    reason = (reason or "").strip()
-    if not REASON_MIN_LENGTH <= len(reason) <= REASON_MAX_LENGTH:
-        raise ValidationError(
-            _("Some fields need correcting."),
-            {
-                "reason": _(
-                    "Give a reason of %(low)d to %(high)d characters.",
-                    low=REASON_MIN_LENGTH,
-                    high=REASON_MAX_LENGTH,
-                )
-            },
+    """The reason as stored (forum/text.py), or a field error."""
+    reason, problem = text.clean(reason)
+    if not problem and not REASON_MIN_LENGTH <= len(reason) <= REASON_MAX_LENGTH:
+        problem = _(
+            "Give a reason of %(low)d to %(high)d characters.",
+            low=REASON_MIN_LENGTH,
+            high=REASON_MAX_LENGTH,
         )
+    if problem:
+        raise ValidationError(_("Some fields need correcting."), {"reason": problem})
     return reason
 
 
