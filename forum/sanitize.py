@@ -112,7 +112,7 @@ _parser = (
 # becomes a link without its address, never the literal `[x](javascript:…)` in the page.
 _parser.validateLink = lambda url: True
 _parser.core.ruler.push("drop_raw_html", _drop_raw_html)
-_parser.core.ruler.push("shift_headings", _shift_headings_and_name_strikethrough)
+_parser.core.ruler.push("heading_levels_and_del", _shift_headings_and_name_strikethrough)
 
 
 def render_markdown(source: str) -> str:
