@@ -1,8 +1,19 @@
 """Post bodies: Markdown rendered, then cleaned against the allow-list."""
 
+import re
+from html.parser import HTMLParser
+
 import pytest
 
-from forum.sanitize import render_markdown
+from config import Config
+from forum.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_PROTOCOLS,
+    ALLOWED_TAGS,
+    LINK_REL,
+    render_markdown,
+)
+from tests.data.corpus import bleach_strings, pathological
 
 
 @pytest.mark.parametrize(
@@ -53,3 +64,117 @@ def test_headings_start_below_the_page_title():
 def test_code_blocks_are_escaped_not_linked():
     html = render_markdown("```\n<b>x</b> https://x.pl\n```")
     assert "&lt;b&gt;" in html and "<a " not in html
+
+
+# What posts render, with markdown-it-py (CommonMark)
+
+
+def test_strikethrough_tables_and_fenced_code_render():
+    html = render_markdown("~~stare~~ nowe\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```py\nx = 1\n```")
+    assert "<del>stare</del>" in html
+    assert "<table>" in html and "<th>a</th>" in html and "<td>2</td>" in html
+    assert "<pre><code>x = 1\n</code></pre>" in html
+
+
+def test_every_heading_level_moves_two_down_and_stops_at_h6():
+    html = render_markdown("## Dwa\n\n### Trzy\n\n###### Sześć\n\nSetext\n===")
+    assert "<h4>Dwa</h4>" in html and "<h5>Trzy</h5>" in html
+    assert "<h6>Sześć</h6>" in html and "<h3>Setext</h3>" in html
+
+
+def test_a_line_break_needs_two_spaces_as_before():
+    assert render_markdown("jeden\ndwa") == "<p>jeden\ndwa</p>"
+    assert render_markdown("jeden  \ndwa") == "<p>jeden<br>\ndwa</p>"
+
+
+def test_raw_html_is_never_rendered_but_its_words_stay():
+    assert render_markdown("<em>x</em> i <b>y</b>") == "<p>x i y</p>"
+    assert render_markdown('<a href="https://x.pl">x</a>') == "<p>x</p>"
+    assert render_markdown("<script>\nalert(1)\n</script>") == "<p></p>"
+
+
+def test_a_link_to_a_forbidden_scheme_keeps_its_words_not_its_address():
+    assert render_markdown("[x](javascript:alert(1))") == f'<p><a rel="{LINK_REL}">x</a></p>'
+    assert render_markdown("[x](data:text/html,hi)") == f'<p><a rel="{LINK_REL}">x</a></p>'
+
+
+# Outside material (tests/data/README.md): nothing script-capable comes out, whatever goes in
+
+
+class _Markup(HTMLParser):
+    """Every element, attribute and comment of an HTML fragment, as the stdlib parser reads it."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.elements, self.others = [], []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, attrs))
+
+    def handle_startendtag(self, tag, attrs):
+        self.elements.append((tag, attrs))
+
+    def handle_comment(self, data):
+        self.others.append(("comment", data))
+
+    def handle_decl(self, decl):
+        self.others.append(("declaration", decl))
+
+    def handle_pi(self, data):
+        self.others.append(("processing instruction", data))
+
+    def unknown_decl(self, data):
+        self.others.append(("declaration", data))
+
+
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+
+
+def _scheme(url: str) -> str | None:
+    """The scheme a browser would see: control characters and spaces do not separate it."""
+    url = _INVISIBLE.sub("", url)
+    head = re.split(r"[/?#]", url, maxsplit=1)[0]
+    return head.split(":", 1)[0].lower() if ":" in head else None
+
+
+def assert_safe(html: str) -> None:
+    markup = _Markup(html)
+    assert markup.others == []
+    for tag, attrs in markup.elements:
+        assert tag in ALLOWED_TAGS, tag
+        for name, value in attrs:
+            assert name in ALLOWED_ATTRIBUTES.get(tag, ()), (tag, name)
+            if name == "href":
+                assert _scheme(value or "") in ALLOWED_PROTOCOLS | {None}, value
+
+
+@pytest.mark.parametrize("source", bleach_strings())
+def test_bleachs_own_test_inputs_render_to_nothing_script_capable(source):
+    assert_safe(render_markdown(source))
+
+
+def test_the_safety_check_can_fail():
+    for unsafe in (
+        '<a href="java\tscript:alert(1)">x</a>',
+        '<a href="https://x.pl" onclick="x()">x</a>',
+        "<img src=x>",
+        "<!-- x -->",
+    ):
+        with pytest.raises(AssertionError):
+            assert_safe(unsafe)
+
+
+PATHOLOGICAL = pathological(Config.BODY_MAX_LENGTH)
+
+
+@pytest.mark.parametrize("name", PATHOLOGICAL)
+def test_each_pathological_input_of_the_largest_allowed_length_renders(name):
+    """Correctness only: how long it takes is measured by bench/render.py and
+    tests/e2e/test_loop_lag.py."""
+    source = PATHOLOGICAL[name]
+    assert len(source) <= Config.BODY_MAX_LENGTH
+    html = render_markdown(source)
+    assert_safe(html)
+    assert _Markup(html).elements or html.strip(), "something is shown"
