@@ -8,6 +8,7 @@ import time
 import pytest
 import socketio
 
+from config import Config
 from tests.e2e.conftest import call, logged_in
 
 pytestmark = pytest.mark.e2e
@@ -146,7 +147,10 @@ def test_websocket_handshake_declines_compression(forum_server):
     assert "permessage-deflate" not in response.lower()
 
 
-SLOW_POSTS = 60
+# Frames of the longest body allowed (~19 kB as JSON, every "ż" escaped twice: source and HTML),
+# enough of them to be far more than the kernel buffers for a socket (4 MiB on Linux by default).
+SLOW_BODY = "ż" * (Config.BODY_MAX_LENGTH - 10)
+SLOW_POSTS = 6 * 1024 * 1024 // (12 * len(SLOW_BODY)) + 1
 
 
 def test_a_slow_reader_gets_every_frame_whole_and_in_order(forum_server, anna, followers):
@@ -169,9 +173,7 @@ def test_a_slow_reader_gets_every_frame_whole_and_in_order(forum_server, anna, f
     slow.send('420["join",' + json_module.dumps({"thread_id": THREAD_ID}) + "]")
     assert slow.recv().startswith("430")  # the join ack
     (fast,) = followers(1)
-    body = "ż" * 9_000  # ~100 kB a frame as JSON: far more than the slow socket takes unread
-    # 60 such frames are more than the kernel buffers for a socket (4 MiB on Linux by default).
-    sent = [post(anna, forum_server, f"{number} {body}") for number in range(SLOW_POSTS)]
+    sent = [post(anna, forum_server, f"{number} {SLOW_BODY}") for number in range(SLOW_POSTS)]
     assert [p["id"] for p in fast.wait_for(SLOW_POSTS)] == sent
     received = []
     deadline = time.monotonic() + WAIT_SECONDS
