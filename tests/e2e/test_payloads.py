@@ -1,10 +1,11 @@
 """Hostile text from outside through every field users write, in a real browser.
 
 The payloads are other people's, kept as published under tests/data/: the Big List of Naughty
-Strings (blns/) and BRS-KB's XSS payloads (brs-kb/). Post bodies (new ones, and edited ones with
-their history), thread titles and display names (with the notifications that name them) get them
-through the API, as a client would, while a page is open — the live path, where the page's
-scripts insert what arrives — and again on reload, in the pages the server renders.
+Strings (blns/), BRS-KB's XSS payloads (brs-kb/) and the inputs of bleach's own XSS test cases
+(bleach/data/). Post bodies (new ones, and edited ones with their history), thread titles and
+display names (with the notifications that name them) get them through the API, as a client
+would, while a page is open — the live path, where the page's scripts insert what arrives — and
+again on reload, in the pages the server renders.
 
 A page fails the test when anything a payload carries runs or takes over: `alert`, `confirm`,
 `prompt` or `print` called (hooked in every frame before any of the page's scripts), a dialog or a
@@ -58,7 +59,7 @@ LINK = re.compile(r"/register/confirm/(\S+)")  # in the registration message
 
 PER_POST = 15  # at most, in one post body (within its length limit), a blank line between them
 FENCED = 50  # payloads also sent alone in a code block: shown there character for character
-TITLES_FROM_XSS = 100  # thread titles: every naughty string and this many XSS payloads
+TITLES_FROM_XSS = 100  # thread titles: the naughty strings, bleach's vectors and this many XSS
 NAMES_FROM_XSS = 500  # display names: likewise
 INBOX_PAGES = 5  # of the newest notifications (20 a page)
 LIVE_NAMES = 8  # payload-named people who log in and reply while the pages are open
@@ -143,6 +144,13 @@ def xss_payloads() -> list[str]:
     return found
 
 
+def bleach_vectors() -> list[str]:
+    """The inputs of bleach's XSS test cases: each file is the input, a line "--", the output."""
+    folder = DATA / "bleach" / "data"
+    tests = sorted(folder.glob("*.test"))
+    return [path.read_text(encoding="utf-8").split("\n--\n")[0] for path in tests]
+
+
 def distinct(items) -> list[str]:
     return list(dict.fromkeys(items))
 
@@ -185,10 +193,12 @@ def as_parsed(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def payloads():
-    naughty, xss = distinct(naughty_strings()), distinct(xss_payloads())
+    naughty, bleach, xss = distinct(naughty_strings()), bleach_vectors(), distinct(xss_payloads())
     # The loaders must find the lists, or every test below would pass on nothing.
-    assert len(naughty) >= 450 and len(xss) >= 4000, (len(naughty), len(xss))
-    return {"naughty": naughty, "xss": xss, "all": distinct(naughty + xss)}
+    assert len(naughty) >= 450 and len(bleach) >= 20 and len(xss) >= 4000
+    # Every field gets the small lists whole and a sample of the large one.
+    small = distinct(naughty + bleach)
+    return {"small": small, "xss": xss, "all": distinct(small + xss)}
 
 
 # --- the server, the browser and watched pages ------------------------------------------------
@@ -441,7 +451,7 @@ def test_thread_titles_run_nothing_in_the_room_live_or_on_reload(server, open_wa
         if room["thread_count"] == 0 and room["can_create_thread"]
     )
     low, high = 3, Config.TITLE_MAX_LENGTH
-    titles = within(payloads["naughty"], low, high) + spread(
+    titles = within(payloads["small"], low, high) + spread(
         within(payloads["xss"], low, high), TITLES_FROM_XSS
     )
     titles = distinct(titles)
@@ -522,7 +532,7 @@ def test_display_names_run_nothing_in_threads_and_the_inbox(server, open_watched
     thread_id, opening_id = started["thread"]["id"], started["post"]["id"]
     low, high = accounts.NAME_MIN_LENGTH, accounts.NAME_MAX_LENGTH
     names = distinct(
-        within(payloads["naughty"], low, high)
+        within(payloads["small"], low, high)
         + spread(within(payloads["xss"], low, high), NAMES_FROM_XSS)
     )
     people, refused = register_with_replies(server, names, thread_id, opening_id)
