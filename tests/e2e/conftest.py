@@ -13,6 +13,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,14 +38,22 @@ CHROMIUM_ARGS = [
 
 
 def browser_api():
-    """Playwright's sync API; skips the calling test module when Chromium or Playwright is
-    missing (.ci/run installs Chromium)."""
+    """Playwright's sync API. Without Chromium or Playwright the calling test module is skipped
+    on a developer's machine, and fails under CI (CI=true), where .ci/run installs Chromium: the
+    browser tests must run there."""
+    missing = None
     if not os.path.exists(CHROMIUM):
-        pytest.skip(
-            f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)",
-            allow_module_level=True,
-        )
-    return pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+        missing = f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does it)"
+    else:
+        try:
+            import playwright.sync_api
+        except ImportError:
+            missing = "playwright is not installed (it is in requirements.txt)"
+    if missing is None:
+        return playwright.sync_api
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"the browser tests cannot run under CI: {missing}", pytrace=False)
+    pytest.skip(missing, allow_module_level=True)
 
 
 def free_port() -> int:
@@ -125,6 +135,25 @@ class ForumServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
+
+
+@contextmanager
+def forum_app(server: ForumServer) -> Iterator:
+    """The forum's app (testing configuration) on a running server's database, for setup that
+    goes through the services directly where the pages are not the point. Use it in short
+    `with app.app_context(), transaction():` blocks, as tests/conftest.py's helpers do."""
+    from forum import create_app
+    from forum.extensions import db
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{server.database}"}, config_name="testing"
+    )
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
