@@ -54,6 +54,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 WAIT_MS = 30_000  # for what is still in flight after the last request: live events, a page
 ANNA = ("anna@example.pl", "mieszkanka-demo", "Anna Nowak")
 JAN = "jan@example.pl"
+PIOTR = "piotr@example.pl"  # the ambassador of XIII, Anna's and Jan's district
+# Hide reasons: the small lists whole and this many of the XSS collection.
+HIDDEN_XSS = 150
 PASSWORD = "zielone-ławki-nad-Wisłą"
 LINK = re.compile(r"/register/confirm/(\S+)")  # in the registration message
 
@@ -439,6 +442,50 @@ def test_edited_bodies_and_the_edit_history_run_nothing(server, open_watched, pa
     expect(watched.page.locator("section.revision")).to_have_count(versions)
     reached(sum(len(group) for _answer, group in edits), len(everything), "edited bodies")
     assert len(refused) + sum(len(group) for _answer, group in edits) == len(everything)
+
+
+def test_moderators_hide_reasons_run_nothing_live_or_on_reload(server, open_watched, payloads):
+    """A hidden post shows its moderator's reason in its place, to every reader."""
+    jan, piotr = logged_in(server, JAN), logged_in(server, PIOTR)
+    thread = new_thread(jan, server, home_room(server), "Ładunki w powodach ukrycia")["thread"]
+    reasons = within(
+        distinct(payloads["small"] + spread(payloads["xss"], HIDDEN_XSS)),
+        discussion.REASON_MIN_LENGTH,
+        discussion.REASON_MAX_LENGTH,
+    )
+    url = f"{server.url}/api/v1/threads/{thread['id']}/posts"
+    post_ids_ = []
+    for number in range(len(reasons)):
+        status, answer = call(jan, "POST", url, {"body": f"Post do ukrycia nr {number}."})
+        assert status == 201, answer
+        post_ids_.append(answer["post"]["id"])
+    watched = open_watched(f"/threads/{thread['id']}")
+    joined(watched)
+
+    hidden = {}
+    for post_id, reason in zip(post_ids_, reasons, strict=True):
+        status, answer = call(
+            piotr, "PUT", f"{server.url}/api/v1/posts/{post_id}/hidden", {"reason": reason}
+        )
+        if status == 200:
+            hidden[post_id] = answer["post"]["hidden_reason"]
+        elif status != 422:
+            pytest.fail(f"hiding with {reason!r:.300}: {status} {answer}")
+    note = "(ids) => ids.every((id) => document.querySelector(`#post-${id} .hidden-note`))"
+    watched.wait_for(note, sorted(hidden), f"{len(hidden)} hidden notes")
+    watched.check("hidden notes arriving live")
+
+    watched.page.reload()
+    watched.check("the thread page with hidden posts, rendered by the server")
+    notes = watched.page.evaluate(
+        "(ids) => ids.map((id) => document.querySelector(`#post-${id} .hidden-note`)?.textContent)",
+        sorted(hidden),
+    )
+    shown_literally = sum(
+        as_parsed(hidden[post_id]) in (text or "")
+        for post_id, text in zip(sorted(hidden), notes, strict=True)
+    )
+    reached(shown_literally, len(reasons), "hide reasons")
 
 
 def test_thread_titles_run_nothing_in_the_room_live_or_on_reload(server, open_watched, payloads):
