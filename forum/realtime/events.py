@@ -46,6 +46,7 @@ JOIN = "join"
 LEAVE = "leave"
 TYPING_STARTED = "typing"
 POST_REPLY = "post_reply"
+CLIENT_EVENTS = (JOIN, LEAVE, TYPING_STARTED, POST_REPLY)
 
 
 class Envelope(Shape):
