@@ -19,7 +19,7 @@ from flask_babel import gettext as _
 from forum import idempotency, ratelimits
 from forum.errors import DomainError, error_body
 from forum.extensions import db
-from forum.realtime.wire import TOO_DEEP
+from forum.realtime.wire import UNREADABLE
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,10 @@ def socket_event(handler: Callable) -> Callable:
     """A Socket.IO handler in one transaction; a refusal or a fault is acknowledged as an error.
 
     Each event is counted against its rate limit first (forum/ratelimits.py). The handler takes
-    the event's one argument (None when the client sent none); more than one, or data nested
-    too deeply to read (realtime/wire.py), is refused before it runs. Refusals carry the API's
-    error object; an unexpected fault is logged and acknowledged as a server error, so a client
-    never waits for an answer that will not come.
+    the event's one argument (None when the client sent none); more than one, or data that
+    cannot be read as JSON (realtime/wire.py), is refused before it runs. Refusals carry the
+    API's error object; an unexpected fault is logged and acknowledged as a server error, so a
+    client never waits for an answer that will not come.
     """
 
     @functools.wraps(handler)
@@ -83,8 +83,9 @@ def socket_event(handler: Callable) -> Callable:
             ratelimits.hit_socket_event(request.event["message"])
             if len(args) > 1:
                 raise DomainError(_("Send one object."), code="malformed_payload")
-            if args and args[0] is TOO_DEEP:
-                raise DomainError(_("The data is nested too deeply."), code="malformed_payload")
+            if args and args[0] is UNREADABLE:
+                message = _("The data is not readable JSON, or is nested too deeply.")
+                raise DomainError(message, code="malformed_payload")
             with transaction():
                 return handler(*args)
         except DomainError as error:

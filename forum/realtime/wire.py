@@ -1,8 +1,10 @@
-"""How Socket.IO packets are read: JSON, except that data nested too deeply still gets an answer.
+"""How Socket.IO packets are read: JSON, except that an event whose data cannot be read still
+gets an answer.
 
-Python's JSON decoder gives up on data nested about a thousand levels deep (RecursionError).
-Raised inside python-socketio's packet decoding, that would drop the packet unanswered; read
-here instead, the event keeps its name and acknowledgement id, and its data is TOO_DEEP, which
+python-socketio decodes a packet before any handler runs. Data nested past what Python's JSON
+decoder follows (RecursionError), or that it refuses (a number of thousands of digits, broken
+syntax: ValueError), would make that decoding fail and drop the event unanswered. Read here
+instead, the event keeps its name and acknowledgement id, and its data is UNREADABLE, which
 `@socket_event` refuses with an error acknowledgement like any other malformed payload.
 """
 
@@ -11,12 +13,12 @@ from __future__ import annotations
 import json
 
 
-class _TooDeep:
+class _Unreadable:
     def __repr__(self) -> str:
-        return "TOO_DEEP"
+        return "UNREADABLE"
 
 
-TOO_DEEP = _TooDeep()
+UNREADABLE = _Unreadable()
 _decoder = json.JSONDecoder()
 
 
@@ -31,23 +33,22 @@ class SocketJSON:
     def loads(text, *args, **kwargs):
         try:
             return json.loads(text, *args, **kwargs)
-        except RecursionError:
-            return [_event_name(text), TOO_DEEP]
+        except (RecursionError, ValueError):
+            name = _event_name(text)
+            if name is None:  # not an event: fail as json would (Engine.IO relies on it)
+                raise
+            return [name, UNREADABLE]
 
 
 def _event_name(text) -> str | None:
-    """The first member of an event packet's array (its name), read alone; None if it has none."""
+    """The name an event packet's array starts with, read alone; None if it has none."""
     if isinstance(text, bytes | bytearray):
         text = text.decode("utf-8", errors="replace")
-    start = len(text) - len(text.lstrip())
-    if not text.startswith("[", start):
+    if not isinstance(text, str) or not text.startswith("["):
         return None
+    start = 1 + len(text[1:65]) - len(text[1:65].lstrip())
     try:
-        name, _end = _decoder.raw_decode(text, start + 1 + _spaces(text, start + 1))
-    except (ValueError, RecursionError):
+        name, _end = _decoder.raw_decode(text, start)
+    except ValueError:
         return None
     return name if isinstance(name, str) else None
-
-
-def _spaces(text: str, at: int) -> int:
-    return len(text[at : at + 64]) - len(text[at : at + 64].lstrip())

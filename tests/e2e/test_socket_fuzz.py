@@ -67,6 +67,8 @@ def odd_packets(event: str, thread_id: int) -> list[str]:
         f'[{name},{{"thread_id":{thread_id}}},{{"thread_id":{thread_id}}}]',
         f'[{name},"' + "x" * 300_000 + '"]',
         f'[{name},{{"thread_id":{2**64}}}]',
+        f'[{name},{{"thread_id":1' + "0" * 5000 + "}]",
+        f"[{name},{{thread_id: 1}}]",
     ]
     if event == events.POST_REPLY:
         packets += [
