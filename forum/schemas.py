@@ -8,7 +8,7 @@ response and every socket payload against them.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -47,13 +47,17 @@ class Input(BaseModel):
 
     JSON may spell a lone surrogate ("\\ud800"), which no UTF-8 text can hold: such a string is
     refused here, once for the API and the sockets, before it reaches a service or the database.
+    A shape whose text is only ever logged, quoted, may set `lone_surrogates_allowed`.
     """
 
     model_config = ConfigDict(strict=True, extra="ignore")
+    lone_surrogates_allowed: ClassVar[bool] = False
 
     @field_validator("*", mode="after")
     @classmethod
     def _no_lone_surrogates(cls, value):
+        if cls.lone_surrogates_allowed:
+            return value
         if isinstance(value, str) and not _encodable(value):
             raise PydanticCustomError("lone_surrogate", "a lone surrogate")
         return value
