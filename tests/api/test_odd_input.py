@@ -9,7 +9,7 @@ from forum.discussion import services
 from forum.discussion.models import Post, Thread
 from forum.schemas import MAX_ID
 from tests.api.conftest import count
-from tests.conftest import room_of
+from tests.conftest import opening_of, room_of
 
 ODD_PAGES = ["9223372036854775807", "99999999999999999999999", "-5", "0", "abc", "1e3", "1.5", ""]
 
@@ -61,6 +61,7 @@ def _raw(api, method: str, path: str, text: str):
 
 def test_a_lone_surrogate_in_any_string_is_a_field_error(as_anna, anna, thread):
     room = room_of("XIII").id
+    opening = opening_of(thread.id).id
     posts = count(Post)
     cases = [
         (
@@ -71,8 +72,8 @@ def test_a_lone_surrogate_in_any_string_is_a_field_error(as_anna, anna, thread):
         ),
         ("POST", f"/api/v1/rooms/{room}/threads", '{"title": "Skwer", "body": "\\udfff"}', "body"),
         ("POST", f"/api/v1/threads/{thread.id}/posts", '{"body": "a\\ud800b"}', "body"),
-        ("PATCH", f"/api/v1/posts/{posts}", '{"body": "\\ud83d"}', "body"),
-        ("PUT", f"/api/v1/posts/{posts}/hidden", '{"reason": "spam \\ud800"}', "reason"),
+        ("PATCH", f"/api/v1/posts/{opening}", '{"body": "\\ud83d"}', "body"),
+        ("PUT", f"/api/v1/posts/{opening}/hidden", '{"reason": "spam \\ud800"}', "reason"),
         ("POST", "/api/v1/session", '{"email": "\\ud800@x.pl", "password": "p"}', "email"),
         ("POST", "/api/v1/session", '{"email": "a@x.pl", "password": "\\ud800"}', "password"),
     ]
