@@ -91,27 +91,30 @@ class PostHistory(Shape):
     )
 
 
-# What the services enforce (on the trimmed text), declared here too so that the OpenAPI
-# document carries it: a client that validates against the document agrees with the server.
+# What the services enforce on the trimmed text, after the rate limit (a limited client is told
+# to wait, whatever it sent), written into the OpenAPI document: a client that validates
+# against the document agrees with the server.
+def _limits(low: int, high: int) -> dict:
+    return {"minLength": low, "maxLength": high}
+
+
 Title = Annotated[
     str,
     Field(
-        min_length=3,
-        max_length=Config.TITLE_MAX_LENGTH,
         description="At least 3 characters once trimmed.",
+        json_schema_extra=_limits(3, Config.TITLE_MAX_LENGTH),
     ),
 ]
 Body = Annotated[
     str,
     Field(
-        min_length=1,
-        max_length=Config.BODY_MAX_LENGTH,
         description="Markdown, trimmed; not empty once trimmed and rendered.",
+        json_schema_extra=_limits(1, Config.BODY_MAX_LENGTH),
     ),
 ]
 Reason = Annotated[
     str,
-    Field(min_length=3, max_length=500, description="At least 3 characters once trimmed."),
+    Field(description="At least 3 characters once trimmed.", json_schema_extra=_limits(3, 500)),
 ]
 
 
