@@ -47,6 +47,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.realtime import sockets as realtime_sockets  # noqa: F401
     from forum.realtime.connections import Connections
     from forum.realtime.streams import last_seq, user_stream
+    from forum.realtime.wire import SocketJSON
     from forum.web import decline_websocket_compression, reject_out_of_range_ids
 
     app.url_value_preprocessor(reject_out_of_range_ids)
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
         cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
+        json=SocketJSON,
     )
     # After init_app, so the handshake header is gone before Socket.IO's middleware sees it.
     app.wsgi_app = decline_websocket_compression(app.wsgi_app)

@@ -138,6 +138,13 @@ def register_error_handlers(app) -> None:
             429: _("Too many requests; wait a moment and try again."),
         }
         message = messages.get(status, _("Something went wrong on our side."))
+        # What the exception says beside its page (Allow on a 405, Retry-After on a 429) stays.
+        headers = [
+            (name, value)
+            for name, value in error.get_headers(request.environ)
+            if name.lower() != "content-type"
+        ]
         if _wants_json():
-            return jsonify(error_body(HTTP_CODES.get(status, "error"), message)), status
-        return render_template("errors/error.html", status=status, message=message), status
+            body = jsonify(error_body(HTTP_CODES.get(status, "error"), message))
+            return body, status, headers
+        return render_template("errors/error.html", status=status, message=message), status, headers

@@ -8,12 +8,13 @@ response and every socket payload against them.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, ClassVar, Literal, TypeVar
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from forum.errors import ValidationError
 
@@ -42,9 +43,32 @@ class Shape(BaseModel):
 
 
 class Input(BaseModel):
-    """What a client sends: exact JSON types (no "1" for 1), unknown members ignored."""
+    """What a client sends: exact JSON types (no "1" for 1), unknown members ignored.
+
+    JSON may spell a lone surrogate ("\\ud800"), which no UTF-8 text can hold: such a string is
+    refused here, once for the API and the sockets, before it reaches a service or the database.
+    A shape whose text is only ever logged, quoted, may set `lone_surrogates_allowed`.
+    """
 
     model_config = ConfigDict(strict=True, extra="ignore")
+    lone_surrogates_allowed: ClassVar[bool] = False
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_lone_surrogates(cls, value):
+        if cls.lone_surrogates_allowed:
+            return value
+        if isinstance(value, str) and not _encodable(value):
+            raise PydanticCustomError("lone_surrogate", "a lone surrogate")
+        return value
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 InputT = TypeVar("InputT", bound=Input)
@@ -64,6 +88,14 @@ def _message(error: dict) -> str:
         return _("Must be %(limit)s or more.", limit=context["ge"])
     if kind == "less_than_equal":
         return _("Must be %(limit)s or less.", limit=context["le"])
+    if kind == "string_too_short":
+        return ngettext(
+            "Must have at least %(num)d character.",
+            "Must have at least %(num)d characters.",
+            context["min_length"],
+        )
+    if kind in ("lone_surrogate", "string_unicode"):
+        return _("Contains a broken character (a lone UTF-16 surrogate).")
     if kind == "string_too_long":
         return ngettext(
             "Must have at most %(num)d character.",
@@ -111,8 +143,11 @@ class Query(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class PageQuery(Query):
+class PageNumber(Query):
     page: QueryInt = Field(1, ge=1, le=MAX_PAGE, description="A page past the last is empty.")
+
+
+class PageQuery(PageNumber):
     per_page: QueryInt = Field(20, ge=1, le=100)
 
 

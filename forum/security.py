@@ -87,6 +87,8 @@ LOGGED_CHARACTERS = 300  # of each URL and directive
 class LegacyViolation(Input):
     """The body of `report-uri`'s application/csp-report (CSP level 2)."""
 
+    lone_surrogates_allowed = True  # only logged, quoted: a report is taken as the browser sent it
+
     document_uri: str = Field("", alias="document-uri")
     violated_directive: str = Field("", alias="violated-directive")
     effective_directive: str = Field("", alias="effective-directive")
@@ -99,6 +101,8 @@ class LegacyReport(Input):
 
 class ViolationBody(Input):
     """A csp-violation report's body in the Reporting API."""
+
+    lone_surrogates_allowed = True  # only logged, quoted, as LegacyViolation
 
     documentURL: str = ""
     effectiveDirective: str = ""

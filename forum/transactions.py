@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from forum import idempotency, ratelimits
 from forum.errors import DomainError, error_body
 from forum.extensions import db
+from forum.realtime.wire import UNREADABLE
 
 log = logging.getLogger(__name__)
 
@@ -69,15 +70,22 @@ def transactional(view: Callable) -> Callable:
 def socket_event(handler: Callable) -> Callable:
     """A Socket.IO handler in one transaction; a refusal or a fault is acknowledged as an error.
 
-    Each event is counted against its rate limit first (forum/ratelimits.py). Refusals carry
-    the API's error object; an unexpected fault is logged and acknowledged as a server error,
-    so a client never waits for an answer that will not come.
+    Each event is counted against its rate limit first (forum/ratelimits.py). The handler takes
+    the event's one argument (None when the client sent none); more than one, or data that
+    cannot be read as JSON (realtime/wire.py), is refused before it runs. Refusals carry the
+    API's error object; an unexpected fault is logged and acknowledged as a server error, so a
+    client never waits for an answer that will not come.
     """
 
     @functools.wraps(handler)
     def run(*args):
         try:
             ratelimits.hit_socket_event(request.event["message"])
+            if len(args) > 1:
+                raise DomainError(_("Send one object."), code="malformed_payload")
+            if args and args[0] is UNREADABLE:
+                message = _("The data is not readable JSON, or is nested too deeply.")
+                raise DomainError(message, code="malformed_payload")
             with transaction():
                 return handler(*args)
         except DomainError as error:

@@ -5,19 +5,32 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import request, url_for
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import NotFound
 from wtforms import HiddenField
 
-from forum import idempotency
-from forum.errors import DomainError
-from forum.schemas import MAX_ID  # ids are 64-bit: a larger number names nothing
+from forum import errors, idempotency
+from forum.schemas import (
+    MAX_ID,  # ids are 64-bit: a larger number names nothing
+    PageNumber,
+    parse,
+)
 
 
 def reject_out_of_range_ids(endpoint: str | None, values: dict | None) -> None:
     """A route's id past 64 bits is a 404 (a converter limit would make some of them 405s)."""
     if any(isinstance(value, int) and value > MAX_ID for value in (values or {}).values()):
         raise NotFound()
+
+
+def page_number() -> int:
+    """The page of a listing asked for in ?page=: a whole number from 1 (a page past the last is
+    empty), else a 404 that says so; never a number the database cannot take as an offset."""
+    try:
+        return parse(PageNumber, request.args.to_dict()).page
+    except errors.ValidationError:
+        raise errors.NotFound(_("There is no such page.")) from None
 
 
 def local_url(target: str | None, default_endpoint: str = "areas.index") -> str:
@@ -39,7 +52,7 @@ class KeyedForm(FlaskForm):
     idempotency_key = HiddenField(default=idempotency.new_key)
 
 
-def show_errors(form: FlaskForm, error: DomainError) -> None:
+def show_errors(form: FlaskForm, error: errors.DomainError) -> None:
     """Put a service's field errors on the form's fields (or the form itself)."""
     if not error.fields:
         form.form_errors.append(error.message)

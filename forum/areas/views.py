@@ -1,12 +1,13 @@
 """The list of districts with their rooms, and room pages."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
 from forum.areas.services import load_area_tree
 from forum.discussion import services as discussion
 from forum.discussion.forms import ThreadForm
 from forum.realtime.streams import last_seq, room_stream
+from forum.web import page_number
 
 bp = Blueprint("areas", __name__)
 
@@ -26,4 +27,4 @@ def render_room(room_id: int, form: ThreadForm, page: int = 1, status: int = 200
 
 @bp.get("/rooms/<int:room_id>")
 def room(room_id: int):
-    return render_room(room_id, ThreadForm(), page=request.args.get("page", 1, type=int))
+    return render_room(room_id, ThreadForm(), page=page_number())

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
+from config import Config
 from forum.accounts.schemas import User, user_view
 from forum.discussion.models import Post as PostModel
 from forum.discussion.models import PostRevision
@@ -90,24 +91,51 @@ class PostHistory(Shape):
     )
 
 
+# What the services enforce on the trimmed text, after the rate limit (a limited client is told
+# to wait, whatever it sent), written into the OpenAPI document: a client that validates
+# against the document agrees with the server.
+def _limits(low: int, high: int) -> dict:
+    return {"minLength": low, "maxLength": high}
+
+
+Title = Annotated[
+    str,
+    Field(
+        description="At least 3 characters once trimmed.",
+        json_schema_extra=_limits(3, Config.TITLE_MAX_LENGTH),
+    ),
+]
+Body = Annotated[
+    str,
+    Field(
+        description="Markdown, trimmed; not empty once trimmed and rendered.",
+        json_schema_extra=_limits(1, Config.BODY_MAX_LENGTH),
+    ),
+]
+Reason = Annotated[
+    str,
+    Field(description="At least 3 characters once trimmed.", json_schema_extra=_limits(3, 500)),
+]
+
+
 class NewThread(Input):
-    title: str = Field(description="3 to 150 characters, trimmed.")
-    body: str = Field(description="Markdown, at most 20,000 characters, trimmed; not empty.")
+    title: Title
+    body: Body
 
 
 class NewReply(Input):
-    body: str = Field(description="Markdown, at most 20,000 characters, trimmed; not empty.")
+    body: Body
     parent_id: Id | None = Field(
         None, description="The post replied to; the opening post if left out."
     )
 
 
 class PostEdit(Input):
-    body: str = Field(description="Markdown, at most 20,000 characters, trimmed; not empty.")
+    body: Body
 
 
 class HidePost(Input):
-    reason: str = Field(description="Shown to readers in the post's place; 3 to 500 characters.")
+    reason: Reason = Field(description="Shown to readers in the post's place.")
 
 
 def thread_view(thread: ThreadModel, viewer) -> Thread:

@@ -1,6 +1,6 @@
 """The inbox: one's notifications, opening one, marking them read."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
@@ -9,6 +9,7 @@ from forum.notifications import services
 from forum.notifications.schemas import notification_view
 from forum.schemas import id_from_text
 from forum.transactions import transactional
+from forum.web import page_number
 
 bp = Blueprint("notifications", __name__)
 
@@ -20,7 +21,7 @@ class MarkAllReadForm(FlaskForm):
 @bp.get("/notifications")
 def inbox():
     user = services.inbox_owner(current_user)
-    page = services.list_notifications(user, request.args.get("page", 1, type=int))
+    page = services.list_notifications(user, page_number())
     views = [notification_view(n, user) for n in page.items]
     newest = views[0].id if views and page.page == 1 else ""
     return render_template(

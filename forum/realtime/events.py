@@ -14,7 +14,7 @@ from typing import Annotated, Literal, Union
 from pydantic import Field, create_model, model_validator
 
 from forum.accounts.schemas import Person
-from forum.discussion.schemas import Post, Thread
+from forum.discussion.schemas import Body, Post, Thread
 from forum.idempotency import Key
 from forum.notifications.schemas import Notification
 from forum.schemas import MAX_ID, Count, Id, Input, Seq, Shape
@@ -46,6 +46,7 @@ JOIN = "join"
 LEAVE = "leave"
 TYPING_STARTED = "typing"
 POST_REPLY = "post_reply"
+CLIENT_EVENTS = (JOIN, LEAVE, TYPING_STARTED, POST_REPLY)
 
 
 class Envelope(Shape):
@@ -184,7 +185,7 @@ class LeaveAck(Shape):
 
 class ReplyRequest(Input):
     thread_id: Id
-    body: str
+    body: Body
     parent_id: Id | None = None
     idempotency_key: Key | None = None
 

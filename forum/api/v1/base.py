@@ -68,7 +68,10 @@ def json_body() -> dict:
     """The request's JSON object, or a 415/400 error that says what is wrong with it."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType(_("Send the body as application/json."))
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # nested past what the decoder follows: no input needs that
+        raise DomainError(_("The body is nested too deeply."), code="malformed_json") from None
     if not isinstance(data, dict):
         raise DomainError(_("The body is not a JSON object."), code="malformed_json")
     return data

@@ -83,7 +83,7 @@ def _path_parameters(rule: str) -> list[dict]:
     parameters = []
     for converter, name in CONVERTER.findall(rule):
         schema = (
-            {"type": "integer", "minimum": 0, "maximum": MAX_ID}
+            {"type": "integer", "minimum": 1, "maximum": MAX_ID}
             if converter == "int"
             else {"type": "string", "pattern": events.STREAM_PATTERN}
         )
