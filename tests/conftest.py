@@ -204,3 +204,24 @@ def wait_until(condition: Callable[[], object], seconds: float = 5.0, what: str 
         if time.monotonic() > deadline:
             raise AssertionError(f"no {what} within {seconds} s")
         time.sleep(0.005)
+
+
+@pytest.fixture
+def connect(app):
+    """connect(flask_client): a checked socket client carrying the Flask client's login cookie,
+    disconnected after the test."""
+    from tests.sockets import (
+        CheckedSocket,  # tests.sockets reads the API's conftest, which reads this
+    )
+
+    opened = []
+
+    def open_socket(flask_client):
+        sock = CheckedSocket(app, flask_client)
+        opened.append(sock)
+        return sock
+
+    yield open_socket
+    for sock in opened:
+        if sock.is_connected():
+            sock.disconnect()

@@ -20,7 +20,6 @@ from forum.idempotency import IdempotencyKey
 from forum.realtime import events as realtime
 from tests.api.conftest import ApiClient
 from tests.conftest import app_context, count, make_user, opening_of, room_of, run
-from tests.sockets import CheckedSocket
 
 KEY = re.compile(r'name="idempotency_key"[^>]*value="([^"]*)"')
 
@@ -313,26 +312,11 @@ def test_the_document_declares_the_header_on_every_write_and_only_there():
 # The socket
 
 
-@pytest.fixture
-def socket_of(app):
-    opened = []
-
-    def open_socket(flask_client):
-        sock = CheckedSocket(app, flask_client)
-        opened.append(sock)
-        return sock
-
-    yield open_socket
-    for sock in opened:
-        if sock.is_connected():
-            sock.disconnect()
-
-
 def test_a_socket_reply_sent_again_with_its_key_is_acknowledged_as_before(
-    client, auth, socket_of, thread
+    client, auth, connect, thread
 ):
     auth.login(make_user("Jan"))
-    sock = socket_of(client)
+    sock = connect(client)
     reply = {"thread_id": thread.id, "body": "Hej", "idempotency_key": "gniazdo-1"}
     first = sock.emit(realtime.POST_REPLY, reply, callback=True)
     again = sock.emit(realtime.POST_REPLY, reply, callback=True)

@@ -20,7 +20,6 @@ from forum.extensions import socketio
 from forum.realtime import events
 from tests.api.conftest import ApiClient
 from tests.conftest import PASSWORD, count, district, get, make_user, opening_of, room_of, run
-from tests.sockets import CheckedSocket
 
 PATHOLOGICAL = "[" * 20_000  # quadratic for Python-Markdown's link parser
 
@@ -48,21 +47,6 @@ def limits_on(app):
 @pytest.fixture
 def api(app) -> ApiClient:
     return ApiClient(app, app.response_class, use_cookies=True)
-
-
-@pytest.fixture
-def sockets(app):
-    opened = []
-
-    def open_socket(flask_client):
-        sock = CheckedSocket(app, flask_client)
-        opened.append(sock)
-        return sock
-
-    yield open_socket
-    for sock in opened:
-        if sock.is_connected():
-            sock.disconnect()
 
 
 @pytest.fixture
@@ -139,7 +123,7 @@ def test_replies_by_api_are_limited_with_429_and_retry_after(limits_on, api, thr
 
 
 def test_form_api_and_socket_count_against_one_reply_limit(
-    limits_on, client, auth, api, sockets, thread
+    limits_on, client, auth, api, connect, thread
 ):
     limits_on.config["RATELIMIT_REPLY"] = "3/minute"
     jan = make_user("Jan")
@@ -148,7 +132,7 @@ def test_form_api_and_socket_count_against_one_reply_limit(
     form_url, api_url = f"/threads/{thread.id}/replies", f"/api/v1/threads/{thread.id}/posts"
     assert client.post(form_url, data={"body": "formularz"}).status_code == 302
     assert api.post(api_url, json={"body": "API"}).status_code == 201
-    sock = sockets(client)
+    sock = connect(client)
     ack = sock.emit(events.POST_REPLY, {"thread_id": thread.id, "body": "gniazdo"})
     assert "post_id" in ack
     limited = sock.emit(events.POST_REPLY, {"thread_id": thread.id, "body": "za dużo"})
@@ -237,7 +221,7 @@ def test_the_api_document_declares_429_with_retry_after(method, path):
 
 
 def test_a_limited_pathological_reply_is_never_rendered(
-    limits_on, client, auth, api, sockets, thread, no_rendering
+    limits_on, client, auth, api, connect, thread, no_rendering
 ):
     limits_on.config["RATELIMIT_REPLY"] = "1/minute"
     jan = make_user("Jan")
@@ -249,7 +233,7 @@ def test_a_limited_pathological_reply_is_never_rendered(
     assert form.status_code == 429
     by_api = api.post(f"/api/v1/threads/{thread.id}/posts", json={"body": PATHOLOGICAL})
     assert by_api.status_code == 429
-    ack = sockets(client).emit(events.POST_REPLY, {"thread_id": thread.id, "body": PATHOLOGICAL})
+    ack = connect(client).emit(events.POST_REPLY, {"thread_id": thread.id, "body": PATHOLOGICAL})
     assert_limited_json(ack)
     assert count(Post, Post.author_id == jan.id) == 0
 
@@ -387,11 +371,11 @@ def test_every_client_event_has_a_limit():
     "event",
     [events.JOIN, events.LEAVE, events.TYPING_STARTED, events.POST_REPLY],
 )
-def test_each_socket_event_is_limited_per_person(limits_on, client, auth, sockets, thread, event):
+def test_each_socket_event_is_limited_per_person(limits_on, client, auth, connect, thread, event):
     limits_on.config["RATELIMIT_REPLY"] = "10/minute"
     jan = make_user("Jan")
     auth.login(jan)
-    sock = sockets(client)
+    sock = connect(client)
     data = {"thread_id": thread.id}
     if event == events.POST_REPLY:
         data["body"] = "odpowiedź"
@@ -404,24 +388,24 @@ def test_each_socket_event_is_limited_per_person(limits_on, client, auth, socket
     assert_limited_json(limited)
     assert limited["error"]["retry_after"] <= 60
     # The same person on a second connection shares the count.
-    assert_limited_json(sockets(client).emit(event, data))
+    assert_limited_json(connect(client).emit(event, data))
 
 
-def test_guests_are_limited_per_connection(limits_on, app, sockets, thread):
-    first = sockets(app.test_client())
+def test_guests_are_limited_per_connection(limits_on, app, connect, thread):
+    first = connect(app.test_client())
     for _attempt in range(3):
         assert "error" not in first.emit(events.JOIN, {"thread_id": thread.id})
     assert_limited_json(first.emit(events.JOIN, {"thread_id": thread.id}))
-    second = sockets(app.test_client())
+    second = connect(app.test_client())
     assert "error" not in second.emit(events.JOIN, {"thread_id": thread.id})
 
 
 def test_a_limited_socket_event_is_refused_before_its_handler_runs(
-    limits_on, client, auth, sockets, thread, no_rendering
+    limits_on, client, auth, connect, thread, no_rendering
 ):
     limits_on.config["RATELIMIT_SOCKET_POST_REPLY"] = "0/minute"
     auth.login(make_user("Jan"))
-    ack = sockets(client).emit(events.POST_REPLY, {"thread_id": thread.id, "body": PATHOLOGICAL})
+    ack = connect(client).emit(events.POST_REPLY, {"thread_id": thread.id, "body": PATHOLOGICAL})
     assert_limited_json(ack)
 
 

@@ -136,6 +136,17 @@ PAGES = [
 ]
 
 
+def fill_and_submit(page, check: Page):
+    """Fill the page's form as the check says, submit it, and return the answer's response."""
+    for selector, value in check.fill.items():
+        page.fill(selector, value)
+    for selector, label in check.choose.items():
+        page.select_option(selector, label=label)
+    with page.expect_navigation() as navigation:
+        page.click(check.submit)
+    return navigation.value
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     forum = ForumServer(tmp_path_factory.mktemp("accessibility") / "forum.db")
@@ -286,13 +297,7 @@ def test_page_has_no_wcag_a_or_aa_violations(check: Page, server, places, new_pa
     response = page.goto(url)
     if check.submit:
         assert response.status == 200, f"{path}: HTTP {response.status} before submitting"
-        for selector, value in check.fill.items():
-            page.fill(selector, value)
-        for selector, label in check.choose.items():
-            page.select_option(selector, label=label)
-        with page.expect_navigation() as navigation:
-            page.click(check.submit)
-        response = navigation.value
+        response = fill_and_submit(page, check)
     assert response.status == check.status, f"{check}: HTTP {response.status}, not {check.status}"
     assert page.locator("html").get_attribute("lang") == check.lang
     if check.live:

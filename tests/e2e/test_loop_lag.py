@@ -25,6 +25,7 @@ import time
 import pytest
 
 from config import Config
+from tests.conftest import wait_until
 from tests.data.corpus import pathological
 from tests.e2e.conftest import call, logged_in
 
@@ -95,10 +96,13 @@ def test_no_pathological_post_holds_the_loop(forum_server):
     try:
         for name, body in corpus.items():
             probe.posting = name
+            probed = len(probe.samples)
             try:
                 answers[name] = call(anna, "POST", replies, {"body": body})[0]
             except TimeoutError:
                 pytest.fail(f"posting {name} took over 10 s: the loop was held at least that long")
+            # The probe is still running: it answers again before the next post goes.
+            wait_until(lambda n=probed: len(probe.samples) > n or probe.failure, 30, "probe")
         probe.posting = "nothing"
     finally:
         probe.stopping.set()
@@ -108,7 +112,6 @@ def test_no_pathological_post_holds_the_loop(forum_server):
     # Each post was handled (201), or refused with a field error (422: empty after cleaning, or
     # refused text): never a server error, never a timeout.
     assert set(answers.values()) <= {201, 422}, answers
-    assert len(probe.samples) >= len(corpus), "the probe ran throughout"
     held = sorted(probe.samples, reverse=True)[:5]
     report = ", ".join(
         f"{cpu:.0f} ms CPU / {wall:.0f} ms wall during {name}" for cpu, wall, name in held

@@ -10,23 +10,6 @@ from forum.discussion import services
 from forum.extensions import db
 from forum.realtime import events
 from tests.conftest import PASSWORD, app_context, make_user, room_by_slug, room_of, run, wait_until
-from tests.sockets import CheckedSocket
-
-
-@pytest.fixture
-def connect(app):
-    """Open checked socket clients that carry a Flask test client's login cookie."""
-    opened = []
-
-    def open_socket(flask_client):
-        sock = CheckedSocket(app, flask_client)
-        opened.append(sock)
-        return sock
-
-    yield open_socket
-    for sock in opened:
-        if sock.is_connected():
-            sock.disconnect()
 
 
 def logged_in(app, user):
