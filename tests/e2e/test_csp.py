@@ -8,8 +8,9 @@ from another origin, added at the end of each check) proves both paths work befo
 
 from __future__ import annotations
 
-import http.server
-import threading
+import subprocess
+import sys
+import urllib.request
 import uuid
 from urllib.parse import urlencode
 
@@ -191,11 +192,16 @@ def test_a_reply_typing_and_a_notification_arrive_live_under_the_policy(server, 
     expect(anna.locator("#live-region")).to_contain_text(PEOPLE["piotr"][2])
 
 
+# Another site's pages: /, framing the forum's thread page and a page of its own; /own, that page.
+# It runs in a process of its own: this one has imported eventlet's websocket module (the fast
+# path's tests), after which a threaded stdlib HTTP server here stops answering and shutting down.
+FRAMER = """
+import http.server, sys
+
+port, target = int(sys.argv[1]), sys.argv[2]
+
+
 class Framer(http.server.BaseHTTPRequestHandler):
-    """Another site's pages: /, framing `target` and a page of its own; /own, that page."""
-
-    target = ""
-
     def do_GET(self):
         if self.path == "/own":
             body = "<!doctype html><title>own</title><p id=own>framed fine</p>"
@@ -203,7 +209,7 @@ class Framer(http.server.BaseHTTPRequestHandler):
             body = (
                 "<!doctype html><title>framer</title>"
                 '<iframe id="own" src="/own"></iframe>'
-                f'<iframe id="forum" src="{self.target}"></iframe>'
+                f'<iframe id="forum" src="{target}"></iframe>'
             )
         data = body.encode()
         self.send_response(200)
@@ -216,16 +222,30 @@ class Framer(http.server.BaseHTTPRequestHandler):
         pass
 
 
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Framer).serve_forever()
+"""
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 @pytest.fixture
 def other_site(server):
     """A second web server on another port of the same host: same site, another origin."""
-    handler = type("ForumFramer", (Framer,), {"target": server.url + "/threads/1"})
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    port = free_port()
+    framer = subprocess.Popen([sys.executable, "-c", FRAMER, str(port), server.url + "/threads/1"])
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until(lambda: answers(url + "/own"), seconds=20, what="the other site")
+        yield url
+    finally:
+        framer.terminate()
+        framer.wait(timeout=10)
 
 
 def test_another_site_cannot_frame_a_thread_page(browser, sessions, server, other_site):
