@@ -1,7 +1,7 @@
 """Idempotency keys: a write sent again with the same key gets the first answer and stores
 nothing new; the same key with another request is refused; a refused attempt keeps nothing.
 
-Parallel submissions against a real server: tests/test_idempotency_parallel.py.
+Parallel submissions against a real server: tests/e2e/test_idempotency_parallel.py.
 """
 
 from __future__ import annotations
