@@ -254,6 +254,28 @@ def replayed_ack(row: IdempotencyKey) -> dict:
     return json.loads(row.body)
 
 
+def forget_answers_about(post) -> None:
+    """Drop the stored answers that carry a post's words (a new post's or an edit's JSON answer,
+    a socket acknowledgement), so that deleting the post deletes them too.
+
+    Only answers of the post's author can carry it, and only those claimed since the post was
+    written (a claim precedes its write by one request's time: a minute is ample). A repeat of
+    such a request then writes anew, as one sent after the window would.
+    """
+    since = max(post.created_at - timedelta(minutes=1), utcnow() - window())
+    rows = db.session.scalars(
+        select(IdempotencyKey).where(
+            IdempotencyKey.user_id == post.author_id,
+            IdempotencyKey.created_at >= since,
+            IdempotencyKey.content_type == "application/json",
+        )
+    )
+    for row in rows:
+        answer = json.loads(row.body)
+        if isinstance(answer.get("post"), dict) and answer["post"].get("id") == post.id:
+            db.session.delete(row)
+
+
 def prune(cutoff: datetime, limit: int) -> int:
     """Delete up to `limit` keys claimed before the cutoff; how many went (the caller commits)."""
     batch = select(IdempotencyKey.id).where(IdempotencyKey.created_at < cutoff).limit(limit)

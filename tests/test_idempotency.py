@@ -286,6 +286,25 @@ def test_a_replayed_delete_answers_as_the_first_did(api, thread):
     assert without_key.status_code != 200  # a plain repeat is refused: the key made the replay
 
 
+def test_deleting_a_post_drops_the_stored_answers_that_carry_its_words(api, thread):
+    jan = make_user("Jan")
+    api.login(jan)
+    kept = api.post(reply_url(thread), json={"body": "Zostaje"}, headers={"Idempotency-Key": "a"})
+    gone = api.post(reply_url(thread), json={"body": "Tajne"}, headers={"Idempotency-Key": "b"})
+    post_id = gone.get_json()["post"]["id"]
+    api.patch(
+        f"/api/v1/posts/{post_id}", json={"body": "Tajne 2"}, headers={"Idempotency-Key": "c"}
+    )
+    assert api.delete(f"/api/v1/posts/{post_id}").status_code == 200
+    with app_context():
+        bodies = db.session.scalars(db.select(IdempotencyKey.body)).all()
+    assert len(bodies) == 1 and "Zostaje" in bodies[0]
+    assert kept.status_code == 201
+    # Sent again, the deleted post's request is a new write: nothing remembers its words.
+    again = api.post(reply_url(thread), json={"body": "Tajne"}, headers={"Idempotency-Key": "b"})
+    assert again.status_code == 201 and "Idempotent-Replayed" not in again.headers
+
+
 def test_the_document_declares_the_header_on_every_write_and_only_there():
     writes = 0
     for path, methods in document()["paths"].items():

@@ -16,7 +16,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from forum import ratelimits, text
+from forum import idempotency, ratelimits, text
 from forum.accounts.models import with_grants
 from forum.areas.models import Room
 from forum.discussion.models import Post, PostRevision, Thread
@@ -215,6 +215,7 @@ def delete_post(user, post_id: int) -> Post:
     post.deleted_at = now
     post.body_source = post.body_html = ""
     post.revisions.clear()
+    idempotency.forget_answers_about(post)
     thread = post.thread
     if post.is_opening:
         thread.deleted_at = now
