@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum import cli, i18n, mail, ratelimits, security
     from forum.accounts import sessions
     from forum.accounts import views as accounts_views
+    from forum.admin import audit  # noqa: F401  (its model, for create_all)
     from forum.api.v1 import bp as api_v1
     from forum.areas import views as areas_views
     from forum.discussion import sockets as discussion_sockets  # noqa: F401  (registers handlers)

@@ -21,7 +21,7 @@ from flask_login import AnonymousUserMixin
 from forum import create_app
 from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.accounts.services import hash_password, load_user
-from forum.areas.models import Area, Room
+from forum.areas.models import Area, Room, RoomMember
 from forum.areas.services import seed_reference_data
 from forum.discussion import services
 from forum.extensions import db
@@ -156,6 +156,13 @@ def make_user(
         elif role == "admin":
             user.role_grants.append(RoleGrant(role=role))
         db.session.add(user)
+    return user
+
+
+def make_member(user: User, room_id: int) -> User:
+    """Let the user read a restricted room."""
+    with app_context(), transaction():
+        db.session.add(RoomMember(room_id=room_id, user_id=user.id))
     return user
 
 

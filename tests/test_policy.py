@@ -1,12 +1,16 @@
 """The permission matrix: role × action × own/other area, and the reason of every refusal."""
 
+from datetime import timedelta
+
 import pytest
 
 from forum.accounts.models import ExpertUnit, User
-from forum.areas.models import Room
+from forum.areas.models import Area, Room, RoomMember
 from forum.discussion.models import Post, Thread
 from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from forum.extensions import db, utcnow
+from forum.flags.models import Flag
+from forum.moderation.models import Mute
 from forum.notifications.models import Notification
 from forum.policy import REFUSALS, RULES, can, decide, ensure, refusal
 from tests.conftest import GUEST, app_context, make_user, room_of
@@ -27,17 +31,50 @@ def people(app):
     }
 
 
-def _room(case: str) -> Room:
+def _room(case: str, asker=GUEST) -> Room:
     room = db.session.get(Room, room_of("XIII").id)
     if "subarea" in case:
         room = db.session.scalars(db.select(Room).where(Room.slug == "zablocie")).one()
     if "private" in case:
         room.is_public = False
+    if "archived" in case:
+        room.archived_at = utcnow()
+    if asker.is_authenticated:
+        if "member" in case:
+            db.session.add(RoomMember(room_id=room.id, user_id=asker.id))
+        if "muted" in case:
+            db.session.add(
+                Mute(
+                    user_id=asker.id,
+                    room_id=room.id,
+                    muted_by_id=asker.id,
+                    reason="Spokojnie",
+                    until=utcnow() + timedelta(hours=1),
+                )
+            )
+        if "suspended" in case:
+            asker.suspended_until = utcnow() + timedelta(days=1)
+        db.session.flush()
+        if asker in db.session:
+            db.session.expire(asker)
     return room
 
 
-def _thread(case: str, author) -> Thread:
-    thread = Thread(room=_room(case), author_id=author.id, title="Wątek")
+def _area(case: str, asker) -> Area:
+    if "city" in case:
+        area = db.session.scalars(db.select(Area).where(Area.kind == "city")).one()
+    elif "subarea" in case:
+        area = db.session.scalars(db.select(Room).where(Room.slug == "zablocie")).one().area
+    else:
+        number = "I" if "elsewhere" in case else "XIII"
+        area = db.session.scalars(db.select(Area).where(Area.number == number)).one()
+    if "suspended" in case and asker.is_authenticated:
+        asker.suspended_until = utcnow() + timedelta(days=1)
+    return area
+
+
+def _thread(case: str, author, asker=GUEST) -> Thread:
+    thread = Thread(room=_room(case, asker), author_id=author.id, title="Wątek")
     if "locked" in case:
         thread.status = "locked"
     if "deleted-thread" in case or case.startswith("thread deleted"):
@@ -51,9 +88,20 @@ def _target(case: str, asker, people):
     resident = people["resident"]
     someone = resident if getattr(asker, "id", None) != resident.id else people["expert"]
     if case.startswith("room"):
-        return _room(case)
+        return _room(case, asker)
     if case.startswith("thread"):
-        return _thread(case, someone)
+        return _thread(case, someone, asker)
+    if case.startswith("area"):
+        return _area(case, asker)
+    if case.startswith("flag"):
+        post = Post(thread=_thread(case, someone), author_id=someone.id, body_source="x")
+        post.body_html = "x"
+        flag = Flag(post=post, flagger_id=someone.id, reason="spam")
+        if "resolved" in case:
+            flag.resolved_at, flag.outcome = utcnow(), "dismissed"
+        db.session.add(flag)
+        db.session.flush()
+        return flag
     if case.startswith("unit"):
         return db.session.scalars(db.select(ExpertUnit).where(ExpertUnit.code == "ZZM")).one()
     if case.startswith("notification"):
@@ -68,7 +116,9 @@ def _target(case: str, asker, people):
     if case == "nothing":
         return None
     owner = asker if "own" in case and asker.is_authenticated else someone
-    post = Post(thread=_thread(case, someone), author_id=owner.id, body_source="x", body_html="x")
+    post = Post(
+        thread=_thread(case, someone, asker), author_id=owner.id, body_source="x", body_html="x"
+    )
     if "hidden" in case:
         post.hidden_at, post.hidden_reason = utcnow(), "Powód"
     if "deleted-post" in case:
@@ -81,34 +131,60 @@ def _target(case: str, asker, people):
 # action, target case, then each role's answer in ROLES' order: 1 = allowed, else the reason.
 NF, NA, NAUTH, NMOD = "not_found", "not_author", "not_authenticated", "not_moderator"
 LOCKED, NUNIT, NADMIN = "thread_locked", "not_unit_member", "not_admin"
+MUTED, SUSP, ARCH, OWN = "muted", "suspended", "room_archived", "own_post"
 MATRIX = [
     ("room.read", "room", [1, 1, 1, 1, 1, 1]),
-    ("room.read", "room private", [NF, NF, 1, NF, NF, 1]),
-    ("room.read", "room private subarea", [NF, NF, 1, NF, NF, 1]),
+    ("room.read", "room private", [NF, NF, NF, NF, NF, 1]),
+    ("room.read", "room private subarea", [NF, NF, NF, NF, NF, 1]),
+    ("room.read", "room private member", [NF, 1, 1, 1, 1, 1]),
+    ("room.read", "room muted", [1, 1, 1, 1, 1, 1]),
     ("thread.read", "thread", [1, 1, 1, 1, 1, 1]),
-    ("thread.read", "thread private", [NF, NF, 1, NF, NF, 1]),
+    ("thread.read", "thread private", [NF, NF, NF, NF, NF, 1]),
     ("thread.create", "room", [NAUTH, 1, 1, 1, 1, 1]),
-    ("thread.create", "room private", [NF, NF, 1, NF, NF, 1]),
+    ("thread.create", "room private", [NF, NF, NF, NF, NF, 1]),
+    ("thread.create", "room private member", [NF, 1, 1, 1, 1, 1]),
+    ("thread.create", "room muted", [NAUTH] + [MUTED] * 5),
+    ("thread.create", "room suspended", [NAUTH] + [SUSP] * 5),
+    ("thread.create", "room archived", [NAUTH] + [ARCH] * 5),
     ("thread.moderate", "thread", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
     ("thread.moderate", "thread subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("thread.moderate", "thread private", [NF, NF, NF, NF, NF, 1]),
+    (
+        "thread.moderate",
+        "thread deleted",
+        [NAUTH, NMOD, "thread_deleted", NMOD, NMOD, "thread_deleted"],
+    ),
+    ("room.moderate", "room", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("room.moderate", "room subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("room.moderate", "room private", [NF, NF, NF, NF, NF, 1]),
+    ("area.moderate", "area here", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("area.moderate", "area subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("area.moderate", "area elsewhere", [NAUTH, NMOD, NMOD, 1, NMOD, 1]),
+    ("area.moderate", "area city", [NAUTH, NMOD, NMOD, NMOD, NMOD, 1]),
     ("post.reply", "thread", [NAUTH, 1, 1, 1, 1, 1]),
     ("post.reply", "thread locked", [NAUTH, LOCKED, 1, LOCKED, LOCKED, 1]),
     ("post.reply", "thread locked subarea", [NAUTH, LOCKED, 1, LOCKED, LOCKED, 1]),
     ("post.reply", "thread deleted", [NAUTH] + ["thread_deleted"] * 5),
-    ("post.reply", "thread private", [NF, NF, 1, NF, NF, 1]),
+    ("post.reply", "thread private", [NF, NF, NF, NF, NF, 1]),
+    ("post.reply", "thread private member", [NF, 1, 1, 1, 1, 1]),
+    ("post.reply", "thread muted", [NAUTH] + [MUTED] * 5),
+    ("post.reply", "thread suspended", [NAUTH] + [SUSP] * 5),
+    ("post.reply", "thread archived", [NAUTH] + [ARCH] * 5),
     ("post.edit", "post own", [NAUTH, 1, 1, 1, 1, 1]),
     ("post.edit", "post own locked", [NAUTH, LOCKED, 1, LOCKED, LOCKED, 1]),
     ("post.edit", "post own deleted-thread", [NAUTH] + ["thread_deleted"] * 5),
     ("post.edit", "post own deleted-post", [NAUTH] + [NA] * 5),
     ("post.edit", "post other", [NAUTH] + [NA] * 5),
-    ("post.edit", "post own private", [NF, NF, 1, NF, NF, 1]),
+    ("post.edit", "post own private", [NF, NF, NF, NF, NF, 1]),
+    ("post.edit", "post own muted", [NAUTH] + [MUTED] * 5),
+    ("post.delete", "post own muted", [NAUTH, 1, 1, 1, 1, 1]),
     ("post.delete", "post own", [NAUTH, 1, 1, 1, 1, 1]),
     ("post.delete", "post own locked", [NAUTH, 1, 1, 1, 1, 1]),
     ("post.delete", "post own deleted-thread", [NAUTH] + ["thread_deleted"] * 5),
     ("post.delete", "post other", [NAUTH] + [NA] * 5),
     ("post.read_hidden", "post other hidden", [NMOD, NMOD, 1, NMOD, NMOD, 1]),
     ("post.read_hidden", "post own hidden", [NMOD, 1, 1, 1, 1, 1]),
-    ("post.read_hidden", "post other hidden private", [NF, NF, 1, NF, NF, 1]),
+    ("post.read_hidden", "post other hidden private", [NF, NF, NF, NF, NF, 1]),
     ("post.hide", "post other", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
     ("post.hide", "post other subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
     (
@@ -117,11 +193,30 @@ MATRIX = [
         [NAUTH, NMOD, "post_deleted", NMOD, NMOD, "post_deleted"],
     ),
     ("post.restore", "post other hidden", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("post.flag", "post other", [NAUTH, 1, 1, 1, 1, 1]),
+    ("post.flag", "post own", [NAUTH] + [OWN] * 5),
+    ("post.flag", "post other deleted-post", [NAUTH] + ["post_deleted"] * 5),
+    ("post.flag", "post other private", [NF, NF, NF, NF, NF, 1]),
+    ("post.flag", "post other suspended", [NAUTH] + [SUSP] * 5),
+    ("flag.resolve", "flag", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("flag.resolve", "flag subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("flag.resolve", "flag resolved", [NAUTH, NMOD, "flag_resolved", NMOD, NMOD, "flag_resolved"]),
+    ("flag.resolve", "flag private", [NF, NF, NF, NF, NF, 1]),
+    ("ambassador.apply", "area here", [NAUTH, 1, "already_ambassador", 1, 1, 1]),
+    ("ambassador.apply", "area subarea", [NAUTH, 1, "already_ambassador", 1, 1, 1]),
+    ("ambassador.apply", "area elsewhere", [NAUTH, 1, 1, "already_ambassador", 1, 1]),
+    ("ambassador.apply", "area city", [NAUTH] + [NF] * 5),
+    ("ambassador.apply", "area here suspended", [NAUTH] + [SUSP] * 5),
     ("unit.read_queue", "unit", [NAUTH, NUNIT, NUNIT, NUNIT, 1, 1]),
     ("user.read_stream", "person own", [NAUTH, 1, 1, 1, 1, 1]),
     ("user.read_stream", "person other", [NAUTH, NF, NF, NF, NF, NF]),
     ("notification.read", "notification own", [NAUTH, 1, 1, 1, 1, 1]),
     ("notification.read", "notification other", [NAUTH, NF, NF, NF, NF, NF]),
+    ("admin.read", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
+    ("applications.review", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
+    ("areas.manage", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
+    ("units.manage", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
+    ("users.suspend", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
     ("roles.manage", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
     ("rooms.manage", "room", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
 ]
@@ -139,11 +234,12 @@ def test_policy_matrix(people, action, case, role, answer):
         asker = people[role]
         if asker.is_authenticated:
             asker = db.session.get(User, asker.id)
-        decision = decide(asker, action, _target(case, asker, people))
+        target = _target(case, asker, people)
+        decision = decide(asker, action, target)
         assert (decision.allowed, decision.reason) == (
             (True, "") if answer == 1 else (False, answer)
         )
-        assert can(asker, action, _target(case, asker, people)) is decision.allowed
+        assert can(asker, action, target) is decision.allowed
 
 
 def test_every_rule_is_in_the_matrix():
@@ -162,11 +258,17 @@ def test_every_rule_is_in_the_matrix():
         ("thread_locked", Conflict, "thread_locked"),
         ("thread_deleted", Conflict, "thread_deleted"),
         ("post_deleted", Conflict, "post_deleted"),
+        ("suspended", Forbidden, "suspended"),
+        ("muted", Forbidden, "muted"),
+        ("room_archived", Conflict, "room_archived"),
+        ("own_post", Conflict, "own_post"),
+        ("flag_resolved", Conflict, "flag_resolved"),
+        ("already_ambassador", Conflict, "already_ambassador"),
     ],
 )
 def test_every_reason_has_its_error(app, reason, error, code):
     with app.test_request_context():
-        raised = refusal(reason, None)
+        raised = refusal(reason, None, utcnow())
     assert isinstance(raised, error) and raised.code == code and raised.message
 
 

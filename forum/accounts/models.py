@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
-from forum.areas.models import Area
+from forum.areas.models import Area, Room, RoomMember
 from forum.extensions import UTCDateTime, db, utcnow
 
 
@@ -27,6 +27,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     home_area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A few words about oneself, shown where the person is listed as an ambassador or expert.
+    bio: Mapped[str] = mapped_column(String(500), default="")
+    # An admin suspended the account site-wide until then: no login, no writes.
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    suspension_reason: Mapped[str | None] = mapped_column(String(500))
 
     # The login this object was loaded through (accounts.services.session_user); not a column.
     session_id = None
@@ -34,6 +39,13 @@ class User(UserMixin, db.Model):
     home_area: Mapped[Area | None] = relationship()
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="RoleGrant.id"
+    )
+    # Loaded only when the policy asks about a restricted room or a write in a room.
+    room_memberships: Mapped[list[RoomMember]] = relationship(viewonly=True)
+    mutes: Mapped[list[Mute]] = relationship(  # noqa: F821  (forum.moderation.models)
+        "Mute",
+        primaryjoin="and_(User.id == Mute.user_id, Mute.lifted_at.is_(None))",
+        viewonly=True,
     )
 
     @property
@@ -51,6 +63,19 @@ class User(UserMixin, db.Model):
         return any(
             grant.role == "expert" and grant.unit_id == unit.id for grant in self.role_grants
         )
+
+    def is_member_of(self, room: Room) -> bool:
+        return any(member.room_id == room.id for member in self.room_memberships)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    def muted_until(self, room: Room) -> datetime | None:
+        """When the person's mute in this room ends, or None if they are not muted there."""
+        now = utcnow()
+        ends = [m.until for m in self.mutes if m.room_id == room.id and m.until > now]
+        return max(ends, default=None)
 
     def badges(self) -> list[tuple[str, str]]:
         """(role, scope) pairs shown beside the name: ("ambassador", "XIII Podgórze")."""

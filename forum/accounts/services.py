@@ -24,9 +24,11 @@ from forum.accounts.models import (
     with_grants,
 )
 from forum.accounts.passwords import check_password
+from forum.admin import audit
 from forum.areas.models import Area
 from forum.errors import Conflict, DomainError, NotAuthenticated, NotFound, ValidationError
 from forum.extensions import db, utcnow
+from forum.notifications import services as notifications
 from forum.policy import ensure
 from forum.realtime import access
 from forum.schemas import id_from_text
@@ -295,10 +297,23 @@ def user_by_email(email: str) -> User:
     return user
 
 
-def grant_role(actor, user: User, role: str, scope: Area | ExpertUnit | None = None) -> RoleGrant:
+def _role_label(grant: RoleGrant) -> str:
+    return f"{grant.role} {grant.scope_label}".strip()
+
+
+def grant_role(
+    actor,
+    user: User,
+    role: str,
+    scope: Area | ExpertUnit | None = None,
+    *,
+    announce: bool = True,
+) -> RoleGrant:
     """Make the user an ambassador of an area, an expert of a unit, or an admin.
 
-    `actor` is the admin doing it, or None for the operator on the command line.
+    `actor` is the admin doing it, or None for the operator on the command line. The change is
+    audited; a new ambassador is told in their inbox unless `announce` is False (an approved
+    application tells them in its own words).
     """
     if actor is not None:
         ensure(actor, "roles.manage", user)
@@ -313,15 +328,35 @@ def grant_role(actor, user: User, role: str, scope: Area | ExpertUnit | None = N
     grant = RoleGrant(role=role, area=area, unit=unit)
     user.role_grants.append(grant)
     db.session.flush()
+    audit.record(actor, "role_granted", f"user:{user.id}", _role_label(grant))
+    if role == "ambassador" and announce:
+        notifications.notify(
+            user.id,
+            "ambassador_appointed",
+            actor_id=actor.id if actor is not None else None,
+            area_id=area.id,
+        )
     access.user_access_changed(user.id)
     return grant
 
 
-def withdraw_role(actor, grant: RoleGrant) -> None:
-    """Take a role back; the person's open sockets lose what it gave them at once."""
+def withdraw_role(actor, grant: RoleGrant, message: str = "") -> None:
+    """Take a role back; the person's open sockets lose what it gave them at once.
+
+    The change is audited, and a withdrawn ambassador is told, with the admin's message if any.
+    """
     if actor is not None:
         ensure(actor, "roles.manage", grant.user)
     user = grant.user
+    audit.record(actor, "role_withdrawn", f"user:{user.id}", _role_label(grant))
+    if grant.role == "ambassador":
+        notifications.notify(
+            user.id,
+            "ambassador_withdrawn",
+            actor_id=actor.id if actor is not None else None,
+            area_id=grant.area_id,
+            message=message,
+        )
     user.role_grants.remove(grant)
     db.session.flush()
     access.user_access_changed(user.id)

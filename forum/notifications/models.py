@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from forum.accounts.models import User
+from forum.areas.models import Area, Room
 from forum.discussion.models import Post, Thread
 from forum.extensions import UTCDateTime, db, utcnow
 
@@ -21,6 +22,13 @@ class Notification(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     thread_id: Mapped[int | None] = mapped_column(ForeignKey("thread.id"))
     post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    # For notifications about an area or a room (an application decided, a mute).
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"))
+    # Words from the person who acted (an admin's message, a moderator's reason), if any.
+    message: Mapped[str] = mapped_column(String(1000), default="")
+    # When what it announces ends (a mute), if it ends.
+    until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -28,7 +36,20 @@ class Notification(db.Model):
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     thread: Mapped[Thread | None] = relationship()
     post: Mapped[Post | None] = relationship()
+    area: Mapped[Area | None] = relationship()
+    room: Mapped[Room | None] = relationship()
 
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+def with_subjects():
+    """Loader options for what a notification is about, as its view shows it."""
+    return (
+        joinedload(Notification.actor),
+        joinedload(Notification.post),
+        joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
+        joinedload(Notification.area),
+        joinedload(Notification.room).joinedload(Room.area),
+    )

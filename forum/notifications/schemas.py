@@ -18,14 +18,47 @@ class ThreadRef(Shape):
     title: str
 
 
+class PlaceRef(Shape):
+    """An area or a room, by id and name."""
+
+    id: Id
+    name: str
+
+
+Kind = Literal[
+    "post_reply",
+    "thread_reply",
+    "post_hidden",
+    "thread_moved",
+    "muted",
+    "flag_upheld",
+    "flag_dismissed",
+    "application_approved",
+    "application_rejected",
+    "ambassador_appointed",
+    "ambassador_withdrawn",
+]
+
+
 class Notification(Shape):
     id: Id
-    kind: Literal["post_reply", "thread_reply"] = Field(
-        description="post_reply: a reply to your post; thread_reply: a reply in your thread."
+    kind: Kind = Field(
+        description="post_reply: a reply to your post; thread_reply: a reply in your thread; "
+        "post_hidden: a moderator hid your post; thread_moved: your thread was moved to `room`; "
+        "muted: you may not write in `room` until `until`; flag_upheld / flag_dismissed: your "
+        "flag was resolved by hiding the post / with no action; application_approved / "
+        "application_rejected: your ambassador application for `area` was decided; "
+        "ambassador_appointed / ambassador_withdrawn: an admin gave or took your ambassador role."
     )
     actor: Person | None = Field(description="Who did it; None once their post was deleted.")
     thread: ThreadRef | None = Field(description="None if you may no longer read the thread.")
     post_id: Id | None
+    area: PlaceRef | None = Field(None, description="The area it is about, if any.")
+    room: PlaceRef | None = Field(
+        None, description="The room it is about, if any (None if you may not read it)."
+    )
+    message: str = Field("", description="Words of whoever acted: a reason, an admin's message.")
+    until: datetime | None = Field(None, description="When what it announces ends (a mute).")
     created_at: datetime
     read: bool
 
@@ -45,16 +78,30 @@ class UnreadAnswer(Shape):
     unread: Count
 
 
+REPLY_KINDS = ("post_reply", "thread_reply")
+
+
 def notification_view(notification: NotificationModel, viewer) -> Notification:
-    thread, post = notification.thread, notification.post
+    thread, post, area, room = (
+        notification.thread,
+        notification.post,
+        notification.area,
+        notification.room,
+    )
     readable = thread is not None and can(viewer, "thread.read", thread)
-    gone = post is None or post.is_deleted
+    # A reply's author is shown only while the reply stands; a moderator always is.
+    gone = notification.kind in REPLY_KINDS and (post is None or post.is_deleted)
+    room_readable = room is not None and can(viewer, "room.read", room)
     return Notification(
         id=notification.id,
         kind=notification.kind,
         actor=None if gone or notification.actor is None else person_view(notification.actor),
         thread=ThreadRef(id=thread.id, title=thread.title) if readable else None,
         post_id=notification.post_id if readable else None,
+        area=PlaceRef(id=area.id, name=area.label) if area is not None else None,
+        room=PlaceRef(id=room.id, name=room.name) if room_readable else None,
+        message=notification.message,
+        until=notification.until,
         created_at=notification.created_at,
         read=notification.is_read,
     )

@@ -2,36 +2,67 @@
 
 from __future__ import annotations
 
+import typing
+
 from flask_babel import gettext as _
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
 
-from forum.areas.models import Room
-from forum.discussion.models import Post, Thread
+from forum.discussion.models import Post
 from forum.errors import NotFound
 from forum.extensions import db, utcnow
-from forum.notifications.models import Notification
+from forum.notifications.models import Notification, with_subjects
+from forum.notifications.schemas import Kind
 from forum.policy import ensure
 from forum.realtime import events
 from forum.realtime.streams import publish, user_stream
 from forum.realtime.subjects import unread_count
 
-KINDS = ("post_reply", "thread_reply")
+KINDS = typing.get_args(Kind)
 
 
-def _notify(user_id: int, kind: str, post: Post) -> Notification:
+def notify(
+    user_id: int,
+    kind: str,
+    *,
+    actor_id: int | None = None,
+    thread_id: int | None = None,
+    post_id: int | None = None,
+    area_id: int | None = None,
+    room_id: int | None = None,
+    message: str = "",
+    until=None,
+    created_at=None,
+) -> Notification:
+    """Tell one person something that concerns them, in the caller's transaction."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind: {kind}")
     notification = Notification(
         user_id=user_id,
         kind=kind,
-        actor_id=post.author_id,
-        thread_id=post.thread_id,
-        post_id=post.id,
-        created_at=post.created_at,
+        actor_id=actor_id,
+        thread_id=thread_id,
+        post_id=post_id,
+        area_id=area_id,
+        room_id=room_id,
+        message=message,
+        until=until,
+        created_at=created_at or utcnow(),
     )
     db.session.add(notification)
     db.session.flush()
     publish(events.NOTIFICATION, user_stream(user_id), notification)
     return notification
+
+
+def _notify(user_id: int, kind: str, post: Post) -> Notification:
+    return notify(
+        user_id,
+        kind,
+        actor_id=post.author_id,
+        thread_id=post.thread_id,
+        post_id=post.id,
+        created_at=post.created_at,
+    )
 
 
 def notify_reply(reply: Post, parent: Post) -> list[Notification]:
@@ -58,11 +89,7 @@ def list_notifications(user, page: int = 1, per_page: int = 20):
     query = (
         select(Notification)
         .where(Notification.user_id == user.id)
-        .options(
-            joinedload(Notification.actor),
-            joinedload(Notification.post),
-            joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
-        )
+        .options(*with_subjects())
         .order_by(Notification.id.desc())
     )
     return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
@@ -77,11 +104,7 @@ def access_notification(user, notification_id: int) -> Notification:
     notification = db.session.get(
         Notification,
         notification_id,
-        options=[
-            joinedload(Notification.actor),
-            joinedload(Notification.post),
-            joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
-        ],
+        options=list(with_subjects()),
     )
     if notification is None:
         raise NotFound(_("There is no such notification."))

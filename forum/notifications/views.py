@@ -39,11 +39,12 @@ def open_notification(notification_id: int):
     """Follow a notification to what it is about; it counts as read."""
     notification = services.mark_read(services.inbox_owner(current_user), notification_id)
     view = notification_view(notification, current_user)
-    if view.thread is None:
-        return redirect(url_for("notifications.inbox"))
-    return redirect(
-        url_for("discussion.thread", thread_id=view.thread.id, _anchor=f"post-{view.post_id}")
-    )
+    if view.thread is not None:
+        anchor = f"post-{view.post_id}" if view.post_id else None
+        return redirect(url_for("discussion.thread", thread_id=view.thread.id, _anchor=anchor))
+    if view.room is not None:
+        return redirect(url_for("areas.room", room_id=view.room.id))
+    return redirect(url_for("notifications.inbox"))
 
 
 @bp.post("/notifications/read")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.accounts.models import ExpertUnit, User
+from forum.areas.models import Area
 from forum.discussion.services import access_room, access_thread
 from forum.errors import DomainError, NotFound
 from forum.extensions import db
@@ -26,9 +27,11 @@ def authorize(viewer, key: StreamKey):
         return access_room(viewer, key.target_id)
     if key.kind == "thread":
         return access_thread(viewer, key.target_id)
-    model, action = {"unit": (ExpertUnit, "unit.read_queue"), "user": (User, "user.read_stream")}[
-        key.kind
-    ]
+    model, action = {
+        "unit": (ExpertUnit, "unit.read_queue"),
+        "user": (User, "user.read_stream"),
+        "area": (Area, "area.moderate"),
+    }[key.kind]
     target = db.session.get(model, key.target_id)
     if target is None:
         raise NotFound(_("There is nothing here."))

@@ -19,11 +19,12 @@ from forum.idempotency import Key
 from forum.notifications.schemas import Notification
 from forum.schemas import MAX_ID, Count, Id, Input, Seq, Shape
 
-STREAM_PATTERN = r"^(room|thread|unit|user):[1-9][0-9]{0,18}$"
+STREAM_PATTERN = r"^(room|thread|unit|user|area):[1-9][0-9]{0,18}$"
 StreamName = Annotated[
     str,
     Field(
-        pattern=STREAM_PATTERN, description='A stream: "room:3", "thread:7", "unit:2", "user:5".'
+        pattern=STREAM_PATTERN,
+        description='A stream: "room:3", "thread:7", "unit:2", "user:5", "area:4".',
     ),
 ]
 

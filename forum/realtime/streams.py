@@ -1,11 +1,12 @@
 """Publishing: services record state changes on streams; the commit numbers and logs them.
 
-A stream is an area room (its thread list), a thread (its posts), an expert unit (its queue) or
-a person (their notifications). Services call ``publish()`` inside the caller's transaction.
-Just before that transaction commits, each stream's events get the stream's next numbers under
-the stream's row lock (so seq order is commit order and a gap is always visible), the log gets
-one row per event (name, subject id, seq: never what anyone wrote), and the data to send is
-serialised once. forum/realtime/dispatch.py sends it after the commit; a rollback sends nothing.
+A stream is an area room (its thread list), a thread (its posts), an expert unit (its queue),
+a person (their notifications) or an area (its moderators' queue of flags). Services call
+``publish()`` inside the caller's transaction. Just before that transaction commits, each
+stream's events get the stream's next numbers under the stream's row lock (so seq order is
+commit order and a gap is always visible), the log gets one row per event (name, subject id,
+seq: never what anyone wrote), and the data to send is serialised once.
+forum/realtime/dispatch.py sends it after the commit; a rollback sends nothing.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.subjects import SUBJECTS
 from forum.schemas import id_from_text
 
-KINDS = ("room", "thread", "unit", "user")
+KINDS = ("room", "thread", "unit", "user", "area")
 # Keys of Session.info: what this transaction published, and what to send once it commits.
 PENDING = "realtime_pending"
 OUTBOX = "realtime_outbox"
@@ -61,6 +62,11 @@ def unit_stream(unit_id: int) -> StreamKey:
 
 def user_stream(user_id: int) -> StreamKey:
     return StreamKey("user", user_id)
+
+
+def area_stream(area_id: int) -> StreamKey:
+    """An area's moderation stream (its flag queue): for the area's moderators only."""
+    return StreamKey("area", area_id)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from forum.areas.models import Room
 from forum.discussion.models import Post, Thread
 from forum.discussion.schemas import post_view, thread_view
 from forum.extensions import db
-from forum.notifications.models import Notification
+from forum.notifications.models import Notification, with_subjects
 from forum.notifications.schemas import notification_view
 
 GUEST = AnonymousUserMixin()
@@ -52,15 +52,7 @@ def load_threads(ids: list[int]) -> dict[int, Thread]:
 
 
 def load_notifications(ids: list[int]) -> dict[int, Notification]:
-    return _by_id(
-        select(Notification)
-        .where(Notification.id.in_(ids))
-        .options(
-            joinedload(Notification.actor),
-            joinedload(Notification.post),
-            joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
-        )
-    )
+    return _by_id(select(Notification).where(Notification.id.in_(ids)).options(*with_subjects()))
 
 
 def load_users(ids: list[int]) -> dict[int, User]:

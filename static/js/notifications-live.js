@@ -16,6 +16,10 @@ function setUnread(n) {
 
 function say(notification) {
   const { kind, actor, thread } = notification;
+  if (kind !== "post_reply" && kind !== "thread_reply") {
+    announce(link.dataset.announceOther);
+    return;
+  }
   if (!thread) return;
   const template = kind === "post_reply" ? link.dataset.announcePostReply : link.dataset.announceThreadReply;
   announce(template.replace("{name}", actor?.display_name ?? "").replace("{title}", thread.title));

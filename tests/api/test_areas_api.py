@@ -4,7 +4,7 @@ import pytest
 
 from forum.areas.models import Room
 from forum.discussion import services
-from tests.conftest import make_user, room_of, run, update
+from tests.conftest import make_member, make_user, room_of, run, update
 
 NUMERALS = "I II III IV V VI VII VIII IX X XI XII XIII XIV XV XVI XVII XVIII".split()
 
@@ -122,7 +122,9 @@ def test_a_private_room_is_left_out_of_the_tree_for_a_guest(api, private_room):
     assert district_node(city, "XIII")["rooms"] == []
 
 
-def test_the_ambassador_of_the_area_sees_a_private_room(api, private_room):
+def test_a_member_sees_a_restricted_room_and_the_area_ambassador_does_not(api, private_room):
     api.login(make_user("Ambasador", role="ambassador", scope="XIII"))
+    assert api.get(f"/api/v1/rooms/{private_room.id}").status_code == 404
+    api.login(make_member(make_user("Członkini"), private_room.id))
     assert api.get(f"/api/v1/rooms/{private_room.id}").status_code == 200
     assert private_room.id in {r["id"] for r in api.get("/api/v1/rooms").get_json()["rooms"]}

@@ -12,6 +12,7 @@ from tests.conftest import (
     app_context,
     count,
     get,
+    make_member,
     make_user,
     opening_of,
     room_of,
@@ -224,14 +225,17 @@ def test_thread_list_is_paginated(app, anna):
     assert [t.title for t in last.items] == ["Wątek 0"]
 
 
-def test_private_room_is_hidden_from_residents_but_not_its_ambassador(anna):
+def test_a_restricted_room_is_hidden_from_all_but_its_members_and_the_admins(anna):
     room_id = room_of("XIII").id
     with app_context(), transaction():
         db.session.get(type(room_of("XIII")), room_id).is_public = False
     with pytest.raises(NotFound):
         run(services.list_threads, anna, room_id)
-    ambassador = make_user("Amb", role="ambassador", scope="XIII")
-    assert run(services.list_threads, ambassador, room_id)[0].id == room_id
+    with pytest.raises(NotFound):
+        run(services.list_threads, make_user("Amb", role="ambassador", scope="XIII"), room_id)
+    assert run(services.list_threads, make_user("Admin", role="admin"), room_id)[0].id == room_id
+    member = make_member(make_user("Członek"), room_id)
+    assert run(services.list_threads, member, room_id)[0].id == room_id
 
 
 def test_post_tree_orders_replies_oldest_first_under_each_parent(thread, anna, jan):

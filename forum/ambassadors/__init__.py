@@ -1,0 +1,1 @@
+"""Ambassadors: residents apply for an area, admins approve, appoint and withdraw them."""

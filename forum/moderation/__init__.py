@@ -1,0 +1,1 @@
+"""Moderation: what ambassadors and admins do to posts, threads and people, and its public log."""
