@@ -207,6 +207,15 @@ def _apply_as_ambassador(user, area: Area) -> Decision:
     return deny("already_ambassador") if user.is_ambassador_for(area) else ALLOW
 
 
+def _withdraw_application(user, application: AmbassadorApplication) -> Decision:
+    """An applicant may withdraw their own application while it waits for a decision."""
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    if application.user_id != user.id:
+        return deny("not_found")
+    return ALLOW if application.status == "pending" else deny("application_decided")
+
+
 def _read_unit_queue(user, unit: ExpertUnit) -> Decision:
     if not user.is_authenticated:
         return deny("not_authenticated")
@@ -251,6 +260,7 @@ RULES: dict[str, Callable[[User, object], Decision]] = {
     "post.flag": _flag_post,
     "flag.resolve": _resolve_flag,
     "ambassador.apply": _apply_as_ambassador,
+    "application.withdraw": _withdraw_application,
     "unit.read_queue": _read_unit_queue,
     "user.read_stream": _read_own_stream,
     "notification.read": _read_notification,
@@ -335,6 +345,9 @@ REFUSALS: dict[str, Callable[[object], DomainError]] = {
     ),
     "already_ambassador": lambda _t, _d: Conflict(
         _("You are an ambassador of this area already."), code="already_ambassador"
+    ),
+    "application_decided": lambda _t, _d: Conflict(
+        _("This application was decided or withdrawn already."), code="application_decided"
     ),
 }
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 
 from forum.accounts.models import ExpertUnit, User
+from forum.ambassadors.models import AmbassadorApplication
 from forum.areas.models import Area, Room, RoomMember
 from forum.discussion.models import Post, Thread
 from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound
@@ -102,6 +103,16 @@ def _target(case: str, asker, people):
         db.session.add(flag)
         db.session.flush()
         return flag
+    if case.startswith("application"):
+        owner = asker if "own" in case and asker.is_authenticated else someone
+        area = db.session.scalars(db.select(Area).where(Area.number == "XIII")).one()
+        status = "approved" if "decided" in case else "pending"
+        application = AmbassadorApplication(
+            user_id=owner.id, area=area, motivation="m", contact="c", status=status
+        )
+        db.session.add(application)
+        db.session.flush()
+        return application
     if case.startswith("unit"):
         return db.session.scalars(db.select(ExpertUnit).where(ExpertUnit.code == "ZZM")).one()
     if case.startswith("notification"):
@@ -207,6 +218,9 @@ MATRIX = [
     ("ambassador.apply", "area elsewhere", [NAUTH, 1, 1, "already_ambassador", 1, 1]),
     ("ambassador.apply", "area city", [NAUTH] + [NF] * 5),
     ("ambassador.apply", "area here suspended", [NAUTH] + [SUSP] * 5),
+    ("application.withdraw", "application own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("application.withdraw", "application own decided", [NAUTH] + ["application_decided"] * 5),
+    ("application.withdraw", "application other", [NAUTH, NF, NF, NF, NF, NF]),
     ("unit.read_queue", "unit", [NAUTH, NUNIT, NUNIT, NUNIT, 1, 1]),
     ("user.read_stream", "person own", [NAUTH, 1, 1, 1, 1, 1]),
     ("user.read_stream", "person other", [NAUTH, NF, NF, NF, NF, NF]),
@@ -264,6 +278,7 @@ def test_every_rule_is_in_the_matrix():
         ("own_post", Conflict, "own_post"),
         ("flag_resolved", Conflict, "flag_resolved"),
         ("already_ambassador", Conflict, "already_ambassador"),
+        ("application_decided", Conflict, "application_decided"),
     ],
 )
 def test_every_reason_has_its_error(app, reason, error, code):

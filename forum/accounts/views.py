@@ -1,4 +1,5 @@
-"""Register (confirmed by an e-mailed link), log in, log out (here or everywhere), profile pages."""
+"""Register (confirmed by an e-mailed link), log in, log out (here or everywhere), profile pages
+and one's bio."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -6,6 +7,8 @@ from flask_login import current_user
 
 from forum.accounts import services, sessions
 from forum.accounts.forms import ConfirmRegistrationForm, LoginForm, LogoutForm, RegisterForm
+from forum.ambassadors import services as ambassadors
+from forum.ambassadors.forms import BioForm
 from forum.errors import DomainError, NotAuthenticated, NotFound, RateLimited, ValidationError
 from forum.transactions import transactional
 from forum.web import local_url, show_errors
@@ -94,15 +97,37 @@ def logout_everywhere():
     return redirect(url_for("areas.index"))
 
 
-@bp.get("/users/<int:user_id>")
-def profile(user_id: int):
+def render_profile(user_id: int, bio_form: BioForm | None = None, status: int = 200):
     user = services.load_user(user_id)
     if user is None:
         raise NotFound(_("There is no such user."))
     own = current_user.is_authenticated and current_user.id == user.id
-    return render_template(
+    page = render_template(
         "accounts/profile.html",
         user=user,
+        own=own,
         logins=services.active_session_count(user) if own else None,
         logout_form=LogoutForm(),
+        bio_form=bio_form or BioForm(bio=user.bio),
+        applications=ambassadors.own_applications(user) if own else [],
     )
+    return page, status
+
+
+@bp.get("/users/<int:user_id>")
+def profile(user_id: int):
+    return render_profile(user_id)
+
+
+@bp.post("/profile/bio")
+@transactional
+def edit_bio():
+    form = BioForm()
+    form.validate_on_submit()
+    try:
+        user = ambassadors.update_bio(current_user, form.bio.data)
+    except ValidationError as error:
+        show_errors(form, error)
+        return render_profile(current_user.id, form, error.status)
+    flash(_("Your bio was saved."))
+    return redirect(url_for("accounts.profile", user_id=user.id))

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from forum.accounts.models import ExpertUnit
+from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.areas import krakow
 from forum.areas.models import Area, Room
 from forum.discussion.models import Thread
@@ -74,6 +74,51 @@ def load_area_tree(user) -> AreaTree:
     activity = room_activity(room.id for readable in rooms.values() for room in readable)
     city = next(a for a in areas if a.kind == "city")
     return AreaTree(city=city, areas=areas, rooms=rooms, activity=activity)
+
+
+@dataclass
+class AreaPage:
+    """One area as the viewer sees it: its place in the tree, readable rooms, ambassadors."""
+
+    area: Area
+    children: list[Area]
+    rooms: list[Room]
+    activity: dict[int, RoomActivity]
+    ambassadors: list[User]  # the area's own
+    district_ambassadors: list[User]  # for an osiedle: its district's, who serve it too
+
+
+def ambassadors_of(area_id: int) -> list[User]:
+    """The ambassadors appointed for exactly this area, by name."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == "ambassador", RoleGrant.area_id == area_id)
+            .order_by(User.display_name, User.id)
+        )
+    )
+
+
+def load_area(user, area_id: int) -> AreaPage:
+    """An area's page; every area is public (an archived one stays readable)."""
+    area = db.session.get(Area, area_id, options=[selectinload(Area.rooms)])
+    if area is None:
+        raise NotFound(_("There is no such area."))
+    children = list(
+        db.session.scalars(
+            select(Area).where(Area.parent_id == area.id).order_by(Area.position, Area.id)
+        )
+    )
+    rooms = [room for room in area.rooms if can(user, "room.read", room)]
+    return AreaPage(
+        area=area,
+        children=children,
+        rooms=rooms,
+        activity=room_activity(room.id for room in rooms),
+        ambassadors=ambassadors_of(area.id),
+        district_ambassadors=ambassadors_of(area.parent_id) if area.kind == "subarea" else [],
+    )
 
 
 def _add_area(

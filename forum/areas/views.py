@@ -1,9 +1,9 @@
-"""The list of districts with their rooms, and room pages."""
+"""The list of districts with their rooms, area pages and room pages."""
 
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from forum.areas.services import load_area_tree
+from forum.areas.services import load_area, load_area_tree
 from forum.discussion import services as discussion
 from forum.discussion.forms import ThreadForm
 from forum.realtime.streams import last_seq, room_stream
@@ -16,6 +16,11 @@ bp = Blueprint("areas", __name__)
 def index():
     tree = load_area_tree(current_user)
     return render_template("areas/index.html", tree=tree, rooms=tree.rooms, activity=tree.activity)
+
+
+@bp.get("/areas/<int:area_id>")
+def area(area_id: int):
+    return render_template("areas/area.html", page=load_area(current_user, area_id))
 
 
 def render_room(room_id: int, form: ThreadForm, page: int = 1, status: int = 200):

@@ -44,6 +44,8 @@ def open_notification(notification_id: int):
         return redirect(url_for("discussion.thread", thread_id=view.thread.id, _anchor=anchor))
     if view.room is not None:
         return redirect(url_for("areas.room", room_id=view.room.id))
+    if view.area is not None:
+        return redirect(url_for("areas.area", area_id=view.area.id))
     return redirect(url_for("notifications.inbox"))
 
 
