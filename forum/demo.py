@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.accounts.services import hash_password
+from forum.ambassadors import services as ambassadors
 from forum.areas.models import Area, Room
 from forum.discussion import services as discussion
 from forum.extensions import db
@@ -72,4 +73,16 @@ def seed_demo_data() -> bool:
         "Piszemy życzliwie i na temat. Posty łamiące zasady ukrywam z podaniem powodu.",
     )
     rules.pinned = True  # pinning by an ambassador comes with moderation
+
+    users["piotr"].bio = (
+        "Mieszkam na Podgórzu od urodzenia. Pomagam sąsiadom zamienić pomysły we wnioski "
+        "do budżetu obywatelskiego; dyżur w czwartki 17–19 w Domu Kultury Podgórze."
+    )
+    zablocie = db.session.scalar(select(Room).where(Room.slug == "zablocie")).area
+    ambassadors.apply(
+        users["jan"],
+        zablocie.id,
+        "Od lat działam w radzie osiedla Zabłocie i chciałbym pomóc sąsiadom pisać wnioski.",
+        "jan@example.pl, po 18:00",
+    )
     return True

@@ -72,6 +72,15 @@ def access_area(area_id: int) -> Area:
     return area
 
 
+def has_pending(user_id: int, area_id: int) -> bool:
+    pending = select(AmbassadorApplication.id).where(
+        AmbassadorApplication.user_id == user_id,
+        AmbassadorApplication.area_id == area_id,
+        AmbassadorApplication.status == "pending",
+    )
+    return db.session.scalar(pending) is not None
+
+
 def apply(user, area_id: int, motivation: str, contact: str) -> AmbassadorApplication:
     """Apply to be an ambassador of an area; one pending application per person and area."""
     area = access_area(area_id)
@@ -82,12 +91,7 @@ def apply(user, area_id: int, motivation: str, contact: str) -> AmbassadorApplic
             "contact": (contact, False, CONTACT_MIN, CONTACT_MAX),
         }
     )
-    pending = select(AmbassadorApplication.id).where(
-        AmbassadorApplication.user_id == user.id,
-        AmbassadorApplication.area_id == area.id,
-        AmbassadorApplication.status == "pending",
-    )
-    if db.session.scalar(pending) is not None:
+    if has_pending(user.id, area.id):
         raise _pending_conflict()
     application = AmbassadorApplication(
         user_id=user.id, area_id=area.id, created_at=utcnow(), status="pending", **values
@@ -184,7 +188,7 @@ def approve(admin, application_id: int, message: str = "") -> AmbassadorApplicat
     accounts.grant_role(admin, application.user, "ambassador", application.area, announce=False)
     application.status = "approved"
     application.decided_at = utcnow()
-    application.decided_by_id = admin.id
+    application.decided_by = admin
     application.decision_message = message
     audit.record(
         admin,
@@ -208,7 +212,7 @@ def reject(admin, application_id: int, message: str) -> AmbassadorApplication:
     message = _checked({"message": (message, False, MESSAGE_MIN, MESSAGE_MAX)})["message"]
     application.status = "rejected"
     application.decided_at = utcnow()
-    application.decided_by_id = admin.id
+    application.decided_by = admin
     application.decision_message = message
     audit.record(
         admin,
