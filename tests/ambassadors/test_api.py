@@ -101,7 +101,8 @@ def test_approve_makes_an_ambassador_and_notifies(api, anna, jan):
     assert no_reason.status_code == 422
     missing = api.post(f"/api/v1/applications/{second.id}/reject", json={})
     assert missing.status_code == 422
-    rejected = api.post(f"/api/v1/applications/{second.id}/reject", json={"message": "Za wcześnie."})
+    reason = {"message": "Za wcześnie."}
+    rejected = api.post(f"/api/v1/applications/{second.id}/reject", json=reason)
     assert rejected.get_json()["application"]["status"] == "rejected"
     decided = api.post(f"/api/v1/applications/{first.id}/reject", json={"message": "Jednak nie."})
     assert decided.status_code == 409

@@ -105,7 +105,7 @@ def test_withdraw_with_a_confirmation_page(client, auth, anna, jan):
     auth.logout()
     auth.login(anna)
     confirm = client.get(f"/applications/{application.id}/withdraw")
-    assert confirm.status_code == 200 and "<form method=\"post\">" in confirm.get_data(True)
+    assert confirm.status_code == 200 and '<form method="post">' in confirm.get_data(True)
     assert get(AmbassadorApplication, application.id).status == "pending"
     assert client.post(f"/applications/{application.id}/withdraw").status_code == 302
     assert get(AmbassadorApplication, application.id).status == "withdrawn"
@@ -152,15 +152,16 @@ def test_an_admin_reviews_approves_and_the_applicant_follows_the_notification(
     assert refused.status_code == 422
     assert f'id="reject-{second.id}-message-error"' in refused.get_data(True)
     assert get(AmbassadorApplication, second.id).status == "pending"
-    response = client.post(
-        f"/admin/applications/{first.id}/approve", data={"message": "Witamy!"}
-    )
+    response = client.post(f"/admin/applications/{first.id}/approve", data={"message": "Witamy!"})
     assert response.status_code == 302
     again = client.post(f"/admin/applications/{first.id}/approve", data={"message": ""})
     assert again.status_code == 409
-    assert client.post(
-        f"/admin/applications/{second.id}/reject", data={"message": "Nie w tym roku."}
-    ).status_code == 302
+    assert (
+        client.post(
+            f"/admin/applications/{second.id}/reject", data={"message": "Nie w tym roku."}
+        ).status_code
+        == 302
+    )
 
     applicant = app.test_client()
     from tests.conftest import PASSWORD

@@ -15,7 +15,7 @@ from tests.conftest import app_context, make_user, room_of, run
 
 def test_home_page_lists_the_18_districts_in_order(client):
     page = client.get("/").text
-    headings = re.findall(r"<h3>([^<]+)</h3>", page)
+    headings = re.findall(r"<h3><a href=\"/areas/\d+\">([^<]+)</a></h3>", page)
     assert len(headings) == 18
     assert headings[0] == "I Stare Miasto"
     assert headings[12] == "XIII Podgórze"
