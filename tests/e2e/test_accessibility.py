@@ -31,6 +31,7 @@ PEOPLE = {  # who: (e-mail, password, display name), as in README.md
     "anna": ("anna@example.pl", "mieszkanka-demo", "Anna Nowak"),  # resident, XIII Podgórze
     "piotr": ("piotr@example.pl", "ambasador-demo", "Piotr Kowalski"),  # ambassador of XIII
     "admin": ("admin@example.pl", "admin-demo-123", "Koordynatorka BO"),
+    "jan": ("jan@example.pl", "mieszkaniec-demo", "Jan Zieliński"),  # applied for Zabłocie
 }
 GUEST = None
 
@@ -131,6 +132,34 @@ PAGES = [
     Page("/posts/{edited}/edit", "anna", lang="en"),
     Page("/posts/{edited}/edit", "anna", fill={"#body": " "}, submit=COMPOSER, status=422),
     Page("/posts/{edited}/edit", "piotr", status=403),  # not his post: the form is refused too
+    # Area pages, applying to be an ambassador, the admins' review, bios ({district}: XIII
+    # Podgórze, {osiedle}: Zabłocie; the demo's application 1 is Jan's, pending).
+    Page("/areas/{district}"),
+    Page("/areas/{osiedle}", lang="en"),
+    Page("/areas/{osiedle}", "anna"),
+    Page("/areas/{district}", "piotr", lang="en"),
+    Page("/areas/{osiedle}/apply", "anna"),
+    Page(
+        "/areas/{osiedle}/apply",
+        "anna",
+        lang="en",
+        fill={"#motivation": "Krótko.", "#contact": "x"},
+        submit=COMPOSER,
+        status=422,
+    ),
+    Page("/admin/applications", "admin"),
+    Page("/admin/applications", "admin", lang="en"),
+    Page(
+        "/admin/applications",
+        "admin",
+        fill={"#reject-1-message": "x"},
+        submit="form[action$='/reject'] button[type=submit]",
+        status=422,
+    ),
+    Page("/users/2", "jan"),  # his pending application
+    Page("/users/2", "jan", lang="en"),
+    Page("/applications/1/withdraw", "jan"),
+    Page("/users/1", "anna", fill={"#bio": "x" * 501}, submit=COMPOSER, status=422),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -161,6 +190,7 @@ def places(server) -> dict[str, int]:
     status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
     assert status == 200, body
     room = next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
+    areas = {r["slug"]: r["area_id"] for r in body["rooms"]}
 
     anna = http_client()
     email, password, _name = PEOPLE["anna"]
@@ -183,7 +213,13 @@ def places(server) -> dict[str, int]:
         {"body": "Poprawka: **lipy**, nie klony. Zob. [plan](https://example.org/plan)."},
     )
     assert status == 200, body
-    return {"room": room, "edited": edited, "confirm": registration_link(server)}
+    return {
+        "room": room,
+        "edited": edited,
+        "confirm": registration_link(server),
+        "district": areas["xiii-podgorze"],
+        "osiedle": areas["zablocie"],
+    }
 
 
 def registration_link(server) -> str:
