@@ -32,7 +32,8 @@ class AmbassadorApplication(db.Model):
     motivation: Mapped[str] = mapped_column(Text)
     # How the city team and residents can reach the applicant (phone, e-mail, hours on duty).
     contact: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending/approved/rejected
+    # pending, approved, rejected, or withdrawn by the applicant
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))

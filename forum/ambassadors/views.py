@@ -31,7 +31,9 @@ def apply(area_id: int):
         else:
             flash(_("Thank you! The city's coordinators will read your application."))
             return redirect(url_for("accounts.profile", user_id=current_user.id))
-    return render_template("ambassadors/apply.html", area=area, form=form), status
+    pending = current_user.is_authenticated and services.has_pending(current_user.id, area.id)
+    page = render_template("ambassadors/apply.html", area=area, form=form, pending=pending)
+    return page, status
 
 
 @bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])

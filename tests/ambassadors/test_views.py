@@ -93,6 +93,9 @@ def test_apply_through_the_form(client, auth, anna):
     assert response.status_code == 302 and response.location.endswith(f"/users/{anna.id}")
     again = client.post(f"/areas/{zablocie_id()}/apply", data=data)
     assert again.status_code == 409
+    form_again = _en(client, f"/areas/{zablocie_id()}/apply")
+    assert "waiting for the coordinators' decision" in form_again
+    assert 'name="motivation"' not in form_again
     assert count(AmbassadorApplication) == 1
     profile = _en(client, f"/users/{anna.id}")
     assert "waiting for a decision" in profile and "Zabłocie" in profile

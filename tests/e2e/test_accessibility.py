@@ -159,6 +159,7 @@ PAGES = [
     Page("/users/2", "jan"),  # his pending application
     Page("/users/2", "jan", lang="en"),
     Page("/applications/1/withdraw", "jan"),
+    Page("/areas/{osiedle}/apply", "jan"),  # his application waits: a note, not the form
     Page("/users/1", "anna", fill={"#bio": "x" * 501}, submit=COMPOSER, status=422),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
