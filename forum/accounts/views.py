@@ -6,7 +6,14 @@ from flask_login import current_user
 
 from forum.accounts import services, sessions
 from forum.accounts.forms import ConfirmRegistrationForm, LoginForm, LogoutForm, RegisterForm
-from forum.errors import DomainError, NotAuthenticated, NotFound, RateLimited, ValidationError
+from forum.errors import (
+    DomainError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+    ValidationError,
+)
 from forum.transactions import transactional
 from forum.web import local_url, show_errors
 
@@ -68,6 +75,9 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         except NotAuthenticated as error:
             show_errors(form, error)
+        except Forbidden as error:  # a suspended account
+            show_errors(form, error)
+            return render_template("accounts/login.html", form=form), error.status
         except RateLimited as error:
             show_errors(form, error)
             return render_template("accounts/login.html", form=form), error.status, error.headers
