@@ -6,6 +6,7 @@ import pytest
 
 from forum.admin.models import AuditEntry
 from forum.extensions import db
+from tests.api.conftest import ApiClient
 from tests.conftest import PASSWORD, app_context, make_user
 
 
@@ -28,3 +29,9 @@ def audit_actions() -> list[tuple[str, str]]:
 def boss(app):
     """An admin."""
     return make_user("Koordynatorka", role="admin")
+
+
+@pytest.fixture
+def api(app) -> ApiClient:
+    """The API client that checks each answer against the OpenAPI document."""
+    return ApiClient(app, app.response_class, use_cookies=True)
