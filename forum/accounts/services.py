@@ -239,7 +239,7 @@ def suspension_refusal(user: User) -> Forbidden:
             until=format_datetime(user.suspended_until, "short"),
             reason=user.suspension_reason or "",
         )
-    return Forbidden(message, {"email": message}, code="suspended")
+    return Forbidden(message, code="suspended")
 
 
 # --- logins ------------------------------------------------------------------------------
