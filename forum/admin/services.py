@@ -148,7 +148,7 @@ def add_room(
     )
     db.session.add(room)
     db.session.flush()
-    visibility = _("public") if public else _("restricted")
+    visibility = "public" if public else "restricted"  # the log's words, as room_visibility
     audit.record(admin, "room_added", f"room:{room.id}", f"{name} ({area.label}, {visibility})")
     return room
 
