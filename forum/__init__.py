@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.accounts import sessions
     from forum.accounts import views as accounts_views
     from forum.admin import audit  # noqa: F401  (its model, for create_all)
+    from forum.admin import views as admin_views
     from forum.ambassadors import views as ambassadors_views
     from forum.api.v1 import bp as api_v1
     from forum.areas import views as areas_views
@@ -85,6 +86,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(discussion_views.bp)
     app.register_blueprint(notifications_views.bp)
     app.register_blueprint(ambassadors_views.bp)
+    app.register_blueprint(admin_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

@@ -17,8 +17,9 @@ from sqlalchemy import select
 from forum import idempotency
 from forum.accounts import services as accounts
 from forum.accounts.models import ExpertUnit
+from forum.admin.services import set_room_visibility
 from forum.areas.models import Area
-from forum.areas.services import seed_reference_data, set_room_visibility
+from forum.areas.services import seed_reference_data
 from forum.demo import seed_demo_data
 from forum.errors import DomainError
 from forum.extensions import db, socketio, utcnow
@@ -161,7 +162,7 @@ def register(app: Flask) -> None:
     @click.argument("room_id", type=int)
     @click.argument("visibility", type=click.Choice(["public", "private"]))
     def room_visibility(room_id: int, visibility: str) -> None:
-        """Open a room to everyone, or close it to all but the area's moderators."""
+        """Open a room to everyone, or restrict it to its members and the admins."""
         with command_transaction():
             set_room_visibility(None, room_id, visibility == "public")
         click.echo(f"Room {room_id} is {visibility}.")

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.accounts.services import hash_password
 from forum.ambassadors import services as ambassadors
-from forum.areas.models import Area, Room
+from forum.areas import krakow
+from forum.areas.models import Area, Room, RoomMember
 from forum.discussion import services as discussion
 from forum.extensions import db
 
@@ -85,4 +86,42 @@ def seed_demo_data() -> bool:
         "Od lat działam w radzie osiedla Zabłocie i chciałbym pomóc sąsiadom pisać wnioski.",
         "jan@example.pl, po 18:00",
     )
+    _add_restricted_rooms(users)
     return True
+
+
+# Restricted rooms: (name, description, members by e-mail name).
+RESTRICTED_ROOMS = [
+    (
+        "Koordynacja ambasadorów",
+        "Pokój ambasadorów, ekspertów i zespołu miasta; widzą go tylko jego członkowie.",
+        ("piotr", "ewa", "admin"),
+    ),
+    ("ZZM — pokój wewnętrzny", "Wewnętrzne ustalenia ekspertów ZZM.", ("ewa",)),
+]
+
+
+def _add_restricted_rooms(users: dict[str, User]) -> None:
+    city = db.session.scalar(select(Area).where(Area.kind == "city"))
+    position = len(city.rooms)
+    for offset, (name, description, members) in enumerate(RESTRICTED_ROOMS):
+        room = Room(
+            area=city,
+            name=name,
+            slug=krakow.slugify(name),
+            track="city",
+            description=description,
+            is_public=False,
+            position=position + offset,
+        )
+        db.session.add(room)
+        db.session.flush()
+        db.session.add_all(RoomMember(room_id=room.id, user_id=users[m].id) for m in members)
+    db.session.flush()
+    coordination = db.session.scalar(select(Room).where(Room.slug == "koordynacja-ambasadorow"))
+    discussion.create_thread(
+        users["admin"],
+        coordination.id,
+        "Dyżury ambasadorów w marcu",
+        "Proszę o wpisanie terminów dyżurów w dzielnicach do końca tygodnia.",
+    )

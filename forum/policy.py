@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from forum.accounts.models import ExpertUnit, User
+from forum.accounts.models import SUSPENDED_INDEFINITELY, ExpertUnit, User
 from forum.ambassadors.models import AmbassadorApplication
 from forum.areas.models import Area, Room
 from forum.discussion.models import Post, Thread
@@ -326,7 +326,9 @@ REFUSALS: dict[str, Callable[[object], DomainError]] = {
     "not_unit_member": lambda _t, _d: Forbidden(_("Only the unit's experts may see its queue.")),
     "not_admin": lambda _t, _d: Forbidden(_("Only the city's coordinators may do this.")),
     "suspended": lambda _t, until: Forbidden(
-        _("Your account is suspended until %(until)s.", until=format_datetime(until, "short")),
+        _("Your account is suspended until the city's coordinators lift it.")
+        if until == SUSPENDED_INDEFINITELY
+        else _("Your account is suspended until %(until)s.", until=format_datetime(until, "short")),
         code="suspended",
     ),
     "muted": lambda _t, until: Forbidden(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, sele
 
 from forum.areas.models import Area, Room, RoomMember
 from forum.extensions import UTCDateTime, db, utcnow
+
+# The end of a suspension that lasts until an admin lifts it.
+SUSPENDED_INDEFINITELY = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class ExpertUnit(db.Model):
@@ -70,6 +73,10 @@ class User(UserMixin, db.Model):
     @property
     def is_suspended(self) -> bool:
         return self.suspended_until is not None and self.suspended_until > utcnow()
+
+    @property
+    def suspended_indefinitely(self) -> bool:
+        return self.suspended_until == SUSPENDED_INDEFINITELY
 
     def muted_until(self, room: Room) -> datetime | None:
         """When the person's mute in this room ends, or None if they are not muted there."""

@@ -8,8 +8,8 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app, render_template
+from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -26,7 +26,14 @@ from forum.accounts.models import (
 from forum.accounts.passwords import check_password
 from forum.admin import audit
 from forum.areas.models import Area
-from forum.errors import Conflict, DomainError, NotAuthenticated, NotFound, ValidationError
+from forum.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    ValidationError,
+)
 from forum.extensions import db, utcnow
 from forum.notifications import services as notifications
 from forum.policy import ensure
@@ -211,10 +218,28 @@ def authenticate(email: str | None, password: str | None) -> User:
         check_password_hash(_DUMMY_HASH, password or "")
     elif check_password_hash(user.password_hash, password or ""):
         ratelimits.login_succeeded(email)
+        if user.is_suspended:
+            raise suspension_refusal(user)
         return user
     ratelimits.login_failed(email)
     message = _("Wrong e-mail address or password.")
     raise NotAuthenticated(message, {"password": message}, code="wrong_credentials")
+
+
+def suspension_refusal(user: User) -> Forbidden:
+    """Why a suspended person may not log in: until when, and the admin's reason."""
+    if user.suspended_indefinitely:
+        message = _(
+            "Your account is suspended until the city's coordinators lift it. Reason: %(reason)s",
+            reason=user.suspension_reason or "",
+        )
+    else:
+        message = _(
+            "Your account is suspended until %(until)s. Reason: %(reason)s",
+            until=format_datetime(user.suspended_until, "short"),
+            reason=user.suspension_reason or "",
+        )
+    return Forbidden(message, code="suspended")
 
 
 # --- logins ------------------------------------------------------------------------------

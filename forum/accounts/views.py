@@ -9,7 +9,14 @@ from forum.accounts import services, sessions
 from forum.accounts.forms import ConfirmRegistrationForm, LoginForm, LogoutForm, RegisterForm
 from forum.ambassadors import services as ambassadors
 from forum.ambassadors.forms import BioForm
-from forum.errors import DomainError, NotAuthenticated, NotFound, RateLimited, ValidationError
+from forum.errors import (
+    DomainError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    RateLimited,
+    ValidationError,
+)
 from forum.transactions import transactional
 from forum.web import local_url, show_errors
 
@@ -71,6 +78,9 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         except NotAuthenticated as error:
             show_errors(form, error)
+        except Forbidden as error:  # a suspended account
+            show_errors(form, error)
+            return render_template("accounts/login.html", form=form), error.status
         except RateLimited as error:
             show_errors(form, error)
             return render_template("accounts/login.html", form=form), error.status, error.headers

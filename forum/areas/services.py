@@ -15,8 +15,7 @@ from forum.areas.models import Area, Room
 from forum.discussion.models import Thread
 from forum.errors import NotFound
 from forum.extensions import UTCDateTime, db
-from forum.policy import can, ensure
-from forum.realtime import access
+from forum.policy import can
 
 
 @dataclass(frozen=True)
@@ -175,20 +174,3 @@ def seed_reference_data() -> bool:
         db.session.add(ExpertUnit(code=code, name=name))
     db.session.flush()
     return True
-
-
-def set_room_visibility(actor, room_id: int, public: bool) -> Room:
-    """Open a room to everyone, or close it to all but the area's moderators.
-
-    `actor` is the admin doing it, or None for the operator on the command line. Sockets that
-    may no longer read the room or its threads leave them when this commits.
-    """
-    room = db.session.get(Room, room_id)
-    if room is None:
-        raise NotFound(_("There is no such room."))
-    if actor is not None:
-        ensure(actor, "rooms.manage", room)
-    if room.is_public != public:
-        room.is_public = public
-        access.room_access_changed(room.id)
-    return room

@@ -23,7 +23,7 @@ from forum.discussion.models import Post, PostRevision, Thread
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.notifications import services as notifications
-from forum.policy import can, ensure
+from forum.policy import can, decide, ensure, refusal
 from forum.realtime import events
 from forum.realtime.streams import publish, room_stream, thread_stream
 from forum.sanitize import render_markdown
@@ -64,7 +64,9 @@ def access_post(user, post_id: int) -> Post:
     )
     if post is None:
         raise NotFound(_("There is no such post."))
-    ensure(user, "thread.read", post.thread)
+    decision = decide(user, "thread.read", post.thread)
+    if not decision:  # said of the post: a post one may not read looks like a missing post
+        raise refusal(decision.reason, post, decision.detail)
     return post
 
 

@@ -161,6 +161,36 @@ PAGES = [
     Page("/applications/1/withdraw", "jan"),
     Page("/areas/{osiedle}/apply", "jan"),  # his application waits: a note, not the form
     Page("/users/1", "anna", fill={"#bio": "x" * 501}, submit=COMPOSER, status=422),
+    # The admin area (issue 8).
+    Page("/admin/areas", "admin"),
+    Page("/admin/areas/1", "admin"),
+    Page("/admin/areas/1", "admin", lang="en"),
+    Page(
+        "/admin/areas/1",
+        "admin",
+        fill={"#room-name": "x"},
+        submit="#new-room-heading ~ form button",
+        status=422,
+    ),
+    Page("/admin/rooms/{restricted}", "admin"),
+    Page("/admin/rooms/{restricted}?q=a", "admin", lang="en"),
+    Page("/admin/rooms/{restricted}/archive", "admin"),
+    Page("/admin/rooms/{restricted}/members/3/remove", "admin"),
+    Page("/admin/units", "admin"),
+    Page("/admin/units", "admin", lang="en", submit="#new-unit-heading ~ form button", status=422),
+    Page("/admin/units/1", "admin"),
+    Page("/admin/users", "admin"),
+    Page("/admin/users?q=a", "admin", lang="en"),
+    Page("/admin/users/1", "admin"),
+    Page("/admin/users/1", "admin", lang="en"),
+    Page("/admin/users/5", "admin"),
+    Page("/admin/users/1/suspend?duration=7&reason=Spam", "admin"),
+    Page("/admin/users/3/roles/{ambassador_role}/withdraw", "admin"),
+    Page("/admin/suspensions", "admin"),
+    Page("/admin/audit", "admin"),
+    Page("/admin/audit", "admin", lang="en"),
+    Page("/rooms/{restricted}", "admin", live=True),
+    Page("/admin/areas", "anna", status=403),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -220,7 +250,31 @@ def places(server) -> dict[str, int]:
         "confirm": registration_link(server),
         "district": areas["xiii-podgorze"],
         "osiedle": areas["zablocie"],
+        **admin_places(server),
     }
+
+
+def admin_places(server) -> dict[str, int]:
+    """The demo's restricted room and the ambassador's role, with one change in the audit log."""
+    admin = http_client()
+    email, password, _name = PEOPLE["admin"]
+    call(admin, "POST", server.url + "/api/v1/session", {"email": email, "password": password})
+    status, body = call(admin, "GET", server.url + "/api/v1/admin/areas")
+    assert status == 200, body
+    restricted = next(
+        room["id"]
+        for area in body["areas"]
+        for room in area["rooms"]
+        if room["slug"] == "koordynacja-ambasadorow"
+    )
+    status, body = call(admin, "GET", server.url + "/api/v1/admin/users/3")
+    assert status == 200, body
+    role = body["user"]["roles"][0]["id"]
+    status, body = call(
+        admin, "POST", server.url + "/api/v1/admin/units", {"code": "ZIM", "name": "Inwestycje"}
+    )
+    assert status == 201, body
+    return {"restricted": restricted, "ambassador_role": role}
 
 
 def registration_link(server) -> str:

@@ -5,7 +5,7 @@ import pytest
 
 from forum.accounts import services as accounts
 from forum.accounts.models import RoleGrant
-from forum.areas.services import set_room_visibility
+from forum.admin.services import set_room_visibility
 from forum.discussion import services
 from forum.extensions import db
 from forum.realtime import events

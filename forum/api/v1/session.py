@@ -20,7 +20,7 @@ def session_user():
     summary="Log in; the session cookie then authenticates the next requests.",
     body=Credentials,
     answer=LoggedIn,
-    errors={401: ("wrong_credentials",), 429: ("rate_limited",)},
+    errors={401: ("wrong_credentials",), 403: ("suspended",), 429: ("rate_limited",)},
 )
 def log_in(body: Credentials):
     account = services.authenticate(body.email, body.password)
