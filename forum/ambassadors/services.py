@@ -169,8 +169,9 @@ def applications_for_review(admin, status: str | None = None) -> list[Ambassador
 
 
 def _decide(admin, application_id: int) -> AmbassadorApplication:
+    # Asked before the lookup: to anyone but an admin, every application id looks the same.
+    ensure(admin, "applications.review", None)
     application = access_application(application_id)
-    ensure(admin, "applications.review", application)
     if application.status != "pending":
         raise refusal("application_decided", application)
     return application
