@@ -4,6 +4,7 @@ who moderate it, or not."""
 import pytest
 
 from forum.discussion import services as discussion
+from tests.api.conftest import api  # noqa: F401  (the client checked against the document)
 from tests.conftest import make_user, opening_of, room_by_slug, run
 
 

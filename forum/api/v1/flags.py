@@ -39,7 +39,7 @@ def flag_post(post_id: int, body: schemas.NewFlag):
     "first, then the newest.",
     query=schemas.QueueQuery,
     answer=schemas.FlagQueue,
-    errors={401: ("not_authenticated",), 403: ("forbidden",)},
+    errors={401: ("not_authenticated",), 403: ("forbidden",), 404: ("not_found",)},
 )
 def flag_queue(query: schemas.QueueQuery):
     groups = services.queue(current_user, query.area_id)
