@@ -8,7 +8,9 @@ from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.accounts.services import hash_password
 from forum.areas.models import Area, Room
 from forum.discussion import services as discussion
+from forum.discussion.models import Post
 from forum.extensions import db
+from forum.flags import services as flags
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -17,6 +19,7 @@ DEMO_USERS = [
     ("Piotr Kowalski", "piotr@example.pl", "ambasador-demo", "XIII", "ambassador", "XIII"),
     ("Ewa Wiśniewska", "ewa@example.pl", "ekspertka-demo", "I", "expert", "ZZM"),
     ("Koordynatorka BO", "admin@example.pl", "admin-demo-123", "I", "admin", None),
+    ("Tomasz Wójcik", "tomasz@example.pl", "mieszkaniec2-demo", "XIII", None, None),
 ]
 
 
@@ -72,4 +75,21 @@ def seed_demo_data() -> bool:
         "Piszemy życzliwie i na temat. Posty łamiące zasady ukrywam z podaniem powodu.",
     )
     rules.pinned = True  # pinning by an ambassador comes with moderation
+    _seed_flags(users)
     return True
+
+
+def _seed_flags(users: dict) -> None:
+    """A post two residents flagged: the queue marks it for attention."""
+    zablocie = db.session.scalar(select(Room).where(Room.slug == "zablocie"))
+    advert = discussion.create_thread(
+        users["tomasz"],
+        zablocie.id,
+        "Okna PCV – promocja tylko dziś",
+        "Najtańsze okna w Krakowie! Dzwoń: 600 000 000. Montaż gratis.",
+    )
+    post_id = db.session.scalar(
+        select(Post.id).where(Post.thread_id == advert.id, Post.parent_id.is_(None))
+    )
+    flags.flag_post(users["anna"], post_id, "spam")
+    flags.flag_post(users["jan"], post_id, "other", "To reklama firmy, nie projekt do budżetu.")

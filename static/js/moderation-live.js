@@ -57,6 +57,7 @@ function scheduleRefresh() {
 }
 
 function showStatus(state) {
+  link.dataset.state = state; // "live" once joined (the browser tests wait for it)
   if (!status || !queue) return;
   const words = { offline: queue.dataset.offline, stopped: queue.dataset.stopped }[state] ?? "";
   status.textContent = words;

@@ -307,3 +307,16 @@ def test_a_moderator_told_of_nothing_open_and_others_told_no(post, piotr, jan):
         run(services.dismiss, piotr, post.id, "")
     with pytest.raises(Forbidden):
         run(services.dismiss, jan, post.id, "")
+
+
+def test_the_demo_queue_has_a_post_that_needs_attention(app):
+    from forum.accounts.models import User
+    from forum.demo import seed_demo_data
+    from forum.transactions import transaction
+
+    with app_context(), transaction():
+        seed_demo_data()
+    with app_context():
+        piotr = db.session.scalar(select(User).where(User.email == "piotr@example.pl"))
+    [group] = run(services.queue, piotr)
+    assert group.needs_attention and group.post.author.display_name == "Tomasz Wójcik"

@@ -41,7 +41,7 @@ def test_a_resident_flags_through_the_form(client, post, jan):
     assert (flag.reason, flag.text, flag.flagger_id) == ("spam", "Reklama", jan.id)
     # A second time: the page says so, and the form is gone.
     again = client.get(f"/posts/{post.id}/flag").get_data(as_text=True)
-    assert "already" in again and 'name="reason"' not in again
+    assert "został już przez ciebie zgłoszony" in again and 'name="reason"' not in again
     resent = client.post(f"/posts/{post.id}/flag", data={"reason": "spam"})
     assert resent.status_code == 409 and count(Flag) == 1
 
