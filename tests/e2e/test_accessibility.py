@@ -38,7 +38,8 @@ GUEST = None
 @dataclass(frozen=True)
 class Page:
     """One page to check: `path` may name {room} (XIII Podgórze's room), {edited} (a post of
-    Anna's with an edit history) and {confirm} (the link of a registration waiting for it);
+    Anna's with an edit history), {advert} (the demo's flagged post) and {confirm} (the link of
+    a registration waiting for it);
     `who` is a key of PEOPLE or GUEST.
 
     lang: "en" arrives through the language switch (/lang/en?next=<path>).
@@ -131,6 +132,15 @@ PAGES = [
     Page("/posts/{edited}/edit", "anna", lang="en"),
     Page("/posts/{edited}/edit", "anna", fill={"#body": " "}, submit=COMPOSER, status=422),
     Page("/posts/{edited}/edit", "piotr", status=403),  # not his post: the form is refused too
+    # Flags: the form under a post (Jan's reply), the queue and its confirmation pages.
+    Page("/posts/2/flag", "anna"),
+    Page("/posts/2/flag", "anna", lang="en"),
+    Page("/posts/2/flag", "anna", submit=COMPOSER, status=422),
+    Page("/moderation", "piotr"),
+    Page("/moderation", "admin", lang="en"),
+    Page("/moderation/posts/{advert}/hide", "piotr"),
+    Page("/moderation/posts/{advert}/hide", "piotr", submit=COMPOSER, status=422),
+    Page("/moderation/posts/{advert}/dismiss", "piotr", lang="en"),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -183,7 +193,18 @@ def places(server) -> dict[str, int]:
         {"body": "Poprawka: **lipy**, nie klony. Zob. [plan](https://example.org/plan)."},
     )
     assert status == 200, body
-    return {"room": room, "edited": edited, "confirm": registration_link(server)}
+    piotr = http_client()
+    email, password, _name = PEOPLE["piotr"]
+    call(piotr, "POST", server.url + "/api/v1/session", {"email": email, "password": password})
+    status, body = call(piotr, "GET", server.url + "/api/v1/flags")
+    assert status == 200, body
+    advert = body["posts"][0]["post"]["id"]  # the demo's post that two residents flagged
+    return {
+        "room": room,
+        "edited": edited,
+        "advert": advert,
+        "confirm": registration_link(server),
+    }
 
 
 def registration_link(server) -> str:
