@@ -12,7 +12,7 @@ from forum.discussion.schemas import Post, Reason, post_view
 from forum.flags.models import Flag as FlagModel
 from forum.notifications.schemas import PlaceRef, ThreadRef
 from forum.policy import can
-from forum.schemas import Count, Id, Input, Query, QueryInt, Shape
+from forum.schemas import MAX_ID, Count, Id, Input, Query, QueryInt, Shape
 
 FlagReason = Literal["spam", "offensive", "personal_data", "off_topic", "other"]
 FlagText = Annotated[
@@ -89,7 +89,7 @@ class Hiding(Input):
 
 class QueueQuery(Query):
     area_id: QueryInt | None = Field(
-        None, ge=1, description="Only this area and the areas within it."
+        None, ge=1, le=MAX_ID, description="Only this area and the areas within it."
     )
 
 

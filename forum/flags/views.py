@@ -40,22 +40,22 @@ def flag_post(post_id: int):
     post = services.flaggable_post(current_user, post_id)  # the form too, not only its sending
     form = FlagForm()
     flagged = services.open_flag_of(current_user, post)
-    if flagged is None and form.validate_on_submit():
-        try:
-            services.flag_post(current_user, post_id, form.reason.data, form.text.data)
-        except (ValidationError, RateLimited) as error:
-            show_errors(form, error)
-            page = render_template("flags/flag.html", post=post, form=form, flagged=None)
-            return page, error.status, error.headers
-        except Conflict as error:  # flagged by a request sent at the same moment
-            page = render_template("flags/flag.html", post=post, form=form, flagged=True)
-            return page, error.status
-        flash(_("Thank you: the moderators of this area will look at the post."))
-        return redirect(_post_url(post))
-    status = 409 if flagged is not None and form.is_submitted() else 200
-    if form.errors:
-        status = 422
-    return render_template("flags/flag.html", post=post, form=form, flagged=flagged), status
+    if not form.is_submitted():
+        return render_template("flags/flag.html", post=post, form=form, flagged=flagged)
+    if flagged is not None:
+        return render_template("flags/flag.html", post=post, form=form, flagged=flagged), 409
+    form.validate()  # the fields' own checks; the service decides, with its messages
+    try:
+        services.flag_post(current_user, post_id, form.reason.data, form.text.data)
+    except (ValidationError, RateLimited) as error:
+        show_errors(form, error)
+        page = render_template("flags/flag.html", post=post, form=form, flagged=None)
+        return page, error.status, error.headers
+    except Conflict as error:  # flagged by a request sent at the same moment
+        page = render_template("flags/flag.html", post=post, form=form, flagged=True)
+        return page, error.status
+    flash(_("Thank you: the moderators of this area will look at the post."))
+    return redirect(_post_url(post))
 
 
 @bp.get("/moderation")

@@ -83,6 +83,7 @@ def test_the_queue(api, post, jan, ola, piotr, marek):
     assert refused.status_code == 403
     assert api.get("/api/v1/flags?area_id=999999").status_code == 404
     assert api.get("/api/v1/flags?area_id=x").status_code == 422
+    assert api.get(f"/api/v1/flags?area_id={2**64}").status_code == 422
 
 
 def test_dismiss(api, post, jan, piotr):

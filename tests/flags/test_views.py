@@ -54,7 +54,9 @@ def test_a_wrong_form_comes_back_with_the_message(client, post, jan, data, field
     login(client, jan)
     page = client.post(f"/posts/{post.id}/flag", data=data)
     assert page.status_code == 422
-    assert f'id="{field}-error"' in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert f'id="{field}-error"' in html
+    assert "Wybierz powód z listy." in html or "Napisz w kilku słowach" in html
     assert count(Flag) == 0
 
 
