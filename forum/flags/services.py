@@ -38,7 +38,7 @@ REASONS = {
     "offensive": _l("Offensive or abusive"),
     "personal_data": _l("Someone's personal data"),
     "off_topic": _l("Off topic"),
-    "other": _l("Something else (say what)"),
+    "other": _l("Something else"),
 }
 TEXT_MAX_LENGTH = 500
 # Flags from this many different residents mark a post for attention in the queue.
