@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.discussion import views as discussion_views
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
+    from forum.flags import views as flags_views
     from forum.idempotency import new_key
     from forum.notifications import views as notifications_views
     from forum.notifications.services import unread
@@ -87,6 +88,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(notifications_views.bp)
     app.register_blueprint(ambassadors_views.bp)
     app.register_blueprint(admin_views.bp)
+    app.register_blueprint(flags_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

@@ -10,7 +10,9 @@ from forum.ambassadors import services as ambassadors
 from forum.areas import krakow
 from forum.areas.models import Area, Room, RoomMember
 from forum.discussion import services as discussion
+from forum.discussion.models import Post
 from forum.extensions import db
+from forum.flags import services as flags
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -19,6 +21,7 @@ DEMO_USERS = [
     ("Piotr Kowalski", "piotr@example.pl", "ambasador-demo", "XIII", "ambassador", "XIII"),
     ("Ewa Wiśniewska", "ewa@example.pl", "ekspertka-demo", "I", "expert", "ZZM"),
     ("Koordynatorka BO", "admin@example.pl", "admin-demo-123", "I", "admin", None),
+    ("Tomasz Wójcik", "tomasz@example.pl", "mieszkaniec2-demo", "XIII", None, None),
 ]
 
 
@@ -87,6 +90,7 @@ def seed_demo_data() -> bool:
         "jan@example.pl, po 18:00",
     )
     _add_restricted_rooms(users)
+    _seed_flags(users)
     return True
 
 
@@ -125,3 +129,19 @@ def _add_restricted_rooms(users: dict[str, User]) -> None:
         "Dyżury ambasadorów w marcu",
         "Proszę o wpisanie terminów dyżurów w dzielnicach do końca tygodnia.",
     )
+
+
+def _seed_flags(users: dict) -> None:
+    """A post two residents flagged: the queue marks it for attention."""
+    zablocie = db.session.scalar(select(Room).where(Room.slug == "zablocie"))
+    advert = discussion.create_thread(
+        users["tomasz"],
+        zablocie.id,
+        "Okna PCV – promocja tylko dziś",
+        "Najtańsze okna w Krakowie! Dzwoń: 600 000 000. Montaż gratis.",
+    )
+    post_id = db.session.scalar(
+        select(Post.id).where(Post.thread_id == advert.id, Post.parent_id.is_(None))
+    )
+    flags.flag_post(users["anna"], post_id, "spam")
+    flags.flag_post(users["jan"], post_id, "other", "To reklama firmy, nie projekt do budżetu.")

@@ -15,6 +15,7 @@ from pydantic import Field, create_model, model_validator
 
 from forum.accounts.schemas import Person
 from forum.discussion.schemas import Body, Post, Thread
+from forum.flags.schemas import Flag
 from forum.idempotency import Key
 from forum.notifications.schemas import Notification
 from forum.schemas import MAX_ID, Count, Id, Input, Seq, Shape
@@ -38,6 +39,8 @@ POST_HIDDEN = "post_hidden"
 POST_RESTORED = "post_restored"
 NOTIFICATION = "notification"
 NOTIFICATIONS_READ = "notifications_read"
+FLAG_RAISED = "flag_raised"
+FLAG_RESOLVED = "flag_resolved"
 # Server → client, signals.
 PRESENCE = "presence"
 TYPING = "typing"
@@ -72,6 +75,12 @@ class UnreadEvent(Envelope):
     unread: Count
 
 
+class FlagEvent(Envelope):
+    """On an area's stream: a flag raised, or resolved, in the area or an area within it."""
+
+    flag: Flag
+
+
 @dataclass(frozen=True)
 class EventType:
     payload: type[Envelope]
@@ -88,6 +97,8 @@ EVENTS: dict[str, EventType] = {
     POST_RESTORED: EventType(PostEvent, "post"),
     NOTIFICATION: EventType(NotificationEvent, "notification"),
     NOTIFICATIONS_READ: EventType(UnreadEvent, "user"),
+    FLAG_RAISED: EventType(FlagEvent, "flag"),
+    FLAG_RESOLVED: EventType(FlagEvent, "flag"),
 }
 
 

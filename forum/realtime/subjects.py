@@ -19,6 +19,8 @@ from forum.areas.models import Room
 from forum.discussion.models import Post, Thread
 from forum.discussion.schemas import post_view, thread_view
 from forum.extensions import db
+from forum.flags.models import Flag
+from forum.flags.schemas import flag_view
 from forum.notifications.models import Notification, with_subjects
 from forum.notifications.schemas import notification_view
 
@@ -53,6 +55,20 @@ def load_threads(ids: list[int]) -> dict[int, Thread]:
 
 def load_notifications(ids: list[int]) -> dict[int, Notification]:
     return _by_id(select(Notification).where(Notification.id.in_(ids)).options(*with_subjects()))
+
+
+def load_flags(ids: list[int]) -> dict[int, Flag]:
+    return _by_id(
+        select(Flag)
+        .where(Flag.id.in_(ids))
+        .options(
+            joinedload(Flag.flagger),
+            joinedload(Flag.post)
+            .joinedload(Post.thread)
+            .joinedload(Thread.room)
+            .joinedload(Room.area),
+        )
+    )
 
 
 def load_users(ids: list[int]) -> dict[int, User]:
@@ -109,5 +125,12 @@ SUBJECTS: dict[str, Subject] = {
         load_users,
         lambda user, viewer, memo: {"unread": unread_count(user.id, memo)},
         lambda user: user,
+    ),
+    # Only the area's moderators read its stream; flags of restricted rooms are not published.
+    "flag": Subject(
+        Flag,
+        load_flags,
+        lambda flag, viewer, memo: {"flag": flag_view(flag, viewer)},
+        lambda flag: GUEST,
     ),
 }

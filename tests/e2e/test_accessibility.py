@@ -39,7 +39,8 @@ GUEST = None
 @dataclass(frozen=True)
 class Page:
     """One page to check: `path` may name {room} (XIII Podgórze's room), {edited} (a post of
-    Anna's with an edit history) and {confirm} (the link of a registration waiting for it);
+    Anna's with an edit history), {advert} (the demo's flagged post) and {confirm} (the link of
+    a registration waiting for it);
     `who` is a key of PEOPLE or GUEST.
 
     lang: "en" arrives through the language switch (/lang/en?next=<path>).
@@ -191,6 +192,15 @@ PAGES = [
     Page("/admin/audit", "admin", lang="en"),
     Page("/rooms/{restricted}", "admin", live=True),
     Page("/admin/areas", "anna", status=403),
+    # Flags: the form under a post (Jan's reply), the queue and its confirmation pages.
+    Page("/posts/2/flag", "anna"),
+    Page("/posts/2/flag", "anna", lang="en"),
+    Page("/posts/2/flag", "anna", submit=COMPOSER, status=422),
+    Page("/moderation", "piotr"),
+    Page("/moderation", "admin", lang="en"),
+    Page("/moderation/posts/{advert}/hide", "piotr"),
+    Page("/moderation/posts/{advert}/hide", "piotr", submit=COMPOSER, status=422),
+    Page("/moderation/posts/{advert}/dismiss", "piotr", lang="en"),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -251,6 +261,7 @@ def places(server) -> dict[str, int]:
         "district": areas["xiii-podgorze"],
         "osiedle": areas["zablocie"],
         **admin_places(server),
+        **flag_places(server),
     }
 
 
@@ -275,6 +286,16 @@ def admin_places(server) -> dict[str, int]:
     )
     assert status == 201, body
     return {"restricted": restricted, "ambassador_role": role}
+
+
+def flag_places(server) -> dict[str, int]:
+    """The demo's post that two residents flagged."""
+    piotr = http_client()
+    email, password, _name = PEOPLE["piotr"]
+    call(piotr, "POST", server.url + "/api/v1/session", {"email": email, "password": password})
+    status, body = call(piotr, "GET", server.url + "/api/v1/flags")
+    assert status == 200, body
+    return {"advert": body["posts"][0]["post"]["id"]}
 
 
 def registration_link(server) -> str:
