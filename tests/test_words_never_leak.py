@@ -4,6 +4,7 @@ who may not see them has: pages, the API, catch-up over HTTP and over the socket
 import pytest
 
 from forum.discussion import services
+from forum.moderation import services as moderation
 from forum.realtime import events
 from tests.conftest import PASSWORD, make_user, room_of, run
 from tests.sockets import CheckedSocket
@@ -23,7 +24,7 @@ def scene(app):
     run(services.delete_post, jan, deleted.id)
     hidden = run(services.create_reply, jan, thread.id, f"{SECRET} do ukrycia")
     run(services.edit_post, jan, hidden.id, f"{EDITED} do ukrycia")
-    run(services.hide_post, admin, hidden.id, "Wycieczki osobiste")
+    run(moderation.hide_post, admin, hidden.id, "Wycieczki osobiste")
     return {"thread": thread, "deleted": deleted, "hidden": hidden, "jan": jan, "anna": anna}
 
 
@@ -79,7 +80,7 @@ def test_a_live_hide_sends_no_words(app, scene):
     sock = CheckedSocket(app, app.test_client())
     sock.emit(events.JOIN, {"thread_id": scene["thread"].id})
     post = run(services.create_reply, scene["jan"], scene["thread"].id, f"{SECRET} na żywo")
-    run(services.hide_post, make_user("Amb", role="ambassador", scope="XIII"), post.id, "Spam")
+    run(moderation.hide_post, make_user("Amb", role="ambassador", scope="XIII"), post.id, "Spam")
     hidden = sock.received_named(events.POST_HIDDEN)
     assert hidden and hidden[0]["post"]["hidden_reason"] == "Spam"
     assert SECRET not in str(hidden)

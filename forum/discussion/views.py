@@ -1,6 +1,6 @@
 """Thread pages and the forms that start threads, reply, edit and delete posts."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,9 +24,7 @@ def _post_url(post) -> str:
 def render_thread(thread_id: int, form: ReplyForm, status: int = 200):
     seq = last_seq(thread_stream(thread_id))  # before the posts: a later change is caught up
     tree = services.load_post_tree(current_user, thread_id)
-    page = render_template(
-        "discussion/thread.html", tree=tree, seq=seq, form=form, delete_form=DeleteForm()
-    )
+    page = render_template("discussion/thread.html", tree=tree, seq=seq, form=form)
     return page, status
 
 
@@ -86,9 +84,14 @@ def edit_post(post_id: int):
     ), 422 if form.errors else 200
 
 
-@bp.post("/posts/<int:post_id>/delete")
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @transactional
 def delete_post(post_id: int):
+    """GET asks for confirmation (without JavaScript too); POST deletes."""
+    if request.method == "GET":
+        post = services.access_post(current_user, post_id)
+        ensure(current_user, "post.delete", post)
+        return render_template("discussion/delete.html", post=post, form=DeleteForm())
     DeleteForm().validate_on_submit()
     post = services.delete_post(current_user, post_id)
     flash(_("Your post was deleted."))

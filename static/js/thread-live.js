@@ -52,10 +52,10 @@ function renderArticle(post) {
   if (post.body_html || !post.hidden) body.innerHTML = post.body_html; // sanitised by the server
   else body.remove();
   const edit = article.querySelector(".edit-link");
-  const remove = article.querySelector(".delete-form");
+  const remove = article.querySelector(".delete-link");
   if (post.can_edit) edit.href = url(edit.getAttribute("href"), id);
   else edit.remove();
-  if (post.can_delete) remove.action = url(remove.getAttribute("action"), id);
+  if (post.can_delete) remove.href = url(remove.getAttribute("href"), id);
   else remove.remove();
   const box = article.querySelector(".reply-box");
   if (box && canReply) {

@@ -1,6 +1,14 @@
 """The JSON API, version 1: thin endpoints over the same services as the HTML views."""
 
-from forum.api.v1 import areas, discussion, notifications, openapi, session, streams  # noqa: F401
+from forum.api.v1 import (  # noqa: F401
+    areas,
+    discussion,
+    moderation,  # noqa: F401
+    notifications,
+    openapi,
+    session,
+    streams,
+)
 from forum.api.v1.base import bp
 
 __all__ = ["bp"]

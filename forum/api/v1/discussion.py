@@ -1,4 +1,4 @@
-"""Threads and posts: read the tree, start threads, reply, edit, delete, hide and restore."""
+"""Threads and posts: read the tree, start threads, reply, edit, delete (hiding: moderation.py)."""
 
 from flask_login import current_user
 
@@ -125,32 +125,3 @@ def post_revisions(post_id: int):
     return schemas.PostHistory(
         post=post_view(post, current_user), revisions=[revision_view(r) for r in revisions]
     )
-
-
-@operation(
-    "PUT",
-    "/posts/<int:post_id>/hidden",
-    summary="Hide a post (moderators of its area): readers see the reason in its place.",
-    body=schemas.HidePost,
-    answer=schemas.PostAnswer,
-    errors={401: ("not_authenticated",), 403: ("forbidden",), 409: ("post_hidden", "post_deleted")},
-)
-def hide_post(post_id: int, body: schemas.HidePost):
-    post = services.hide_post(current_user, post_id, body.reason)
-    return schemas.PostAnswer(post=post_view(post, current_user))
-
-
-@operation(
-    "DELETE",
-    "/posts/<int:post_id>/hidden",
-    summary="Show a hidden post to everyone again (moderators of its area).",
-    answer=schemas.PostAnswer,
-    errors={
-        401: ("not_authenticated",),
-        403: ("forbidden",),
-        409: ("post_not_hidden", "post_deleted"),
-    },
-)
-def restore_post(post_id: int):
-    post = services.restore_post(current_user, post_id)
-    return schemas.PostAnswer(post=post_view(post, current_user))
