@@ -7,7 +7,7 @@ from flask_login import current_user
 from forum.areas.views import render_room
 from forum.discussion import services
 from forum.discussion.forms import DeleteForm, EditForm, ReplyForm, ThreadForm
-from forum.errors import Conflict, RateLimited, ValidationError
+from forum.errors import Conflict, Forbidden, RateLimited, ValidationError
 from forum.policy import ensure
 from forum.realtime.streams import last_seq, thread_stream
 from forum.schemas import id_from_text
@@ -15,6 +15,11 @@ from forum.transactions import transactional
 from forum.web import show_errors
 
 bp = Blueprint("discussion", __name__)
+
+# Refusals a form shows in itself, as it shows a field error: the writer keeps their text.
+FORM_REFUSALS = (ValidationError, Forbidden, Conflict, RateLimited)
+# Why the author of a post may not edit it now (the edit page says so instead of the form).
+WRITE_REFUSALS = ("muted", "suspended", "room_archived", "thread_locked", "thread_deleted")
 
 
 def _post_url(post) -> str:
@@ -35,7 +40,7 @@ def create_thread(room_id: int):
     form.validate_on_submit()
     try:
         thread = services.create_thread(current_user, room_id, form.title.data, form.body.data)
-    except (ValidationError, RateLimited) as error:
+    except FORM_REFUSALS as error:
         show_errors(form, error)
         page, status = render_room(room_id, form, status=error.status)
         return page, status, error.headers
@@ -55,7 +60,7 @@ def reply(thread_id: int):
     parent_id = id_from_text(form.parent_id.data)
     try:
         post = services.create_reply(current_user, thread_id, form.body.data, parent_id)
-    except (ValidationError, Conflict, RateLimited) as error:
+    except FORM_REFUSALS as error:
         show_errors(form, error)
         page, status = render_thread(thread_id, form, error.status)
         return page, status, error.headers
@@ -66,14 +71,20 @@ def reply(thread_id: int):
 @transactional
 def edit_post(post_id: int):
     post = services.access_post(current_user, post_id)
-    ensure(current_user, "post.edit", post)  # the form too, not only its submission
     form = EditForm(body=post.body_source)
+    try:
+        ensure(current_user, "post.edit", post)  # the form too, not only its submission
+    except (Forbidden, Conflict) as error:
+        if error.code not in WRITE_REFUSALS:
+            raise  # not the author's: no form, no words
+        show_errors(form, error)
+        return render_template("discussion/edit.html", post=post, form=form), error.status
     if form.validate_on_submit():
         try:
             post = services.edit_post(current_user, post_id, form.body.data)
         except ValidationError as error:
             show_errors(form, error)
-        except RateLimited as error:
+        except (Forbidden, Conflict, RateLimited) as error:
             show_errors(form, error)
             page = render_template("discussion/edit.html", post=post, form=form)
             return page, error.status, error.headers
