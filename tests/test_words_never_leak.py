@@ -52,7 +52,15 @@ def everything_readable(app, client, scene) -> str:
         client.get(f"/api/v1/posts/{deleted.id}/revisions").text,
         client.get(f"/api/v1/streams/thread:{thread.id}/events?after=0").text,
         client.get(f"/api/v1/streams/room:{room_id}/events?after=0").text,
+        client.get(f"/rooms/{room_id}/moderation-log").text,
+        client.get(f"/api/v1/rooms/{room_id}/moderation-log").text,
     ]
+    user = client.get("/api/v1/session").get_json()["user"]
+    if user is not None:
+        # The thread's author was notified of both replies: the inbox, over every route.
+        texts.append(client.get("/notifications").text)
+        texts.append(client.get("/api/v1/notifications").text)
+        texts.append(client.get(f"/api/v1/streams/user:{user['id']}/events?after=0").text)
     sock = CheckedSocket(app, client)
     texts.append(str(sock.emit(events.JOIN, {"thread_id": thread.id, "after": 0})))
     texts.append(str(sock.emit(events.JOIN, {"room_id": room_id, "after": 0})))

@@ -4,6 +4,7 @@ I Stare Miasto next door."""
 import pytest
 
 from forum.discussion import services
+from tests.api.conftest import ApiClient
 from tests.conftest import make_user, room_by_slug, room_of, run
 
 
@@ -35,3 +36,9 @@ def zablocie_thread(anna):
 def second_room_of(number: str):
     """Another room of the district: the first room of its first osiedle."""
     return room_by_slug("zablocie") if number == "XIII" else room_of(number)
+
+
+@pytest.fixture
+def api(app) -> ApiClient:
+    """The API's checking client (tests/api/conftest.py)."""
+    return ApiClient(app, app.response_class, use_cookies=True)

@@ -7,7 +7,8 @@ from forum.discussion import schemas, services
 from forum.discussion.schemas import post_tree_view, post_view, revision_view, thread_view
 from forum.schemas import PageQuery, pagination
 
-BODY_ERRORS = {401: ("not_authenticated",), 429: ("rate_limited",)}
+# A write in a room where a moderator muted the writer is refused with "muted" (and its end).
+BODY_ERRORS = {401: ("not_authenticated",), 403: ("muted",), 429: ("rate_limited",)}
 
 
 @operation(
@@ -91,7 +92,7 @@ def post(post_id: int):
     answer=schemas.PostAnswer,
     errors={
         401: ("not_authenticated",),
-        403: ("forbidden",),
+        403: ("forbidden", "muted"),
         409: ("thread_locked", "thread_deleted"),
         429: ("rate_limited",),
     },
