@@ -37,7 +37,8 @@ GUEST = None
 
 @dataclass(frozen=True)
 class Page:
-    """One page to check: `path` may name {room} (XIII Podgórze's room), {edited} (a post of
+    """One page to check: `path` may name {room} (XIII Podgórze's room), {zablocie} (its
+    osiedle's room), {area} (XIII Podgórze), {city} (Kraków), {edited} (a post of
     Anna's with an edit history) and {confirm} (the link of a registration waiting for it);
     `who` is a key of PEOPLE or GUEST.
 
@@ -131,6 +132,32 @@ PAGES = [
     Page("/posts/{edited}/edit", "anna", lang="en"),
     Page("/posts/{edited}/edit", "anna", fill={"#body": " "}, submit=COMPOSER, status=422),
     Page("/posts/{edited}/edit", "piotr", status=403),  # not his post: the form is refused too
+    # Moderation (demo: thread 3 in Zabłocie is locked, its post 8 hidden; Jan is user 2).
+    Page("/threads/3"),
+    Page("/threads/3", "anna", lang="en"),
+    Page("/threads/3", "piotr", live=True),
+    Page("/threads/1", "piotr", lang="en"),
+    Page("/rooms/{room}/moderation-log"),
+    Page("/rooms/{zablocie}/moderation-log", lang="en"),
+    Page("/areas/{area}/moderation-log"),
+    Page("/areas/{city}/moderation-log", "admin", lang="en"),
+    Page("/posts/2/hide", "piotr"),
+    Page("/posts/2/hide", "piotr", lang="en", submit=COMPOSER, status=422),
+    Page("/threads/1/lock", "piotr"),
+    Page("/threads/1/move", "piotr", lang="en"),
+    Page("/threads/1/move", "piotr", submit=COMPOSER, status=422),
+    Page("/rooms/{room}/mutes/new?user_id=2", "piotr"),
+    Page("/rooms/{room}/mutes/new?user_id=2", "piotr", lang="en", submit=COMPOSER, status=422),
+    Page("/rooms/{room}/mutes", "piotr"),
+    Page("/posts/{edited}/delete", "anna"),
+    Page("/posts/{edited}/delete", "anna", lang="en"),
+    Page(  # muted: then the mutes page lists Jan with a "lift" button
+        "/rooms/{room}/mutes/new?user_id=2",
+        "piotr",
+        lang="en",
+        fill={"#reason": "Spam in every thread"},
+        submit=COMPOSER,
+    ),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -161,6 +188,9 @@ def places(server) -> dict[str, int]:
     status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
     assert status == 200, body
     room = next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
+    zablocie = next(r["id"] for r in body["rooms"] if r["slug"] == "zablocie")
+    area = next(r["area_id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
+    city = next(r["area_id"] for r in body["rooms"] if r["track"] == "city")
 
     anna = http_client()
     email, password, _name = PEOPLE["anna"]
@@ -183,7 +213,14 @@ def places(server) -> dict[str, int]:
         {"body": "Poprawka: **lipy**, nie klony. Zob. [plan](https://example.org/plan)."},
     )
     assert status == 200, body
-    return {"room": room, "edited": edited, "confirm": registration_link(server)}
+    return {
+        "room": room,
+        "zablocie": zablocie,
+        "area": area,
+        "city": city,
+        "edited": edited,
+        "confirm": registration_link(server),
+    }
 
 
 def registration_link(server) -> str:
