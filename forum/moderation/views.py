@@ -17,7 +17,7 @@ from forum.moderation.schemas import entry_view
 from forum.policy import ensure
 from forum.schemas import id_from_text
 from forum.transactions import transactional
-from forum.web import page_number, show_errors
+from forum.web import local_url, page_number, show_errors
 
 bp = Blueprint("moderation", __name__)
 
@@ -50,7 +50,7 @@ def _button(act: Callable[[], str]):
         return redirect(act())
     except Conflict as error:
         flash(error.message, "error")
-        return redirect(request.referrer or url_for("areas.index")), 303
+        return redirect(local_url(request.referrer)), 303
 
 
 # --- posts -----------------------------------------------------------------------------------

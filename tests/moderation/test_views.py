@@ -168,3 +168,11 @@ def test_a_restricted_rooms_log_looks_missing(client, anna):
 
     update(type(room), room.id, is_public=False)
     assert client.get(f"/rooms/{room.id}/moderation-log").status_code == 404
+
+
+def test_a_refused_button_goes_back_with_the_reason_never_off_site(as_amb13, thread):
+    answer = as_amb13.post(
+        f"/threads/{thread.id}/unlock", headers={"Referer": "https://evil.example/x"}
+    )
+    assert answer.status_code == 303 and "evil.example" not in answer.location
+    assert as_amb13.get(answer.location).status_code == 200
