@@ -8,6 +8,7 @@ from forum.areas.views import render_room
 from forum.discussion import services
 from forum.discussion.forms import DeleteForm, EditForm, ReplyForm, ThreadForm
 from forum.errors import Conflict, Forbidden, RateLimited, ValidationError
+from forum.moderation import services as moderation
 from forum.policy import ensure
 from forum.realtime.streams import last_seq, thread_stream
 from forum.schemas import id_from_text
@@ -29,7 +30,8 @@ def _post_url(post) -> str:
 def render_thread(thread_id: int, form: ReplyForm, status: int = 200):
     seq = last_seq(thread_stream(thread_id))  # before the posts: a later change is caught up
     tree = services.load_post_tree(current_user, thread_id)
-    page = render_template("discussion/thread.html", tree=tree, seq=seq, form=form)
+    muted = moderation.muted_note(current_user, tree.thread.room)
+    page = render_template("discussion/thread.html", tree=tree, seq=seq, form=form, muted=muted)
     return page, status
 
 

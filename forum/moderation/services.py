@@ -23,7 +23,7 @@ from forum.extensions import db, utcnow
 from forum.moderation import log
 from forum.moderation.models import ModerationEntry, Mute
 from forum.notifications.services import notify
-from forum.policy import can, ensure, is_moderator_of
+from forum.policy import can, decide, ensure, is_moderator_of, refusal
 from forum.realtime import events
 from forum.realtime.streams import publish, room_stream, thread_stream
 
@@ -296,6 +296,16 @@ def room_mutes(moderator, room_id: int) -> tuple[Room, list[Mute]]:
     """Who is muted in the room now, the soonest to end first (its moderators only)."""
     room = access_room_to_moderate(moderator, room_id)
     return room, _active_mutes(room.id)
+
+
+def muted_note(user, room: Room) -> str:
+    """What a logged-in person muted in the room is told beside its forms (else nothing)."""
+    if not user.is_authenticated:
+        return ""
+    decision = decide(user, "thread.create", room)
+    if decision.reason != "muted":
+        return ""
+    return refusal(decision.reason, room, decision.detail).message
 
 
 def access_person(user_id: int) -> User:

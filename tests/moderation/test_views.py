@@ -176,3 +176,12 @@ def test_a_refused_button_goes_back_with_the_reason_never_off_site(as_amb13, thr
     )
     assert answer.status_code == 303 and "evil.example" not in answer.location
     assert as_amb13.get(answer.location).status_code == 200
+
+
+def test_a_muted_person_is_told_on_the_room_and_thread_pages(client, auth, thread, jan, amb13):
+    run(moderation.mute, amb13, room_of("XIII").id, jan.id, 60, "Spam")
+    auth.login(jan)
+    for url in (f"/threads/{thread.id}", f"/rooms/{room_of('XIII').id}"):
+        page = client.get(url)
+        assert page.status_code == 200 and 'id="muted-note"' in page.text
+    assert 'id="muted-note"' not in client.get(f"/rooms/{room_by_slug('zablocie').id}").text
