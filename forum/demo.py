@@ -77,12 +77,12 @@ def seed_demo_data() -> bool:
     # Zabłocie's room, where the ambassador had to step in: the moderation log has entries.
     zablocie = db.session.scalar(select(Room).where(Room.slug == "zablocie"))
     walk = discussion.create_thread(
-        users["anna"],
+        users["piotr"],
         zablocie.id,
         "Spacer badawczy po Zabłociu: zapisy",
         "Zapisy na sobotni spacer badawczy. Ile osób chętnych?",
     )
-    discussion.create_reply(users["jan"], walk.id, "Zapisuję się z sąsiadem.")
+    discussion.create_reply(users["anna"], walk.id, "Zapisuję się z sąsiadką.")
     rude = discussion.create_reply(
         users["jan"], walk.id, "Kto by chodził na takie spacery, strata czasu i tyle."
     )

@@ -125,7 +125,7 @@ PAGES = [
     Page("/users/1", "anna", lang="en"),
     Page("/notifications", "anna"),  # replies in her thread
     Page("/notifications", "anna", lang="en"),
-    Page("/notifications", "piotr"),  # none yet
+    Page("/notifications", "piotr"),  # replies in his walk thread in Zabłocie
     Page("/posts/{edited}/history"),
     Page("/posts/{edited}/history", "anna", lang="en"),
     Page("/posts/{edited}/edit", "anna"),
