@@ -107,39 +107,45 @@ def _thread_changed(thread: Thread) -> None:
 
 
 def _set_state(moderator, thread_id: int, reason, action: str, change) -> Thread:
+    """Change the thread's state as `change` does (it returns a Conflict if there is nothing
+    to change), log it and tell the thread's and the room's readers."""
     thread = access_thread_to_moderate(moderator, thread_id)
     reason = clean_reason(reason, required=False)
-    refusal = change(thread)
-    if refusal:
-        raise Conflict(*refusal)
+    conflict = change(thread)
+    if conflict is not None:
+        raise conflict
     db.session.flush()
     log.record(moderator, action, thread=thread, reason=reason)
     _thread_changed(thread)
     return thread
 
 
-def _lock(thread: Thread):
+def _lock(thread: Thread) -> Conflict | None:
     if thread.is_locked:
-        return _("This thread is locked already."), {}, "thread_locked"
+        return Conflict(_("This thread is locked already."), code="thread_locked")
     thread.status = "locked"
+    return None
 
 
-def _unlock(thread: Thread):
+def _unlock(thread: Thread) -> Conflict | None:
     if not thread.is_locked:
-        return _("This thread is not locked."), {}, "thread_not_locked"
+        return Conflict(_("This thread is not locked."), code="thread_not_locked")
     thread.status = "open"
+    return None
 
 
-def _pin(thread: Thread):
+def _pin(thread: Thread) -> Conflict | None:
     if thread.pinned:
-        return _("This thread is pinned already."), {}, "thread_pinned"
+        return Conflict(_("This thread is pinned already."), code="thread_pinned")
     thread.pinned = True
+    return None
 
 
-def _unpin(thread: Thread):
+def _unpin(thread: Thread) -> Conflict | None:
     if not thread.pinned:
-        return _("This thread is not pinned."), {}, "thread_not_pinned"
+        return Conflict(_("This thread is not pinned."), code="thread_not_pinned")
     thread.pinned = False
+    return None
 
 
 def lock_thread(moderator, thread_id: int, reason: str | None = None) -> Thread:
@@ -196,8 +202,15 @@ def move_thread(moderator, thread_id: int, room_id: int, reason: str | None = No
     origin = thread.room
     thread.room = destination
     db.session.flush()
-    log.record(moderator, "thread_moved", room=origin, thread=thread, reason=reason,
-               detail=str(destination.id))  # fmt: skip
+    # Logged in the room it left; the entry names where it went.
+    log.record(
+        moderator,
+        "thread_moved",
+        room=origin,
+        thread=thread,
+        reason=reason,
+        detail=str(destination.id),
+    )
     publish(events.THREAD_UPDATED, thread_stream(thread.id), thread)
     publish(events.THREAD_UPDATED, room_stream(origin.id), thread)
     publish(events.THREAD_CREATED, room_stream(destination.id), thread)
@@ -255,8 +268,14 @@ def mute(moderator, room_id: int, user_id: int, minutes: int, reason: str | None
     )
     db.session.add(new)
     db.session.flush()
-    log.record(moderator, "user_muted", room=room, subject_user=person, reason=reason,
-               detail=until.isoformat())  # fmt: skip
+    log.record(
+        moderator,
+        "user_muted",
+        room=room,
+        subject_user=person,
+        reason=reason,
+        detail=until.isoformat(),
+    )
     notify(
         person.id,
         "muted",

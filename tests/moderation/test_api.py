@@ -102,7 +102,7 @@ def test_a_muted_persons_writes_are_refused_with_muted(api, amb13, thread, jan):
         api.post(f"/api/v1/threads/{thread.id}/posts", json={"body": "Jeszcze"}),
         api.post(
             f"/api/v1/rooms/{room_of('XIII').id}/threads", json={"title": "Nowy", "body": "Treść"}
-        ),  # fmt: skip
+        ),
         api.patch(f"/api/v1/posts/{own.id}", json={"body": "Zmiana"}),
     ]:
         error = answer.get_json()["error"]

@@ -214,9 +214,12 @@ def test_a_new_mute_replaces_the_active_one_and_unmute_lifts_it(thread, jan, amb
 
 @pytest.mark.parametrize(
     ("whom", "code"),
-    [("self", "cannot_mute_self"), ("ambassador", "cannot_mute_moderator"),
-     ("admin", "cannot_mute_moderator")],
-)  # fmt: skip
+    [
+        ("self", "cannot_mute_self"),
+        ("ambassador", "cannot_mute_moderator"),
+        ("admin", "cannot_mute_moderator"),
+    ],
+)
 def test_moderators_and_oneself_cannot_be_muted(amb13, whom, code):
     target = {
         "self": amb13,
@@ -230,9 +233,13 @@ def test_moderators_and_oneself_cannot_be_muted(amb13, whom, code):
 
 @pytest.mark.parametrize(
     ("minutes", "reason", "field"),
-    [(0, "Powód", "minutes"), (525_601, "Powód", "minutes"), (60, "", "reason"),
-     (60, "x" * 501, "reason")],
-)  # fmt: skip
+    [
+        (0, "Powód", "minutes"),
+        (525_601, "Powód", "minutes"),
+        (60, "", "reason"),
+        (60, "x" * 501, "reason"),
+    ],
+)
 def test_a_mute_needs_a_duration_and_a_reason(jan, amb13, minutes, reason, field):
     with pytest.raises(ValidationError) as raised:
         run(moderation.mute, amb13, room_of("XIII").id, jan.id, minutes, reason)
