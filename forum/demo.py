@@ -13,6 +13,7 @@ from forum.discussion import services as discussion
 from forum.discussion.models import Post
 from forum.extensions import db
 from forum.flags import services as flags
+from forum.moderation import services as moderation
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -76,7 +77,22 @@ def seed_demo_data() -> bool:
         "Zasady rozmowy w pokoju dzielnicy",
         "Piszemy życzliwie i na temat. Posty łamiące zasady ukrywam z podaniem powodu.",
     )
-    rules.pinned = True  # pinning by an ambassador comes with moderation
+    moderation.pin_thread(users["piotr"], rules.id, "Zasady dotyczą wszystkich wątków.")
+
+    # Zabłocie's room, where the ambassador had to step in: the moderation log has entries.
+    zablocie = db.session.scalar(select(Room).where(Room.slug == "zablocie"))
+    walk = discussion.create_thread(
+        users["piotr"],
+        zablocie.id,
+        "Spacer badawczy po Zabłociu: zapisy",
+        "Zapisy na sobotni spacer badawczy. Ile osób chętnych?",
+    )
+    discussion.create_reply(users["anna"], walk.id, "Zapisuję się z sąsiadką.")
+    rude = discussion.create_reply(
+        users["jan"], walk.id, "Kto by chodził na takie spacery, strata czasu i tyle."
+    )
+    moderation.hide_post(users["piotr"], rude.id, "Wycieczki osobiste zamiast rozmowy o spacerze.")
+    moderation.lock_thread(users["piotr"], walk.id, "Zapisy zamknięte: komplet uczestników.")
 
     users["piotr"].bio = (
         "Mieszkam na Podgórzu od urodzenia. Pomagam sąsiadom zamienić pomysły we wnioski "

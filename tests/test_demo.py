@@ -43,3 +43,18 @@ def test_readme_documents_demo_passwords():
     readme = (BASE_DIR / "README.md").read_text()
     for _name, email, password, *_rest in DEMO_USERS:
         assert email in readme and password in readme
+
+
+def test_demo_has_a_moderation_log(app):
+    from forum.moderation.models import ModerationEntry
+
+    seed()
+    with app_context():
+        from sqlalchemy import select
+
+        from forum.extensions import db
+
+        actions = set(db.session.scalars(select(ModerationEntry.action)))
+        pinned = db.session.scalars(select(Thread).where(Thread.pinned)).all()
+    assert {"thread_pinned", "post_hidden", "thread_locked"} <= actions
+    assert [t.title for t in pinned] == ["Zasady rozmowy w pokoju dzielnicy"]

@@ -54,12 +54,15 @@ def api(app) -> ApiClient:
 
 def test_each_rendered_writing_form_carries_its_own_key(client, auth, thread):
     jan = make_user("Jan")
-    run(services.create_reply, jan, thread.id, "Moja odpowiedź")
+    reply = run(services.create_reply, jan, thread.id, "Moja odpowiedź")
     auth.login(jan)
     page = client.get(f"/threads/{thread.id}").text
     keys = keys_in(page)
-    # The reply form at the foot, a reply box under each post, the delete form of Jan's post.
-    assert len(keys) == 4 and len(set(keys)) == 4
+    # The reply form at the foot and a reply box under each post; deleting Jan's post has its
+    # own confirmation page, with its own form.
+    assert len(keys) == 3 and len(set(keys)) == 3
+    [delete_key] = keys_in(client.get(f"/posts/{reply.id}/delete").text)
+    assert delete_key not in keys
     assert all(re.fullmatch(r"[!-~]{1,255}", key) for key in keys)
     assert composer_key(client.get(f"/threads/{thread.id}").text) != composer_key(page)
 

@@ -4,6 +4,7 @@ who may not see them has: pages, the API, catch-up over HTTP and over the socket
 import pytest
 
 from forum.discussion import services
+from forum.moderation import services as moderation
 from forum.realtime import events
 from tests.conftest import PASSWORD, make_user, room_of, run
 from tests.sockets import CheckedSocket
@@ -23,7 +24,7 @@ def scene(app):
     run(services.delete_post, jan, deleted.id)
     hidden = run(services.create_reply, jan, thread.id, f"{SECRET} do ukrycia")
     run(services.edit_post, jan, hidden.id, f"{EDITED} do ukrycia")
-    run(services.hide_post, admin, hidden.id, "Wycieczki osobiste")
+    run(moderation.hide_post, admin, hidden.id, "Wycieczki osobiste")
     return {"thread": thread, "deleted": deleted, "hidden": hidden, "jan": jan, "anna": anna}
 
 
@@ -51,7 +52,15 @@ def everything_readable(app, client, scene) -> str:
         client.get(f"/api/v1/posts/{deleted.id}/revisions").text,
         client.get(f"/api/v1/streams/thread:{thread.id}/events?after=0").text,
         client.get(f"/api/v1/streams/room:{room_id}/events?after=0").text,
+        client.get(f"/rooms/{room_id}/moderation-log").text,
+        client.get(f"/api/v1/rooms/{room_id}/moderation-log").text,
     ]
+    user = client.get("/api/v1/session").get_json()["user"]
+    if user is not None:
+        # The thread's author was notified of both replies: the inbox, over every route.
+        texts.append(client.get("/notifications").text)
+        texts.append(client.get("/api/v1/notifications").text)
+        texts.append(client.get(f"/api/v1/streams/user:{user['id']}/events?after=0").text)
     sock = CheckedSocket(app, client)
     texts.append(str(sock.emit(events.JOIN, {"thread_id": thread.id, "after": 0})))
     texts.append(str(sock.emit(events.JOIN, {"room_id": room_id, "after": 0})))
@@ -79,7 +88,7 @@ def test_a_live_hide_sends_no_words(app, scene):
     sock = CheckedSocket(app, app.test_client())
     sock.emit(events.JOIN, {"thread_id": scene["thread"].id})
     post = run(services.create_reply, scene["jan"], scene["thread"].id, f"{SECRET} na żywo")
-    run(services.hide_post, make_user("Amb", role="ambassador", scope="XIII"), post.id, "Spam")
+    run(moderation.hide_post, make_user("Amb", role="ambassador", scope="XIII"), post.id, "Spam")
     hidden = sock.received_named(events.POST_HIDDEN)
     assert hidden and hidden[0]["post"]["hidden_reason"] == "Spam"
     assert SECRET not in str(hidden)

@@ -6,6 +6,7 @@ from flask_login import current_user
 from forum.areas.services import load_area, load_area_tree
 from forum.discussion import services as discussion
 from forum.discussion.forms import ThreadForm
+from forum.moderation import services as moderation
 from forum.realtime.streams import last_seq, room_stream
 from forum.web import page_number
 
@@ -26,7 +27,10 @@ def area(area_id: int):
 def render_room(room_id: int, form: ThreadForm, page: int = 1, status: int = 200):
     seq = last_seq(room_stream(room_id))  # before the threads: a later change is caught up
     room, threads = discussion.list_threads(current_user, room_id, page=page)
-    page_html = render_template("areas/room.html", room=room, threads=threads, seq=seq, form=form)
+    muted = moderation.muted_note(current_user, room)
+    page_html = render_template(
+        "areas/room.html", room=room, threads=threads, seq=seq, form=form, muted=muted
+    )
     return page_html, status
 
 

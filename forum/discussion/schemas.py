@@ -112,10 +112,6 @@ Body = Annotated[
         json_schema_extra=_limits(1, Config.BODY_MAX_LENGTH),
     ),
 ]
-Reason = Annotated[
-    str,
-    Field(description="At least 3 characters once trimmed.", json_schema_extra=_limits(3, 500)),
-]
 
 
 class NewThread(Input):
@@ -132,10 +128,6 @@ class NewReply(Input):
 
 class PostEdit(Input):
     body: Body
-
-
-class HidePost(Input):
-    reason: Reason = Field(description="Shown to readers in the post's place.")
 
 
 def thread_view(thread: ThreadModel, viewer) -> Thread:

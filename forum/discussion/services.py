@@ -1,4 +1,6 @@
-"""Discussion operations: load-and-authorise, start threads, reply, edit, delete, hide.
+"""Discussion operations: load-and-authorise, start threads, reply, edit, delete.
+
+Moderation (hiding posts, locking threads…) lives in forum/moderation/services.py.
 
 Every operation runs inside the caller's transaction and never commits; what it changes is
 published on the thread's stream (its posts) and the room's stream (its thread list).
@@ -29,7 +31,6 @@ from forum.realtime.streams import publish, room_stream, thread_stream
 from forum.sanitize import render_markdown
 
 TAG = re.compile(r"<[^>]*>")
-REASON_MIN_LENGTH, REASON_MAX_LENGTH = 3, 500
 
 
 def access_room(user, room_id: int) -> Room:
@@ -283,41 +284,3 @@ def post_history(user, post_id: int) -> tuple[Post, list[PostRevision]]:
         select(PostRevision).where(PostRevision.post_id == post.id).order_by(PostRevision.id)
     ).all()
     return post, list(revisions)
-
-
-def _clean_reason(reason: str | None) -> str:
-    """The reason as stored (forum/text.py), or a field error."""
-    reason, problem = text.clean(reason)
-    if not problem and not REASON_MIN_LENGTH <= len(reason) <= REASON_MAX_LENGTH:
-        problem = _(
-            "Give a reason of %(low)d to %(high)d characters.",
-            low=REASON_MIN_LENGTH,
-            high=REASON_MAX_LENGTH,
-        )
-    if problem:
-        raise ValidationError(_("Some fields need correcting."), {"reason": problem})
-    return reason
-
-
-def hide_post(moderator, post_id: int, reason: str | None) -> Post:
-    """Hide a post with a reason: readers see the reason in its place, its author and the area's
-    moderators still see the words."""
-    post = access_post(moderator, post_id)
-    ensure(moderator, "post.hide", post)
-    reason = _clean_reason(reason)
-    if post.is_hidden:
-        raise Conflict(_("This post is hidden already."), code="post_hidden")
-    post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), moderator.id, reason
-    publish(events.POST_HIDDEN, thread_stream(post.thread_id), post)
-    return post
-
-
-def restore_post(moderator, post_id: int) -> Post:
-    """Show a hidden post to everyone again."""
-    post = access_post(moderator, post_id)
-    ensure(moderator, "post.restore", post)
-    if not post.is_hidden:
-        raise Conflict(_("This post is not hidden."), code="post_not_hidden")
-    post.hidden_at = post.hidden_by_id = post.hidden_reason = None
-    publish(events.POST_RESTORED, thread_stream(post.thread_id), post)
-    return post

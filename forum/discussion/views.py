@@ -1,13 +1,14 @@
 """Thread pages and the forms that start threads, reply, edit and delete posts."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from forum.areas.views import render_room
 from forum.discussion import services
 from forum.discussion.forms import DeleteForm, EditForm, ReplyForm, ThreadForm
-from forum.errors import Conflict, RateLimited, ValidationError
+from forum.errors import Conflict, Forbidden, RateLimited, ValidationError
+from forum.moderation import services as moderation
 from forum.policy import ensure
 from forum.realtime.streams import last_seq, thread_stream
 from forum.schemas import id_from_text
@@ -15,6 +16,11 @@ from forum.transactions import transactional
 from forum.web import show_errors
 
 bp = Blueprint("discussion", __name__)
+
+# Refusals a form shows in itself, as it shows a field error: the writer keeps their text.
+FORM_REFUSALS = (ValidationError, Forbidden, Conflict, RateLimited)
+# Why the author of a post may not edit it now (the edit page says so instead of the form).
+WRITE_REFUSALS = ("muted", "suspended", "room_archived", "thread_locked", "thread_deleted")
 
 
 def _post_url(post) -> str:
@@ -24,9 +30,8 @@ def _post_url(post) -> str:
 def render_thread(thread_id: int, form: ReplyForm, status: int = 200):
     seq = last_seq(thread_stream(thread_id))  # before the posts: a later change is caught up
     tree = services.load_post_tree(current_user, thread_id)
-    page = render_template(
-        "discussion/thread.html", tree=tree, seq=seq, form=form, delete_form=DeleteForm()
-    )
+    muted = moderation.muted_note(current_user, tree.thread.room)
+    page = render_template("discussion/thread.html", tree=tree, seq=seq, form=form, muted=muted)
     return page, status
 
 
@@ -37,7 +42,7 @@ def create_thread(room_id: int):
     form.validate_on_submit()
     try:
         thread = services.create_thread(current_user, room_id, form.title.data, form.body.data)
-    except (ValidationError, RateLimited) as error:
+    except FORM_REFUSALS as error:
         show_errors(form, error)
         page, status = render_room(room_id, form, status=error.status)
         return page, status, error.headers
@@ -57,7 +62,7 @@ def reply(thread_id: int):
     parent_id = id_from_text(form.parent_id.data)
     try:
         post = services.create_reply(current_user, thread_id, form.body.data, parent_id)
-    except (ValidationError, Conflict, RateLimited) as error:
+    except FORM_REFUSALS as error:
         show_errors(form, error)
         page, status = render_thread(thread_id, form, error.status)
         return page, status, error.headers
@@ -68,14 +73,20 @@ def reply(thread_id: int):
 @transactional
 def edit_post(post_id: int):
     post = services.access_post(current_user, post_id)
-    ensure(current_user, "post.edit", post)  # the form too, not only its submission
     form = EditForm(body=post.body_source)
+    try:
+        ensure(current_user, "post.edit", post)  # the form too, not only its submission
+    except (Forbidden, Conflict) as error:
+        if error.code not in WRITE_REFUSALS:
+            raise  # not the author's: no form, no words
+        show_errors(form, error)
+        return render_template("discussion/edit.html", post=post, form=form), error.status
     if form.validate_on_submit():
         try:
             post = services.edit_post(current_user, post_id, form.body.data)
         except ValidationError as error:
             show_errors(form, error)
-        except RateLimited as error:
+        except (Forbidden, Conflict, RateLimited) as error:
             show_errors(form, error)
             page = render_template("discussion/edit.html", post=post, form=form)
             return page, error.status, error.headers
@@ -86,9 +97,14 @@ def edit_post(post_id: int):
     ), 422 if form.errors else 200
 
 
-@bp.post("/posts/<int:post_id>/delete")
+@bp.route("/posts/<int:post_id>/delete", methods=["GET", "POST"])
 @transactional
 def delete_post(post_id: int):
+    """GET asks for confirmation (without JavaScript too); POST deletes."""
+    if request.method == "GET":
+        post = services.access_post(current_user, post_id)
+        ensure(current_user, "post.delete", post)
+        return render_template("discussion/delete.html", post=post, form=DeleteForm())
     DeleteForm().validate_on_submit()
     post = services.delete_post(current_user, post_id)
     flash(_("Your post was deleted."))

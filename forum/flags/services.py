@@ -27,6 +27,7 @@ from forum.errors import Conflict, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.flags.models import Flag
 from forum.moderation import log
+from forum.moderation import services as moderation
 from forum.notifications.services import notify
 from forum.policy import ensure, refusal
 from forum.realtime import events
@@ -311,5 +312,5 @@ def hide(moderator, post_id: int, reason: str | None) -> list[Flag]:
         ensure(moderator, "post.hide", post)
         reason = post.hidden_reason
     else:
-        post = discussion.hide_post(moderator, post_id, reason)
+        post = moderation.hide_post(moderator, post_id, reason)
     return _resolve(moderator, post, flags, "hidden", reason)

@@ -9,6 +9,7 @@ import { showPresence, showStatus } from "./presence.js";
 import { socket } from "./socket.js";
 
 const firstPage = root.dataset.page === "1"; // new threads appear on the first page only
+const roomId = Number(root.dataset.roomId);
 
 function lineOf(threadId) {
   return root.querySelector(`.thread-line[data-thread-id="${threadId}"]`);
@@ -44,7 +45,7 @@ function showThread(line, thread) {
 }
 
 function addThread(thread) {
-  if (!firstPage || lineOf(thread.id) || thread.deleted) return;
+  if (!firstPage || lineOf(thread.id) || thread.deleted || thread.room_id !== roomId) return;
   const line = document.getElementById("thread-template").content.firstElementChild.cloneNode(true);
   line.dataset.threadId = thread.id;
   line.querySelector(".tag-pinned").remove();
@@ -64,17 +65,35 @@ function addThread(thread) {
   announce(text("announceThread", { title: thread.title, name: thread.author.display_name }));
 }
 
+/** Put a line where the room's order has it: pinned lines first, the rest below them. */
+function place(line, pinned) {
+  const threads = line.parentElement;
+  const firstUnpinned = threads.querySelector(":scope > .thread-line:not(.pinned)");
+  if (pinned) threads.insertBefore(line, threads.firstChild);
+  else if (firstUnpinned !== line) threads.insertBefore(line, firstUnpinned);
+}
+
+function removeLine(line, message) {
+  if (line.contains(document.activeElement)) document.getElementById("threads-heading").focus();
+  line.remove();
+  announce(message);
+}
+
 function updateThread(thread) {
   const line = lineOf(thread.id);
   if (!line) return;
   if (thread.deleted) {
-    if (line.contains(document.activeElement)) document.getElementById("threads-heading").focus();
-    line.remove();
-    announce(text("announceGone", { title: thread.title }));
+    removeLine(line, text("announceGone", { title: thread.title }));
+    return;
+  }
+  if (thread.room_id !== roomId) {
+    removeLine(line, text("announceMoved", { title: thread.title }));
     return;
   }
   const before = countOf(line.querySelector(".reply-count"));
+  const wasPinned = line.classList.contains("pinned");
   showThread(line, thread);
+  if (wasPinned !== thread.pinned) place(line, thread.pinned);
   if (thread.reply_count > before) announce(text("announceReply", { title: titleOf(line) }));
 }
 

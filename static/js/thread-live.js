@@ -52,11 +52,12 @@ function renderArticle(post) {
   if (post.body_html || !post.hidden) body.innerHTML = post.body_html; // sanitised by the server
   else body.remove();
   const edit = article.querySelector(".edit-link");
-  const remove = article.querySelector(".delete-form");
+  const remove = article.querySelector(".delete-link");
   if (post.can_edit) edit.href = url(edit.getAttribute("href"), id);
   else edit.remove();
-  if (post.can_delete) remove.action = url(remove.getAttribute("action"), id);
+  if (post.can_delete) remove.href = url(remove.getAttribute("href"), id);
   else remove.remove();
+  showModerationTools(article, post);
   const box = article.querySelector(".reply-box");
   if (box && canReply) {
     box.querySelector("input[name=parent_id]").value = id;
@@ -67,6 +68,37 @@ function renderArticle(post) {
     box?.remove();
   }
   return article;
+}
+
+/** A moderator's controls of the post, fitting its state (moderation/_live_post_tools.html). */
+function showModerationTools(article, post) {
+  const tools = article.querySelector(".mod-tools");
+  if (!tools) return;
+  const hide = tools.querySelector(".hide-link");
+  const restore = tools.querySelector(".restore-form");
+  const mute = tools.querySelector(".mute-link");
+  if (post.hidden) hide.remove();
+  else restore.remove();
+  if (hide.isConnected) hide.href = url(hide.getAttribute("href"), post.id);
+  if (restore.isConnected) restore.action = url(restore.getAttribute("action"), post.id);
+  if (mute && post.author && post.author.id !== userId) mute.href = url(mute.getAttribute("href"), post.author.id);
+  else mute?.remove();
+}
+
+/** A reply box under a post already on the page, as the template renders it. */
+function addReplyBox(li) {
+  const article = li.querySelector(":scope > article");
+  const actions = article?.querySelector(".post-actions");
+  if (!actions || actions.querySelector(".reply-box")) return;
+  const id = Number(li.id.replace("post-", ""));
+  const box = fromTemplate("post-template").querySelector(".reply-box");
+  if (!box) return;
+  box.querySelector("input[name=parent_id]").value = id;
+  box.querySelector("label").htmlFor = `reply-to-${id}`;
+  const name = article.querySelector(".post-head .author")?.textContent ?? "";
+  box.querySelector("label").textContent = text("replyTo", { name });
+  box.querySelector("textarea").id = `reply-to-${id}`;
+  actions.append(box);
 }
 
 function markEdited(article, id) {
@@ -170,15 +202,58 @@ function postRestored(post) {
 }
 
 function setCanReply(allowed) {
+  if (allowed === canReply) return;
   canReply = allowed;
+  const form = root.querySelector("#reply-form");
+  if (form) form.hidden = !allowed;
   if (!allowed) {
-    root.querySelector("#reply-form")?.remove();
-    for (const box of root.querySelectorAll(".post-actions .reply-box")) box.remove();
+    for (const box of root.querySelectorAll(".post-actions .reply-box")) {
+      if (!box.contains(document.activeElement)) box.remove();
+    }
+  } else {
+    for (const li of root.querySelectorAll(".post-tree li.post")) {
+      if (!isTombstone(li)) addReplyBox(li);
+    }
   }
+}
+
+/** The breadcrumb of the room a moved thread is in now. */
+async function showRoom(roomId) {
+  const crumb = root.querySelector(".breadcrumbs a:last-child");
+  if (!crumb) return;
+  crumb.href = url(root.dataset.roomUrl, roomId);
+  try {
+    const response = await fetch(url(root.dataset.roomApiUrl, roomId), {
+      headers: { Accept: "application/json" },
+    });
+    if (response.ok) crumb.textContent = (await response.json()).room.name;
+  } catch {
+    // Offline: the link leads to the right room; its name catches up on reload.
+  }
+}
+
+/** The thread header's controls (moderation/_thread_tools.html) that fit its state. */
+function showThreadTools(thread) {
+  const tools = root.querySelector(".thread-tools");
+  if (!tools) return;
+  const locked = thread.status === "locked";
+  const show = { lock_thread: !locked, unlock_thread: locked, pin_thread: !thread.pinned,
+    unpin_thread: thread.pinned };
+  for (const [tool, visible] of Object.entries(show)) {
+    const control = tools.querySelector(`[data-tool="${tool}"]`);
+    if (control) control.hidden = !visible;
+  }
+  if (thread.deleted) tools.remove();
 }
 
 function updateThread(thread) {
   setCount(replyCount, thread.reply_count);
+  showThreadTools(thread);
+  if (Number(root.dataset.roomId) !== thread.room_id) {
+    root.dataset.roomId = String(thread.room_id);
+    showRoom(thread.room_id);
+    announce(text("announceMoved"));
+  }
   const meta = replyCount.parentElement;
   let pinned = meta.querySelector(".tag-pinned");
   if (thread.pinned && !pinned) {
@@ -226,7 +301,7 @@ const channel = follow(socket, {
   seq,
   onEvent: (name, data) => handlers[name]?.(data),
   onJoined: (ack) => {
-    if (canReply && ack.can_reply === false) setCanReply(false);
+    if (typeof ack.can_reply === "boolean") setCanReply(ack.can_reply);
   },
   onPresence: showPresence,
   onStatus: showStatus,

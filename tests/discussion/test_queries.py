@@ -11,6 +11,7 @@ from sqlalchemy import event
 
 from forum.discussion import services
 from forum.extensions import db
+from forum.moderation import services as moderation
 from tests.conftest import PASSWORD, app_context, make_user, room_of, run
 
 
@@ -50,7 +51,7 @@ def thread_with_posts(total: int) -> int:
             run(services.delete_post, author, post.id)
             parent_id = None
         elif number % 25 == 7:
-            run(services.hide_post, people[3], post.id, "Nie na temat")
+            run(moderation.hide_post, people[3], post.id, "Nie na temat")
     return thread.id
 
 

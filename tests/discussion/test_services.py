@@ -6,6 +6,7 @@ from forum.discussion import services
 from forum.discussion.models import Post, PostRevision, Thread
 from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationError
 from forum.extensions import db
+from forum.moderation import services as moderation
 from forum.transactions import transaction
 from tests.conftest import (
     GUEST,
@@ -253,10 +254,10 @@ def test_post_tree_orders_replies_oldest_first_under_each_parent(thread, anna, j
 def test_a_moderator_hides_a_post_with_a_reason_and_restores_it(thread, jan):
     reply = run(services.create_reply, jan, thread.id, "Obraźliwe słowa")
     ambassador = make_user("Amb", role="ambassador", scope="XIII")
-    hidden = run(services.hide_post, ambassador, reply.id, "  Wycieczki osobiste  ")
+    hidden = run(moderation.hide_post, ambassador, reply.id, "  Wycieczki osobiste  ")
     assert hidden.is_hidden and hidden.hidden_reason == "Wycieczki osobiste"
     assert hidden.hidden_by_id == ambassador.id
-    restored = run(services.restore_post, ambassador, reply.id)
+    restored = run(moderation.restore_post, ambassador, reply.id)
     assert not restored.is_hidden and restored.hidden_reason is None
 
 
@@ -280,7 +281,7 @@ def test_only_the_areas_moderators_may_hide(thread, jan, who, error):
         "expert": make_user("Ekspert", role="expert", scope="ZZM"),
     }
     with pytest.raises(error):
-        run(services.hide_post, people[who], reply.id, "Powód")
+        run(moderation.hide_post, people[who], reply.id, "Powód")
     assert not get(Post, reply.id).is_hidden
 
 
@@ -288,7 +289,7 @@ def test_only_the_areas_moderators_may_hide(thread, jan, who, error):
 def test_hiding_needs_a_reason(thread, jan, reason):
     reply = run(services.create_reply, jan, thread.id, "Słowa")
     with pytest.raises(ValidationError) as raised:
-        run(services.hide_post, make_user("Admin", role="admin"), reply.id, reason)
+        run(moderation.hide_post, make_user("Admin", role="admin"), reply.id, reason)
     assert "reason" in raised.value.fields
 
 
@@ -296,17 +297,17 @@ def test_hiding_twice_or_restoring_a_shown_post_is_a_conflict(thread, jan):
     reply = run(services.create_reply, jan, thread.id, "Słowa")
     admin = make_user("Admin", role="admin")
     with pytest.raises(Conflict):
-        run(services.restore_post, admin, reply.id)
-    run(services.hide_post, admin, reply.id, "Powód")
+        run(moderation.restore_post, admin, reply.id)
+    run(moderation.hide_post, admin, reply.id, "Powód")
     with pytest.raises(Conflict):
-        run(services.hide_post, admin, reply.id, "Jeszcze raz")
+        run(moderation.hide_post, admin, reply.id, "Jeszcze raz")
 
 
 def test_the_history_of_a_hidden_post_is_for_its_author_and_moderators(thread, anna, jan):
     reply = run(services.create_reply, jan, thread.id, "Pierwsza wersja")
     run(services.edit_post, jan, reply.id, "Druga wersja")
     admin = make_user("Admin", role="admin")
-    run(services.hide_post, admin, reply.id, "Powód")
+    run(moderation.hide_post, admin, reply.id, "Powód")
     assert run(services.post_history, anna, reply.id)[1] == []
     assert [r.body_source for r in run(services.post_history, jan, reply.id)[1]] == [
         "Pierwsza wersja"

@@ -38,9 +38,11 @@ GUEST = None
 
 @dataclass(frozen=True)
 class Page:
-    """One page to check: `path` may name {room} (XIII Podgórze's room), {edited} (a post of
-    Anna's with an edit history), {advert} (the demo's flagged post) and {confirm} (the link of
-    a registration waiting for it);
+    """One page to check: `path` may name {room} (XIII Podgórze's room), {zablocie} (its
+    osiedle's room), {area} and {district} (XIII Podgórze), {osiedle} (Zabłocie), {city}
+    (Kraków), {edited} (a post of Anna's with an edit history), {advert} (the demo's flagged
+    post), {restricted} (a restricted room), {ambassador_role} and {confirm} (the link of a
+    registration waiting for it);
     `who` is a key of PEOPLE or GUEST.
 
     lang: "en" arrives through the language switch (/lang/en?next=<path>).
@@ -126,7 +128,7 @@ PAGES = [
     Page("/users/1", "anna", lang="en"),
     Page("/notifications", "anna"),  # replies in her thread
     Page("/notifications", "anna", lang="en"),
-    Page("/notifications", "piotr"),  # none yet
+    Page("/notifications", "piotr"),  # replies in his walk thread in Zabłocie
     Page("/posts/{edited}/history"),
     Page("/posts/{edited}/history", "anna", lang="en"),
     Page("/posts/{edited}/edit", "anna"),
@@ -201,6 +203,32 @@ PAGES = [
     Page("/moderation/posts/{advert}/hide", "piotr"),
     Page("/moderation/posts/{advert}/hide", "piotr", submit=COMPOSER, status=422),
     Page("/moderation/posts/{advert}/dismiss", "piotr", lang="en"),
+    # Moderation (demo: thread 3 in Zabłocie is locked, its post 8 hidden; Jan is user 2).
+    Page("/threads/3"),
+    Page("/threads/3", "anna", lang="en"),
+    Page("/threads/3", "piotr", live=True),
+    Page("/threads/1", "piotr", lang="en"),
+    Page("/rooms/{room}/moderation-log"),
+    Page("/rooms/{zablocie}/moderation-log", lang="en"),
+    Page("/areas/{area}/moderation-log"),
+    Page("/areas/{city}/moderation-log", "admin", lang="en"),
+    Page("/posts/2/hide", "piotr"),
+    Page("/posts/2/hide", "piotr", lang="en", submit=COMPOSER, status=422),
+    Page("/threads/1/lock", "piotr"),
+    Page("/threads/1/move", "piotr", lang="en"),
+    Page("/threads/1/move", "piotr", submit=COMPOSER, status=422),
+    Page("/rooms/{room}/mutes/new?user_id=2", "piotr"),
+    Page("/rooms/{room}/mutes/new?user_id=2", "piotr", lang="en", submit=COMPOSER, status=422),
+    Page("/rooms/{room}/mutes", "piotr"),
+    Page("/posts/{edited}/delete", "anna"),
+    Page("/posts/{edited}/delete", "anna", lang="en"),
+    Page(  # muted: then the mutes page lists Jan with a "lift" button
+        "/rooms/{room}/mutes/new?user_id=2",
+        "piotr",
+        lang="en",
+        fill={"#reason": "Spam in every thread"},
+        submit=COMPOSER,
+    ),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -232,6 +260,9 @@ def places(server) -> dict[str, int]:
     assert status == 200, body
     room = next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
     areas = {r["slug"]: r["area_id"] for r in body["rooms"]}
+    zablocie = next(r["id"] for r in body["rooms"] if r["slug"] == "zablocie")
+    area = next(r["area_id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
+    city = next(r["area_id"] for r in body["rooms"] if r["track"] == "city")
 
     anna = http_client()
     email, password, _name = PEOPLE["anna"]
@@ -256,6 +287,9 @@ def places(server) -> dict[str, int]:
     assert status == 200, body
     return {
         "room": room,
+        "zablocie": zablocie,
+        "area": area,
+        "city": city,
         "edited": edited,
         "confirm": registration_link(server),
         "district": areas["xiii-podgorze"],
@@ -465,7 +499,9 @@ def test_keyboard_alone_reaches_the_reply_form_and_sends_a_reply(server, new_pag
             unseen.append(focused)
     else:
         pytest.fail(f"200 Tab presses after the skip link never reached #body: {passed[-5:]}")
-    assert {"a", "button", "summary"} <= {f["tag"] for f in passed}, passed
+    # Links and reply boxes on the way (Delete is a link to its confirmation page now); the
+    # Send button's focus is checked below.
+    assert {"a", "summary"} <= {f["tag"] for f in passed}, passed
     assert not unseen, f"focus is not visible on: {unseen}"
     assert shows_focus(page.evaluate(FOCUS_STYLE)), "the reply box shows no focus"
 

@@ -9,6 +9,7 @@ from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound, Valida
 from forum.extensions import db
 from forum.flags import services
 from forum.flags.models import Flag
+from forum.moderation import services as moderation
 from forum.moderation.models import ModerationEntry
 from forum.notifications.models import Notification
 from forum.realtime.models import Stream, StreamEvent
@@ -287,7 +288,7 @@ def test_resolving_twice_is_a_conflict(jan, post, piotr, admin):
 
 def test_a_post_hidden_meanwhile_resolves_its_flags_as_upheld(jan, post, piotr):
     run(services.flag_post, jan, post.id, "spam")
-    run(discussion.hide_post, piotr, post.id, "Reklama")
+    run(moderation.hide_post, piotr, post.id, "Reklama")
     run(services.hide, piotr, post.id, "Inny powód")
     assert get(Flag, 1).outcome == "hidden"
     assert get(Post, post.id).hidden_reason == "Reklama"

@@ -102,10 +102,10 @@ def test_the_queue_page(client, post, jan, ola, piotr, marek):
 
 
 def test_the_queue_shows_a_hidden_posts_words_to_the_moderator(client, post, jan, piotr):
-    from forum.discussion import services as discussion
+    from forum.moderation import services as moderation
 
     run(services.flag_post, jan, post.id, "spam")
-    run(discussion.hide_post, piotr, post.id, "Reklama")
+    run(moderation.hide_post, piotr, post.id, "Reklama")
     login(client, piotr)
     page = client.get("/moderation").get_data(as_text=True)
     assert "Kupcie auta!" in page and "Reklama" in page

@@ -6,6 +6,7 @@ from forum.api.v1 import (  # noqa: F401
     areas,
     discussion,
     flags,
+    moderation,
     notifications,
     openapi,
     session,

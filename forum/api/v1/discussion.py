@@ -1,4 +1,4 @@
-"""Threads and posts: read the tree, start threads, reply, edit, delete, hide and restore."""
+"""Threads and posts: read the tree, start threads, reply, edit, delete (hiding: moderation.py)."""
 
 from flask_login import current_user
 
@@ -7,7 +7,8 @@ from forum.discussion import schemas, services
 from forum.discussion.schemas import post_tree_view, post_view, revision_view, thread_view
 from forum.schemas import PageQuery, pagination
 
-BODY_ERRORS = {401: ("not_authenticated",), 429: ("rate_limited",)}
+# A write in a room where a moderator muted the writer is refused with "muted" (and its end).
+BODY_ERRORS = {401: ("not_authenticated",), 403: ("muted",), 429: ("rate_limited",)}
 
 
 @operation(
@@ -91,7 +92,7 @@ def post(post_id: int):
     answer=schemas.PostAnswer,
     errors={
         401: ("not_authenticated",),
-        403: ("forbidden",),
+        403: ("forbidden", "muted"),
         409: ("thread_locked", "thread_deleted"),
         429: ("rate_limited",),
     },
@@ -125,32 +126,3 @@ def post_revisions(post_id: int):
     return schemas.PostHistory(
         post=post_view(post, current_user), revisions=[revision_view(r) for r in revisions]
     )
-
-
-@operation(
-    "PUT",
-    "/posts/<int:post_id>/hidden",
-    summary="Hide a post (moderators of its area): readers see the reason in its place.",
-    body=schemas.HidePost,
-    answer=schemas.PostAnswer,
-    errors={401: ("not_authenticated",), 403: ("forbidden",), 409: ("post_hidden", "post_deleted")},
-)
-def hide_post(post_id: int, body: schemas.HidePost):
-    post = services.hide_post(current_user, post_id, body.reason)
-    return schemas.PostAnswer(post=post_view(post, current_user))
-
-
-@operation(
-    "DELETE",
-    "/posts/<int:post_id>/hidden",
-    summary="Show a hidden post to everyone again (moderators of its area).",
-    answer=schemas.PostAnswer,
-    errors={
-        401: ("not_authenticated",),
-        403: ("forbidden",),
-        409: ("post_not_hidden", "post_deleted"),
-    },
-)
-def restore_post(post_id: int):
-    post = services.restore_post(current_user, post_id)
-    return schemas.PostAnswer(post=post_view(post, current_user))

@@ -1,0 +1,114 @@
+"""Moderation in a real browser: an ambassador acts through the pages (confirmation step
+included), and residents who have the thread or room open see it happen without reloading."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, browser_api, call, http_client
+
+pytestmark = pytest.mark.e2e
+
+sync_api = browser_api()  # skips this module without Chromium or Playwright
+expect = sync_api.expect
+
+WAIT_MS = 10_000
+THREAD = "/threads/1"  # the demo's "Więcej zieleni na Zabłociu", in XIII Podgórze's room
+ANNA = ("anna@example.pl", "mieszkanka-demo", "Anna Nowak")
+PIOTR = ("piotr@example.pl", "ambasador-demo", "Piotr Kowalski")  # ambassador of XIII
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, forum_server):
+    """open_page(person, path): a logged-in page of its own browser context."""
+    contexts, errors = [], []
+
+    def open_page(person, path: str = THREAD):
+        context = browser.new_context(locale="pl-PL")
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(error))
+        email, password, _name = person
+        page.goto(f"{forum_server.url}/login?next={path}")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.click("form.narrow button[type=submit]")
+        page.wait_for_url(f"{forum_server.url}{path}*")
+        expect(page.locator("#presence")).to_contain_text(person[2], timeout=WAIT_MS)
+        page.evaluate("window.notReloaded = true")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_an_ambassador_hides_a_post_and_a_reader_sees_the_reason_live(open_page):
+    anna, piotr = open_page(ANNA), open_page(PIOTR)
+    words = "Dobry pomysł, ale czy ta działka należy do miasta?"  # Jan's post 2 in the demo
+    expect(anna.locator("#post-2 > article .post-body")).to_contain_text(words)
+    expect(anna.locator("#post-2 .hide-link")).to_have_count(0)  # not for residents
+
+    piotr.locator("#post-2 > article .hide-link").click()
+    piotr.wait_for_url("**/posts/2/hide")
+    piotr.locator("form.confirm button[type=submit]").click()  # no reason: asked again
+    expect(piotr.locator("#reason-error")).to_be_visible()
+    piotr.fill("#reason", "Nie na temat tego wątku")
+    piotr.locator("form.confirm button[type=submit]").click()
+    piotr.wait_for_url(f"**{THREAD}#post-2")
+
+    note = anna.locator("#post-2 > article .hidden-note")
+    expect(note).to_have_text("Ukryte przez moderatora: Nie na temat tego wątku", timeout=WAIT_MS)
+    expect(anna.locator("#post-2 > article")).not_to_contain_text(words)
+    assert anna.evaluate("window.notReloaded") is True
+    # The moderator still reads it, and may show it again.
+    expect(piotr.locator("#post-2 > article .post-body")).to_contain_text(words)
+    piotr.locator("#post-2 > article .mod-tools button[type=submit]").click()
+    expect(anna.locator("#post-2 > article .post-body")).to_contain_text(words, timeout=WAIT_MS)
+
+
+def test_locking_takes_the_reply_forms_away_live_and_unlocking_brings_them_back(open_page):
+    anna, piotr = open_page(ANNA), open_page(PIOTR)
+    expect(anna.locator("#reply-form")).to_be_visible()
+    piotr.locator(".thread-tools a[data-tool=lock_thread]").click()
+    piotr.fill("#reason", "Chwila przerwy")
+    piotr.locator("form.confirm button[type=submit]").click()
+    piotr.wait_for_url(f"**{THREAD}")
+
+    expect(anna.locator("#thread-notice")).to_be_visible(timeout=WAIT_MS)
+    expect(anna.locator("#reply-form")).to_be_hidden(timeout=WAIT_MS)
+    expect(anna.locator(".post-actions .reply-box")).to_have_count(0)
+    expect(piotr.locator(".thread-tools [data-tool=unlock_thread]")).to_be_visible()
+
+    piotr.locator(".thread-tools [data-tool=unlock_thread] button").click()
+    expect(anna.locator("#thread-notice")).to_have_count(0, timeout=WAIT_MS)
+    expect(anna.locator("#reply-form")).to_be_visible(timeout=WAIT_MS)
+    expect(anna.locator("#post-2 > article .reply-box summary")).to_be_visible()
+    assert anna.evaluate("window.notReloaded") is True
+
+
+def test_a_moved_thread_leaves_the_room_page_live(open_page, forum_server):
+    status, body = call(http_client(), "GET", forum_server.url + "/api/v1/rooms")
+    assert status == 200
+    room_id = next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
+    room = open_page(ANNA, f"/rooms/{room_id}")
+    piotr = open_page(PIOTR)
+    line = room.locator('.thread-line[data-thread-id="1"]')
+    expect(line).to_be_visible()
+    piotr.locator(".thread-tools a[href$='/move']").click()
+    piotr.select_option("#room_id", label="Zabłocie: Zabłocie")
+    piotr.locator("form.confirm button[type=submit]").click()
+    piotr.wait_for_url(f"**{THREAD}")
+    expect(line).to_have_count(0, timeout=WAIT_MS)
+    assert room.evaluate("window.notReloaded") is True
+    expect(piotr.locator(".breadcrumbs")).to_contain_text("Zabłocie")
