@@ -28,6 +28,7 @@ from forum.areas.models import Area, Room, RoomMember
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.moderation import log as moderation_log
+from forum.moderation.reasons import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 from forum.policy import ensure
 from forum.realtime import access
 
@@ -35,7 +36,6 @@ NAME_MIN_LENGTH, NAME_MAX_LENGTH = 2, 120
 DESCRIPTION_MAX_LENGTH = 500
 CODE_MIN_LENGTH, CODE_MAX_LENGTH = 2, 16
 UNIT_NAME_MAX_LENGTH = 200
-REASON_MIN_LENGTH, REASON_MAX_LENGTH = 3, 500
 SUSPENSION_DAYS = (1, 7, 30, 365)
 
 

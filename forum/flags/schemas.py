@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from forum.accounts.schemas import Person, person_view
-from forum.discussion.schemas import Post, Reason, post_view
+from forum.discussion.schemas import Post, post_view
 from forum.flags.models import Flag as FlagModel
+from forum.moderation.reasons import Reason
 from forum.notifications.schemas import PlaceRef, ThreadRef
 from forum.policy import can
 from forum.schemas import MAX_ID, Count, Id, Input, Query, QueryInt, Shape

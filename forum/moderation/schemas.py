@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -13,27 +13,10 @@ from forum.moderation import services
 from forum.moderation.log import ACTIONS
 from forum.moderation.models import ModerationEntry
 from forum.moderation.models import Mute as MuteModel
+from forum.moderation.reasons import OptionalReason, Reason
 from forum.notifications.schemas import PlaceRef, ThreadRef
 from forum.policy import can
 from forum.schemas import Id, Input, Pagination, Shape
-
-
-def _limits(low: int, high: int) -> dict:
-    return {"minLength": low, "maxLength": high}
-
-
-_REASON_LIMITS = _limits(services.REASON_MIN_LENGTH, services.REASON_MAX_LENGTH)
-Reason = Annotated[
-    str,
-    Field(description="At least 3 characters once trimmed.", json_schema_extra=_REASON_LIMITS),
-]
-OptionalReason = Annotated[
-    str,
-    Field(
-        description="Empty, or at least 3 characters once trimmed; written to the public log.",
-        json_schema_extra={"maxLength": services.REASON_MAX_LENGTH},
-    ),
-]
 
 
 class HidePost(Input):

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from forum import text
 from forum.accounts.models import User, with_grants
 from forum.areas.models import Area, Room
 from forum.discussion.models import Post, Thread
@@ -22,12 +21,12 @@ from forum.errors import Conflict, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.moderation import log
 from forum.moderation.models import ModerationEntry, Mute
+from forum.moderation.reasons import clean_reason
 from forum.notifications.services import notify
 from forum.policy import can, decide, ensure, is_moderator_of, refusal
 from forum.realtime import events
 from forum.realtime.streams import publish, room_stream, thread_stream
 
-REASON_MIN_LENGTH, REASON_MAX_LENGTH = 3, 500
 MUTE_MAX_MINUTES = 525_600  # a year
 # What the forms offer: one hour, a day, a week, a month.
 MUTE_DURATIONS = (60, 24 * 60, 7 * 24 * 60, 30 * 24 * 60)
@@ -35,22 +34,6 @@ MUTE_DURATIONS = (60, 24 * 60, 7 * 24 * 60, 30 * 24 * 60)
 
 def _invalid(name: str, message: str) -> ValidationError:
     return ValidationError(_("Some fields need correcting."), {name: message})
-
-
-def clean_reason(reason: str | None, required: bool = True) -> str:
-    """The reason as stored (forum/text.py), or a field error; an optional one may be empty."""
-    reason, problem = text.clean(reason)
-    if not problem and not reason and not required:
-        return ""
-    if not problem and not REASON_MIN_LENGTH <= len(reason) <= REASON_MAX_LENGTH:
-        problem = _(
-            "Give a reason of %(low)d to %(high)d characters.",
-            low=REASON_MIN_LENGTH,
-            high=REASON_MAX_LENGTH,
-        )
-    if problem:
-        raise _invalid("reason", problem)
-    return reason
 
 
 # --- posts -----------------------------------------------------------------------------------
