@@ -6,7 +6,7 @@ from werkzeug.exceptions import TooManyRequests
 
 from forum.api.v1.openapi import document
 from forum.discussion.models import Post, Thread
-from forum.moderation import services as moderation
+from forum.moderation import reasons
 from forum.schemas import MAX_ID
 from tests.api.conftest import count
 from tests.conftest import opening_of, room_of
@@ -144,8 +144,8 @@ def test_the_document_carries_the_limits_the_server_enforces(app):
         assert (body["minLength"], body["maxLength"]) == (1, app.config["BODY_MAX_LENGTH"])
     reason = schemas[("put", "/api/v1/posts/{post_id}/hidden")]["properties"]["reason"]
     assert (reason["minLength"], reason["maxLength"]) == (
-        moderation.REASON_MIN_LENGTH,
-        moderation.REASON_MAX_LENGTH,
+        reasons.REASON_MIN_LENGTH,
+        reasons.REASON_MAX_LENGTH,
     )
     for path, item in document()["paths"].items():
         for operation in item.values():

@@ -253,7 +253,7 @@ def test_dismissing_resolves_every_open_flag_logs_it_and_tells_each_flagger(jan,
     assert not get(Post, post.id).is_hidden
 
 
-def test_hiding_hides_the_post_and_tells_each_flagger(jan, ola, post, piotr):
+def test_hiding_hides_the_post_and_tells_each_flagger_and_its_author(jan, ola, post, piotr):
     run(services.flag_post, jan, post.id, "spam")
     run(services.flag_post, ola, post.id, "spam")
     run(services.hide, piotr, post.id, "Reklama")
@@ -262,10 +262,13 @@ def test_hiding_hides_the_post_and_tells_each_flagger(jan, ola, post, piotr):
     with app_context():
         assert {f.outcome for f in db.session.scalars(select(Flag))} == {"hidden"}
         notes = db.session.scalars(select(Notification)).all()
-    assert sorted((n.user_id, n.kind, n.message) for n in notes) == [
-        (jan.id, "flag_upheld", "Reklama"),
-        (ola.id, "flag_upheld", "Reklama"),
-    ]
+    assert sorted((n.user_id, n.kind, n.message) for n in notes) == sorted(
+        [
+            (jan.id, "flag_upheld", "Reklama"),
+            (ola.id, "flag_upheld", "Reklama"),
+            (hidden.author_id, "post_hidden", "Reklama"),
+        ]
+    )
 
 
 def test_hiding_with_a_bad_reason_changes_nothing(jan, post, piotr):
