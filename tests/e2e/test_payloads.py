@@ -33,7 +33,7 @@ from forum.areas.models import Area
 from forum.discussion import services as discussion
 from forum.errors import ValidationError
 from forum.extensions import db
-from forum.moderation import reasons
+from forum.moderation.reasons import REASON_MAX_LENGTH, REASON_MIN_LENGTH
 from forum.transactions import transaction
 from tests.e2e.conftest import (
     CHROMIUM,
@@ -451,8 +451,8 @@ def test_moderators_hide_reasons_run_nothing_live_or_on_reload(server, open_watc
     thread = new_thread(jan, server, home_room(server), "Ładunki w powodach ukrycia")["thread"]
     reasons = within(
         distinct(payloads["small"] + spread(payloads["xss"], HIDDEN_XSS)),
-        reasons.REASON_MIN_LENGTH,
-        reasons.REASON_MAX_LENGTH,
+        REASON_MIN_LENGTH,
+        REASON_MAX_LENGTH,
     )
     url = f"{server.url}/api/v1/threads/{thread['id']}/posts"
     post_ids_ = []
