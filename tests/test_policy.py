@@ -14,22 +14,32 @@ from forum.flags.models import Flag
 from forum.moderation.models import Mute
 from forum.notifications.models import Notification
 from forum.policy import REFUSALS, RULES, can, decide, ensure, refusal
-from tests.conftest import GUEST, app_context, make_user, room_of
+from tests.conftest import GUEST, app_context, forum_app, make_user, room_of, use_app
 
 ROLES = ["guest", "resident", "ambassador_here", "ambassador_elsewhere", "expert", "admin"]
 
 
+@pytest.fixture(scope="module")
+def world():
+    """The app and everyone who may ask, made once for the module: a case only adds and
+    flushes, and the end of its app context rolls that back, so each starts from the same data."""
+    with forum_app() as app:
+        yield app, {
+            "guest": GUEST,
+            "resident": make_user("Resident", home="XIII"),
+            "ambassador_here": make_user("Amb XIII", role="ambassador", scope="XIII"),
+            "ambassador_elsewhere": make_user("Amb I", role="ambassador", scope="I", home="I"),
+            "expert": make_user("Expert", role="expert", scope="ZZM"),
+            "admin": make_user("Admin", role="admin"),
+        }
+
+
 @pytest.fixture
-def people(app):
+def people(world):
     """Everyone who may ask, keyed by role; "here" is XIII Podgórze, where the content is."""
-    return {
-        "guest": GUEST,
-        "resident": make_user("Resident", home="XIII"),
-        "ambassador_here": make_user("Amb XIII", role="ambassador", scope="XIII"),
-        "ambassador_elsewhere": make_user("Amb I", role="ambassador", scope="I", home="I"),
-        "expert": make_user("Expert", role="expert", scope="ZZM"),
-        "admin": make_user("Admin", role="admin"),
-    }
+    app, people = world
+    use_app(app)  # a test between the cases may have set up an app of its own
+    return people
 
 
 def _room(case: str, asker=GUEST) -> Room:

@@ -56,6 +56,44 @@ def browser_api():
     pytest.skip(missing, allow_module_level=True)
 
 
+BROWSER_WAIT_MS = 10_000  # for anything that arrives over the socket
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with browser_api().sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(browser, forum_server):
+    """open_page(person, path, javascript=True): a page of its own browser context, logged in
+    through the login form as person = (email, password, …); a JavaScript error on any page
+    opened this way fails the test."""
+    contexts, errors = [], []
+
+    def open_page(person, path: str, javascript: bool = True):
+        context = browser.new_context(java_script_enabled=javascript, locale="pl-PL")
+        context.set_default_timeout(BROWSER_WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(error))
+        email, password = person[:2]
+        page.goto(f"{forum_server.url}/login?next={path}")
+        page.fill("#email", email)
+        page.fill("#password", password)
+        page.click("form.narrow button[type=submit]")
+        page.wait_for_url(f"{forum_server.url}{path}*")
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from tests.conftest import wait_until
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, browser_api, call, logged_in
+from tests.e2e.conftest import browser_api, call, logged_in
 
 pytestmark = pytest.mark.e2e
 
@@ -18,39 +18,6 @@ WAIT_MS = 10_000  # for anything that arrives over the socket
 THREAD = "/threads/1"  # the demo's "Więcej zieleni na Zabłociu", opened by Anna
 ANNA = ("anna@example.pl", "mieszkanka-demo", "Anna Nowak")
 JAN = ("jan@example.pl", "mieszkaniec-demo", "Jan Zieliński")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser, forum_server):
-    """open_page(person, path, javascript=True): a logged-in page of its own browser context."""
-    contexts, errors = [], []
-
-    def open_page(person, path: str = THREAD, javascript: bool = True):
-        context = browser.new_context(java_script_enabled=javascript, locale="pl-PL")
-        context.set_default_timeout(WAIT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(error))
-        email, password, _name = person
-        page.goto(f"{forum_server.url}/login?next={path}")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("form.narrow button[type=submit]")
-        page.wait_for_url(f"{forum_server.url}{path}*")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def unique(text: str) -> str:
@@ -64,7 +31,7 @@ def both_here(anna, jan) -> None:
 
 
 def test_reply_appears_nested_under_its_post_without_reload(open_page):
-    anna, jan = open_page(ANNA), open_page(JAN)
+    anna, jan = open_page(ANNA, THREAD), open_page(JAN, THREAD)
     both_here(anna, jan)
     anna.evaluate("window.notReloaded = true")
     body = unique("Posadźmy lipy")
@@ -89,7 +56,7 @@ def test_reply_appears_nested_under_its_post_without_reload(open_page):
 
 
 def test_composer_shows_the_servers_error_next_to_the_form(open_page):
-    jan = open_page(JAN)
+    jan = open_page(JAN, THREAD)
     expect(jan.locator("#presence")).to_contain_text(JAN[2], timeout=WAIT_MS)
     jan.fill("#body", "   ")
     jan.locator("#reply-form button[type=submit]").click()
@@ -100,7 +67,7 @@ def test_composer_shows_the_servers_error_next_to_the_form(open_page):
 
 
 def test_presence_and_typing(open_page):
-    anna, jan = open_page(ANNA), open_page(JAN)
+    anna, jan = open_page(ANNA, THREAD), open_page(JAN, THREAD)
     both_here(anna, jan)
     expect(anna.locator("#typing")).to_be_hidden()
     jan.locator("#body").press_sequentially("Myślę, że", delay=20)
@@ -110,9 +77,9 @@ def test_presence_and_typing(open_page):
 
 
 def test_without_javascript_the_form_still_replies_and_live_pages_see_it(open_page):
-    anna = open_page(ANNA)
+    anna = open_page(ANNA, THREAD)
     expect(anna.locator("#presence")).to_contain_text(ANNA[2], timeout=WAIT_MS)
-    jan = open_page(JAN, javascript=False)
+    jan = open_page(JAN, THREAD, javascript=False)
     body = unique("Bez JavaScriptu też działa")
 
     jan.locator("#post-2 > article .reply-box summary").click()
@@ -127,7 +94,7 @@ def test_without_javascript_the_form_still_replies_and_live_pages_see_it(open_pa
 
 
 def test_a_page_catches_up_on_what_it_missed_while_disconnected(open_page, forum_server):
-    jan = open_page(JAN)
+    jan = open_page(JAN, THREAD)
     anna = open_page(ANNA, path="/")
     anna.route("**/socket.io/**", lambda route: route.abort())  # Anna's socket cannot connect
     anna.goto(forum_server.url + THREAD)
@@ -146,7 +113,7 @@ def test_a_page_catches_up_on_what_it_missed_while_disconnected(open_page, forum
 
 
 def test_room_page_shows_new_threads_below_pinned_ones_and_counts_replies(open_page, forum_server):
-    anna = open_page(ANNA)
+    anna = open_page(ANNA, THREAD)
     room = anna.locator(".breadcrumbs a").nth(1).get_attribute("href")  # XIII Podgórze
     anna.goto(forum_server.url + room)
     expect(anna.locator("#presence")).to_contain_text(ANNA[2], timeout=WAIT_MS)
@@ -186,8 +153,8 @@ def test_a_reply_to_annas_thread_raises_her_unread_count_live(open_page, forum_s
 
 
 def test_logging_out_in_one_tab_ends_the_live_page_in_another(open_page):
-    anna = open_page(ANNA)
-    jan = open_page(JAN)
+    anna = open_page(ANNA, THREAD)
+    jan = open_page(JAN, THREAD)
     both_here(anna, jan)
     other_tab = anna.context.new_page()
     other_tab.goto(anna.url.split("/threads")[0] + "/")
@@ -200,7 +167,7 @@ def test_logging_out_in_one_tab_ends_the_live_page_in_another(open_page):
 def test_a_hidden_post_shows_its_reason_live_and_its_words_only_to_its_author(
     open_page, forum_server
 ):
-    anna, jan = open_page(ANNA), open_page(JAN)
+    anna, jan = open_page(ANNA, THREAD), open_page(JAN, THREAD)
     both_here(anna, jan)
     words = "Dobry pomysł, ale czy ta działka należy do miasta?"  # Jan's post 2 in the demo
     expect(anna.locator("#post-2 > article .post-body")).to_contain_text(words)

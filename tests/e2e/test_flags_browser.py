@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, browser_api
+from tests.e2e.conftest import browser_api
 
 pytestmark = pytest.mark.e2e
 
@@ -18,38 +18,6 @@ THREAD = "/threads/1"  # the demo's "Więcej zieleni na Zabłociu", opened by An
 JANS_REPLY = "#post-2"  # Jan's reply in it
 ANNA = ("anna@example.pl", "mieszkanka-demo")
 PIOTR = ("piotr@example.pl", "ambasador-demo")  # the ambassador of XIII Podgórze
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def open_page(browser, forum_server):
-    contexts, errors = [], []
-
-    def open_page(person, path: str):
-        context = browser.new_context(locale="pl-PL")
-        context.set_default_timeout(WAIT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(error))
-        email, password = person
-        page.goto(f"{forum_server.url}/login?next={path}")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("form.narrow button[type=submit]")
-        page.wait_for_url(f"{forum_server.url}{path}*")
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def unread(page) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, browser_api, call, http_client
+from tests.e2e.conftest import browser_api, call, http_client
 
 pytestmark = pytest.mark.e2e
 
@@ -18,43 +18,22 @@ ANNA = ("anna@example.pl", "mieszkanka-demo", "Anna Nowak")
 PIOTR = ("piotr@example.pl", "ambasador-demo", "Piotr Kowalski")  # ambassador of XIII
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def open_page(browser, forum_server):
-    """open_page(person, path): a logged-in page of its own browser context."""
-    contexts, errors = [], []
+def open_live(open_page):
+    """open_live(person, path): a logged-in page whose socket has joined (the person is listed
+    as present), marked so that a reload would show."""
 
-    def open_page(person, path: str = THREAD):
-        context = browser.new_context(locale="pl-PL")
-        context.set_default_timeout(WAIT_MS)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(error))
-        email, password, _name = person
-        page.goto(f"{forum_server.url}/login?next={path}")
-        page.fill("#email", email)
-        page.fill("#password", password)
-        page.click("form.narrow button[type=submit]")
-        page.wait_for_url(f"{forum_server.url}{path}*")
+    def open_live(person, path: str = THREAD):
+        page = open_page(person, path)
         expect(page.locator("#presence")).to_contain_text(person[2], timeout=WAIT_MS)
         page.evaluate("window.notReloaded = true")
         return page
 
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    return open_live
 
 
-def test_an_ambassador_hides_a_post_and_a_reader_sees_the_reason_live(open_page):
-    anna, piotr = open_page(ANNA), open_page(PIOTR)
+def test_an_ambassador_hides_a_post_and_a_reader_sees_the_reason_live(open_live):
+    anna, piotr = open_live(ANNA), open_live(PIOTR)
     words = "Dobry pomysł, ale czy ta działka należy do miasta?"  # Jan's post 2 in the demo
     expect(anna.locator("#post-2 > article .post-body")).to_contain_text(words)
     expect(anna.locator("#post-2 .hide-link")).to_have_count(0)  # not for residents
@@ -77,8 +56,8 @@ def test_an_ambassador_hides_a_post_and_a_reader_sees_the_reason_live(open_page)
     expect(anna.locator("#post-2 > article .post-body")).to_contain_text(words, timeout=WAIT_MS)
 
 
-def test_locking_takes_the_reply_forms_away_live_and_unlocking_brings_them_back(open_page):
-    anna, piotr = open_page(ANNA), open_page(PIOTR)
+def test_locking_takes_the_reply_forms_away_live_and_unlocking_brings_them_back(open_live):
+    anna, piotr = open_live(ANNA), open_live(PIOTR)
     expect(anna.locator("#reply-form")).to_be_visible()
     piotr.locator(".thread-tools a[data-tool=lock_thread]").click()
     piotr.fill("#reason", "Chwila przerwy")
@@ -97,12 +76,12 @@ def test_locking_takes_the_reply_forms_away_live_and_unlocking_brings_them_back(
     assert anna.evaluate("window.notReloaded") is True
 
 
-def test_a_moved_thread_leaves_the_room_page_live(open_page, forum_server):
+def test_a_moved_thread_leaves_the_room_page_live(open_live, forum_server):
     status, body = call(http_client(), "GET", forum_server.url + "/api/v1/rooms")
     assert status == 200
     room_id = next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
-    room = open_page(ANNA, f"/rooms/{room_id}")
-    piotr = open_page(PIOTR)
+    room = open_live(ANNA, f"/rooms/{room_id}")
+    piotr = open_live(PIOTR)
     line = room.locator('.thread-line[data-thread-id="1"]')
     expect(line).to_be_visible()
     piotr.locator(".thread-tools a[href$='/move']").click()
