@@ -20,6 +20,7 @@ from forum.accounts.models import ExpertUnit
 from forum.admin.services import set_room_visibility
 from forum.areas.models import Area
 from forum.areas.services import seed_reference_data
+from forum.budget.services import seed_budget_data
 from forum.demo import seed_demo_data
 from forum.errors import DomainError
 from forum.extensions import db, socketio, utcnow
@@ -32,6 +33,7 @@ def prepare_database(with_demo: bool) -> None:
     upgrade()
     with transaction():
         seed_reference_data()
+        seed_budget_data()
         if with_demo:
             seed_demo_data()
     prune_event_log()

@@ -23,10 +23,14 @@ from forum.accounts.models import SUSPENDED_INDEFINITELY, ExpertUnit, User
 from forum.ambassadors.models import AmbassadorApplication
 from forum.areas.models import Area, Room
 from forum.discussion.models import Post, Thread
+from forum.drafts.models import Draft, DraftAuthor
 from forum.errors import Conflict, DomainError, Forbidden, NotAuthenticated, NotFound
 from forum.flags.models import Flag
 from forum.moderation.models import Mute  # noqa: F401  (User.mutes is mapped to it)
 from forum.notifications.models import Notification
+from forum.reviews.models import ProposedChange
+from forum.supports.models import Support
+from forum.units.models import UnitTag
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,197 @@ def _read_notification(user, notification: Notification) -> Decision:
     return ALLOW if notification.user_id == user.id else deny("not_found")
 
 
+# --- expert units, drafts, reviews, supports -------------------------------------------------
+
+
+def _not_suspended(user) -> Decision:
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    if user.is_suspended:
+        return deny("suspended", user.suspended_until)
+    return ALLOW
+
+
+def _tag_thread(user, thread: Thread) -> Decision:
+    """Ask expert units to look at a thread: its author, the area's moderators."""
+    if not (read := _read_thread(user, thread)):
+        return read
+    if not (active := _not_suspended(user)):
+        return active
+    if thread.is_deleted:
+        return deny("thread_deleted")
+    if thread.author_id == user.id or is_moderator_of(user, thread.room.area):
+        return ALLOW
+    return deny("not_author_or_moderator")
+
+
+def _claim_queue_item(user, tag: UnitTag) -> Decision:
+    """Take on (or give back) an item of a unit's queue: the unit's experts."""
+    if not (active := _not_suspended(user)):
+        return active
+    return ALLOW if user.is_expert_of(tag.unit) else deny("not_unit_member")
+
+
+def _mark_official_answer(user, post: Post) -> Decision:
+    """Mark a reply as a unit's official answer in a thread tagged for the unit: an expert of
+    that unit, for a reply written by an expert of the same unit."""
+    if not (read := _read_thread(user, post.thread)):
+        return read
+    if not (active := _not_suspended(user)):
+        return active
+    tagged = {tag.unit_id for tag in post.thread.unit_tags}
+    mine = {g.unit_id for g in user.role_grants if g.role == "expert"} & tagged
+    if not mine:
+        return deny("not_unit_member")
+    if post.is_deleted or post.is_hidden or post.is_opening:
+        return deny("not_expert_answer")
+    theirs = {g.unit_id for g in post.author.role_grants if g.role == "expert"}
+    return ALLOW if mine & theirs else deny("not_expert_answer")
+
+
+def _promote_thread(user, thread: Thread) -> Decision:
+    if not (read := _read_thread(user, thread)):
+        return read
+    if not (active := _not_suspended(user)):
+        return active
+    if not is_moderator_of(user, thread.room.area):
+        return deny("not_moderator")
+    if thread.is_deleted:
+        return deny("thread_deleted")
+    return deny("already_promoted") if thread.draft is not None else ALLOW
+
+
+def _request_promotion(user, thread: Thread) -> Decision:
+    """The thread's author asks the area's ambassadors to promote it."""
+    if not (read := _read_thread(user, thread)):
+        return read
+    if not (active := _not_suspended(user)):
+        return active
+    if thread.author_id != user.id:
+        return deny("not_author")
+    if thread.is_deleted:
+        return deny("thread_deleted")
+    return deny("already_promoted") if thread.draft is not None else ALLOW
+
+
+def _read_draft(_user, _draft: Draft) -> Decision:
+    """Drafts are worked out in the open: everyone reads them, their reviews and history."""
+    return ALLOW
+
+
+def _start_draft(user, _target) -> Decision:
+    """Any resident may start a draft of their own (BO's individual path)."""
+    return _not_suspended(user)
+
+
+def _author_of_open_draft(user, draft: Draft) -> Decision:
+    if not (active := _not_suspended(user)):
+        return active
+    if not draft.is_author(user):
+        return deny("not_draft_author")
+    return ALLOW if draft.is_editable else deny("draft_closed", draft.status)
+
+
+def _tag_draft(user, draft: Draft) -> Decision:
+    if not (active := _not_suspended(user)):
+        return active
+    if not (draft.is_author(user) or is_moderator_of(user, draft.area)):
+        return deny("not_author_or_moderator")
+    return ALLOW if draft.is_editable else deny("draft_closed", draft.status)
+
+
+def _answer_invitation(user, invitation: DraftAuthor) -> Decision:
+    if not (active := _not_suspended(user)):
+        return active
+    if invitation.user_id != user.id:
+        return deny("not_found")
+    return ALLOW if invitation.is_pending else deny("invitation_answered")
+
+
+@dataclass(frozen=True)
+class DraftMove:
+    """A draft and the status it would move to: the target of "draft.move"."""
+
+    draft: Draft
+    to: str
+
+
+# Who may move a draft from one status to another: its authors (and accepted co-authors),
+# the moderators of its area (ambassadors there, and the admins), or the admins alone.
+DRAFT_MOVES: dict[tuple[str, str], frozenset[str]] = {
+    ("draft", "in_review"): frozenset({"author", "moderator"}),
+    ("in_review", "revised"): frozenset({"author", "moderator"}),
+    ("revised", "in_review"): frozenset({"author", "moderator"}),
+    ("revised", "ready"): frozenset({"moderator"}),
+    ("ready", "revised"): frozenset({"moderator"}),
+    ("draft", "withdrawn"): frozenset({"author", "admin"}),
+    ("in_review", "withdrawn"): frozenset({"author", "admin"}),
+    ("revised", "withdrawn"): frozenset({"author", "admin"}),
+    ("ready", "withdrawn"): frozenset({"author", "admin"}),
+    ("withdrawn", "draft"): frozenset({"author"}),
+}
+
+
+def draft_roles(user, draft: Draft) -> set[str]:
+    """What the user is to the draft, in DRAFT_MOVES' words."""
+    if not user.is_authenticated:
+        return set()
+    roles = set()
+    if draft.is_author(user):
+        roles.add("author")
+    if is_moderator_of(user, draft.area):
+        roles.add("moderator")
+    if user.is_admin:
+        roles.add("admin")
+    return roles
+
+
+def _move_draft(user, move: DraftMove) -> Decision:
+    if not (active := _not_suspended(user)):
+        return active
+    allowed = DRAFT_MOVES.get((move.draft.status, move.to))
+    if allowed is None:
+        return deny("invalid_move", move)
+    return ALLOW if allowed & draft_roles(user, move.draft) else deny("move_not_allowed", move)
+
+
+def _review_draft(user, draft: Draft) -> Decision:
+    """An expert of a unit the draft is tagged for, while the draft is in review."""
+    if not (active := _not_suspended(user)):
+        return active
+    if not any(user.is_expert_of(tag.unit) for tag in draft.unit_tags):
+        return deny("not_unit_member")
+    return ALLOW if draft.status == "in_review" else deny("not_in_review")
+
+
+def _decide_change(user, change: ProposedChange) -> Decision:
+    """The draft's authors accept or decline a change a review proposed."""
+    if not (author := _author_of_open_draft(user, change.draft)):
+        return author
+    return ALLOW if change.is_open else deny("change_decided")
+
+
+def _support_draft(user, draft: Draft) -> Decision:
+    if not (active := _not_suspended(user)):
+        return active
+    return deny("draft_withdrawn") if draft.status == "withdrawn" else ALLOW
+
+
+def _withdraw_support(user, support: Support) -> Decision:
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    return ALLOW if support.user_id == user.id else deny("not_found")
+
+
+def _export_drafts(user, _target) -> Decision:
+    """The city team: coordinators and the units' experts."""
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    if user.is_admin or any(g.role == "expert" for g in user.role_grants):
+        return ALLOW
+    return deny("not_city_team")
+
+
 def _administer(user, _target) -> Decision:
     if not user.is_authenticated:
         return deny("not_authenticated")
@@ -264,11 +459,29 @@ RULES: dict[str, Callable[[User, object], Decision]] = {
     "unit.read_queue": _read_unit_queue,
     "user.read_stream": _read_own_stream,
     "notification.read": _read_notification,
+    "thread.tag_units": _tag_thread,
+    "queue_item.claim": _claim_queue_item,
+    "post.mark_official": _mark_official_answer,
+    "thread.promote": _promote_thread,
+    "thread.request_promotion": _request_promotion,
+    "draft.read": _read_draft,
+    "draft.create": _start_draft,
+    "draft.edit": _author_of_open_draft,
+    "draft.invite": _author_of_open_draft,
+    "draft.tag_units": _tag_draft,
+    "draft.move": _move_draft,
+    "draft.review": _review_draft,
+    "draft.support": _support_draft,
+    "invitation.answer": _answer_invitation,
+    "change.decide": _decide_change,
+    "support.withdraw": _withdraw_support,
+    "drafts.export": _export_drafts,
     # The admin area: everything in it is for the admins alone.
     "admin.read": _administer,
     "applications.review": _administer,
     "areas.manage": _administer,
     "units.manage": _administer,
+    "budget.manage": _administer,
     "roles.manage": _administer,
     "rooms.manage": _administer,
     "users.suspend": _administer,
@@ -305,6 +518,11 @@ def _not_found(target, _detail) -> DomainError:
         Notification: _("There is no such notification."),
         Flag: _("There is no such flag."),
         AmbassadorApplication: _("There is no such application."),
+        Draft: _("There is no such draft."),
+        DraftAuthor: _("There is no such invitation."),
+        ProposedChange: _("There is no such proposed change."),
+        Support: _("There is no such support."),
+        UnitTag: _("There is no such queue item."),
     }
     return NotFound(messages.get(type(target), _("There is nothing here.")))
 
@@ -351,7 +569,80 @@ REFUSALS: dict[str, Callable[[object], DomainError]] = {
     "application_decided": lambda _t, _d: Conflict(
         _("This application was decided or withdrawn already."), code="application_decided"
     ),
+    "not_author_or_moderator": lambda _t, _d: Forbidden(
+        _("Only its authors, the area's ambassadors and the city's coordinators may do this.")
+    ),
+    "not_expert_answer": lambda _t, _d: Conflict(
+        _("Only a reply by an expert of your unit can be its official answer."),
+        code="not_expert_answer",
+    ),
+    "already_promoted": lambda _t, _d: Conflict(
+        _("This thread is a proposal draft already."), code="already_promoted"
+    ),
+    "not_draft_author": lambda _t, _d: Forbidden(
+        _("Only the draft's authors and co-authors may do this."), code="not_draft_author"
+    ),
+    "draft_closed": lambda _t, status: Conflict(
+        _("The draft is %(status)s: it can no longer be changed.", status=status_label(status)),
+        code="draft_closed",
+    ),
+    "invitation_answered": lambda _t, _d: Conflict(
+        _("This invitation was answered already."), code="invitation_answered"
+    ),
+    "invalid_move": lambda _t, move: Conflict(
+        _(
+            "A draft that is %(status)s cannot become %(to)s.",
+            status=status_label(move.draft.status if isinstance(move, DraftMove) else ""),
+            to=status_label(move.to if isinstance(move, DraftMove) else ""),
+        ),
+        code="invalid_move",
+    ),
+    "move_not_allowed": lambda _t, move: Forbidden(
+        _(
+            "You may not make this draft %(to)s: %(who)s may.",
+            to=status_label(move.to if isinstance(move, DraftMove) else ""),
+            who=movers_label(move),
+        ),
+        code="move_not_allowed",
+    ),
+    "not_in_review": lambda _t, _d: Conflict(
+        _("Reviews are written while the draft is in review."), code="not_in_review"
+    ),
+    "change_decided": lambda _t, _d: Conflict(
+        _("This proposed change was accepted or declined already."), code="change_decided"
+    ),
+    "draft_withdrawn": lambda _t, _d: Conflict(
+        _("This draft was withdrawn by its authors."), code="draft_withdrawn"
+    ),
+    "not_city_team": lambda _t, _d: Forbidden(
+        _("Only the city's coordinators and the units' experts may do this.")
+    ),
 }
+
+
+def status_label(status) -> str:
+    """A draft's status in words."""
+    return {
+        "draft": _("a draft"),
+        "in_review": _("in review"),
+        "revised": _("revised"),
+        "ready": _("ready to file"),
+        "withdrawn": _("withdrawn"),
+    }.get(status, str(status or ""))
+
+
+def movers_label(move) -> str:
+    """Who may make a move, in words."""
+    if not isinstance(move, DraftMove):
+        return ""
+    allowed = DRAFT_MOVES.get((move.draft.status, move.to), frozenset())
+    words = {
+        "author": _("its authors"),
+        "moderator": _("the area's ambassadors and the city's coordinators"),
+        "admin": _("the city's coordinators"),
+    }
+    roles = [role for role in ("author", "moderator", "admin") if role in allowed]
+    return _(" or ").join(words[role] for role in roles)
 
 
 def refusal(reason: str, target=None, detail=None) -> DomainError:

@@ -24,6 +24,7 @@ from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.accounts.services import hash_password, load_user
 from forum.areas.models import Area, Room, RoomMember
 from forum.areas.services import seed_reference_data
+from forum.budget.services import seed_budget_data
 from forum.discussion import services
 from forum.extensions import db
 from forum.transactions import transaction
@@ -52,6 +53,7 @@ def forum_app() -> Iterator[Flask]:
             with transaction():
                 db.create_all()
                 seed_reference_data()
+                seed_budget_data()
             _keep_seeded_database()
     yield app
     with app.app_context():

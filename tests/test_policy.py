@@ -7,13 +7,18 @@ import pytest
 from forum.accounts.models import ExpertUnit, User
 from forum.ambassadors.models import AmbassadorApplication
 from forum.areas.models import Area, Room, RoomMember
+from forum.budget.services import current_edition
 from forum.discussion.models import Post, Thread
+from forum.drafts.models import STATUSES, Draft, DraftAuthor
 from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from forum.extensions import db, utcnow
 from forum.flags.models import Flag
 from forum.moderation.models import Mute
 from forum.notifications.models import Notification
-from forum.policy import REFUSALS, RULES, can, decide, ensure, refusal
+from forum.policy import REFUSALS, RULES, DraftMove, can, decide, ensure, refusal
+from forum.reviews.models import ProposedChange, Review
+from forum.supports.models import Support
+from forum.units.models import UnitTag
 from tests.conftest import GUEST, app_context, forum_app, make_user, room_of, use_app
 
 ROLES = ["guest", "resident", "ambassador_here", "ambassador_elsewhere", "expert", "admin"]
@@ -24,14 +29,17 @@ def world():
     """The app and everyone who may ask, made once for the module: a case only adds and
     flushes, and the end of its app context rolls that back, so each starts from the same data."""
     with forum_app() as app:
-        yield app, {
-            "guest": GUEST,
-            "resident": make_user("Resident", home="XIII"),
-            "ambassador_here": make_user("Amb XIII", role="ambassador", scope="XIII"),
-            "ambassador_elsewhere": make_user("Amb I", role="ambassador", scope="I", home="I"),
-            "expert": make_user("Expert", role="expert", scope="ZZM"),
-            "admin": make_user("Admin", role="admin"),
-        }
+        yield (
+            app,
+            {
+                "guest": GUEST,
+                "resident": make_user("Resident", home="XIII"),
+                "ambassador_here": make_user("Amb XIII", role="ambassador", scope="XIII"),
+                "ambassador_elsewhere": make_user("Amb I", role="ambassador", scope="I", home="I"),
+                "expert": make_user("Expert", role="expert", scope="ZZM"),
+                "admin": make_user("Admin", role="admin"),
+            },
+        )
 
 
 @pytest.fixture
@@ -94,14 +102,93 @@ def _thread(case: str, author, asker=GUEST) -> Thread:
     return thread
 
 
+def _zzm() -> ExpertUnit:
+    return db.session.scalars(db.select(ExpertUnit).where(ExpertUnit.code == "ZZM")).one()
+
+
+def _draft(case: str, asker, someone, status: str | None = None) -> Draft:
+    """A draft of XIII Podgórze (or the city) by someone; "own": the asker co-authors it,
+    "invited": the asker is invited to; a status word sets its status; "tagged": for ZZM."""
+    words = case.split()
+    city = "city" in words
+    area = _area("city" if city else "here", asker)
+    if status is None:
+        status = next((word for word in words[1:] if word in STATUSES), "draft")
+    draft = Draft(
+        edition_id=current_edition().id,
+        area=area,
+        kind="city" if city else "district",
+        status=status,
+        created_by_id=someone.id,
+        title="Projekt",
+    )
+    draft.authors.append(DraftAuthor(user_id=someone.id, role="author", accepted_at=utcnow()))
+    if asker.is_authenticated and ("own" in words or "invited" in words):
+        accepted = utcnow() if "own" in words else None
+        draft.authors.append(DraftAuthor(user_id=asker.id, accepted_at=accepted))
+    db.session.add(draft)
+    db.session.flush()
+    if "tagged" in words:
+        db.session.add(UnitTag(unit=_zzm(), draft_id=draft.id, tagged_by_id=someone.id))
+        db.session.flush()
+        db.session.expire(draft, ["unit_tags"])
+    if "suspended" in words and asker.is_authenticated:
+        asker.suspended_until = utcnow() + timedelta(days=1)
+    return draft
+
+
 def _target(case: str, asker, people):
     """The object the action is about; "own" things belong to the asker (a guest has none)."""
     resident = people["resident"]
     someone = resident if getattr(asker, "id", None) != resident.id else people["expert"]
+    owner = asker if "own" in case.split() and asker.is_authenticated else someone
     if case.startswith("room"):
         return _room(case, asker)
     if case.startswith("thread"):
-        return _thread(case, someone, asker)
+        thread = _thread(case, owner, asker)
+        if "promoted" in case:
+            db.session.flush()
+            _draft("draft", asker, someone).source_thread = thread
+            db.session.flush()
+            db.session.expire(thread, ["draft"])
+        return thread
+    if case.startswith("draft"):
+        return _draft(case, asker, someone)
+    if case.startswith("move"):
+        moving, _arrow, to = case.split()[1].partition(">")
+        return DraftMove(_draft(case, asker, someone, status=moving), to)
+    if case.startswith("invitation"):
+        author = people["admin"] if asker is not people["admin"] else people["expert"]
+        author = author if author.id != getattr(asker, "id", None) else people["expert"]
+        draft = _draft("draft", asker, author)
+        invitation = DraftAuthor(draft=draft, user_id=owner.id)
+        if "answered" in case:
+            invitation.accepted_at = utcnow()
+        db.session.add(invitation)
+        db.session.flush()
+        return invitation
+    if case.startswith("change"):
+        draft = _draft(case.replace("change", "draft"), asker, someone)
+        review = Review(draft=draft, unit=_zzm(), revision_number=1, author_id=people["expert"].id)
+        review.opinion = "needs_changes"
+        change = ProposedChange(review=review, draft=draft, field="title", value="Nowy")
+        if "decided" in case:
+            change.status = "declined"
+        db.session.add(change)
+        db.session.flush()
+        return change
+    if case.startswith("support"):
+        support = Support(draft=_draft("draft", asker, someone), user_id=owner.id, counts=True)
+        db.session.add(support)
+        db.session.flush()
+        return support
+    if case.startswith("tag"):
+        thread = _thread("thread", someone, asker)
+        db.session.flush()
+        tag = UnitTag(unit=_zzm(), thread_id=thread.id, tagged_by_id=someone.id)
+        db.session.add(tag)
+        db.session.flush()
+        return tag
     if case.startswith("area"):
         return _area(case, asker)
     if case.startswith("flag"):
@@ -136,7 +223,8 @@ def _target(case: str, asker, people):
         return db.session.get(User, owner.id)
     if case == "nothing":
         return None
-    owner = asker if "own" in case and asker.is_authenticated else someone
+    if "expert-answer" in case:
+        owner = people["expert"]
     post = Post(
         thread=_thread(case, someone, asker), author_id=owner.id, body_source="x", body_html="x"
     )
@@ -146,6 +234,11 @@ def _target(case: str, asker, people):
         post.deleted_at = utcnow()
     db.session.add(post)
     db.session.flush()
+    post.parent_id = post.id  # a reply (under itself will do: the rules only ask "opening?")
+    if ("tagged" in case or "expert-answer" in case) and "untagged" not in case:
+        db.session.add(UnitTag(unit=_zzm(), thread_id=post.thread_id, tagged_by_id=someone.id))
+        db.session.flush()
+        db.session.expire(post.thread, ["unit_tags"])
     return post
 
 
@@ -153,6 +246,9 @@ def _target(case: str, asker, people):
 NF, NA, NAUTH, NMOD = "not_found", "not_author", "not_authenticated", "not_moderator"
 LOCKED, NUNIT, NADMIN = "thread_locked", "not_unit_member", "not_admin"
 MUTED, SUSP, ARCH, OWN = "muted", "suspended", "room_archived", "own_post"
+NAOM, NEXP, PROMOTED = "not_author_or_moderator", "not_expert_answer", "already_promoted"
+NDA, CLOSED, NREV, NTEAM = "not_draft_author", "draft_closed", "not_in_review", "not_city_team"
+NMOVE, INVALID = "move_not_allowed", "invalid_move"
 MATRIX = [
     ("room.read", "room", [1, 1, 1, 1, 1, 1]),
     ("room.read", "room private", [NF, NF, NF, NF, NF, 1]),
@@ -243,6 +339,90 @@ MATRIX = [
     ("users.suspend", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
     ("roles.manage", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
     ("rooms.manage", "room", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
+    ("budget.manage", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
+    # Expert units: tagging, their queues, official answers.
+    ("thread.tag_units", "thread", [NAUTH, NAOM, 1, NAOM, NAOM, 1]),
+    ("thread.tag_units", "thread own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("thread.tag_units", "thread own suspended", [NAUTH] + [SUSP] * 5),
+    ("thread.tag_units", "thread private", [NF, NF, NF, NF, NF, 1]),
+    ("thread.tag_units", "thread deleted", [NAUTH] + ["thread_deleted"] * 5),
+    ("queue_item.claim", "tag", [NAUTH, NUNIT, NUNIT, NUNIT, 1, NUNIT]),
+    ("post.mark_official", "post expert-answer", [NAUTH, NUNIT, NUNIT, NUNIT, 1, NUNIT]),
+    ("post.mark_official", "post other tagged", [NAUTH, NUNIT, NUNIT, NUNIT, NEXP, NUNIT]),
+    ("post.mark_official", "post expert-answer untagged", [NAUTH] + [NUNIT] * 5),
+    ("post.mark_official", "post expert-answer private", [NF, NF, NF, NF, NF, NUNIT]),
+    # Promotion and drafts.
+    ("thread.promote", "thread", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("thread.promote", "thread subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("thread.promote", "thread promoted", [NAUTH, NMOD, PROMOTED, NMOD, NMOD, PROMOTED]),
+    ("thread.promote", "thread private", [NF, NF, NF, NF, NF, 1]),
+    ("thread.request_promotion", "thread own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("thread.request_promotion", "thread", [NAUTH] + [NA] * 5),
+    ("thread.request_promotion", "thread own promoted", [NAUTH] + [PROMOTED] * 5),
+    ("draft.read", "draft", [1, 1, 1, 1, 1, 1]),
+    ("draft.read", "draft withdrawn", [1, 1, 1, 1, 1, 1]),
+    ("draft.create", "nothing", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.create", "area here suspended", [NAUTH] + [SUSP] * 5),
+    ("draft.edit", "draft own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.edit", "draft own in_review", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.edit", "draft", [NAUTH] + [NDA] * 5),
+    ("draft.edit", "draft invited", [NAUTH] + [NDA] * 5),
+    ("draft.edit", "draft own ready", [NAUTH] + [CLOSED] * 5),
+    ("draft.edit", "draft own withdrawn", [NAUTH] + [CLOSED] * 5),
+    ("draft.edit", "draft own suspended", [NAUTH] + [SUSP] * 5),
+    ("draft.invite", "draft own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.invite", "draft", [NAUTH] + [NDA] * 5),
+    ("draft.tag_units", "draft", [NAUTH, NAOM, 1, NAOM, NAOM, 1]),
+    ("draft.tag_units", "draft own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.tag_units", "draft ready", [NAUTH, NAOM, CLOSED, NAOM, NAOM, CLOSED]),
+    ("draft.tag_units", "draft city", [NAUTH, NAOM, NAOM, NAOM, NAOM, 1]),
+    ("invitation.answer", "invitation own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("invitation.answer", "invitation other", [NAUTH] + [NF] * 5),
+    ("invitation.answer", "invitation own answered", [NAUTH] + ["invitation_answered"] * 5),
+    # The status machine: every move in DRAFT_MOVES, by role, and moves that do not exist.
+    ("draft.move", "move draft>in_review own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.move", "move draft>in_review", [NAUTH, NMOVE, 1, NMOVE, NMOVE, 1]),
+    ("draft.move", "move draft>in_review city", [NAUTH, NMOVE, NMOVE, NMOVE, NMOVE, 1]),
+    ("draft.move", "move draft>in_review own suspended", [NAUTH] + [SUSP] * 5),
+    ("draft.move", "move in_review>revised own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.move", "move in_review>revised", [NAUTH, NMOVE, 1, NMOVE, NMOVE, 1]),
+    ("draft.move", "move revised>in_review own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.move", "move revised>in_review", [NAUTH, NMOVE, 1, NMOVE, NMOVE, 1]),
+    ("draft.move", "move revised>ready own", [NAUTH, NMOVE, 1, NMOVE, NMOVE, 1]),
+    ("draft.move", "move revised>ready", [NAUTH, NMOVE, 1, NMOVE, NMOVE, 1]),
+    ("draft.move", "move revised>ready city", [NAUTH, NMOVE, NMOVE, NMOVE, NMOVE, 1]),
+    ("draft.move", "move ready>revised", [NAUTH, NMOVE, 1, NMOVE, NMOVE, 1]),
+    ("draft.move", "move ready>revised own", [NAUTH, NMOVE, 1, NMOVE, NMOVE, 1]),
+    ("draft.move", "move draft>withdrawn own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.move", "move in_review>withdrawn own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.move", "move revised>withdrawn own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.move", "move ready>withdrawn own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.move", "move ready>withdrawn", [NAUTH, NMOVE, NMOVE, NMOVE, NMOVE, 1]),
+    ("draft.move", "move in_review>withdrawn", [NAUTH, NMOVE, NMOVE, NMOVE, NMOVE, 1]),
+    ("draft.move", "move withdrawn>draft own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.move", "move withdrawn>draft", [NAUTH] + [NMOVE] * 5),
+    ("draft.move", "move draft>ready own", [NAUTH] + [INVALID] * 5),
+    ("draft.move", "move draft>revised own", [NAUTH] + [INVALID] * 5),
+    ("draft.move", "move in_review>ready own", [NAUTH] + [INVALID] * 5),
+    ("draft.move", "move in_review>draft own", [NAUTH] + [INVALID] * 5),
+    ("draft.move", "move ready>in_review own", [NAUTH] + [INVALID] * 5),
+    ("draft.move", "move withdrawn>ready own", [NAUTH] + [INVALID] * 5),
+    ("draft.move", "move draft>draft own", [NAUTH] + [INVALID] * 5),
+    # Reviews, proposed changes, supports, exports.
+    ("draft.review", "draft in_review tagged", [NAUTH, NUNIT, NUNIT, NUNIT, 1, NUNIT]),
+    ("draft.review", "draft revised tagged", [NAUTH, NUNIT, NUNIT, NUNIT, NREV, NUNIT]),
+    ("draft.review", "draft in_review", [NAUTH] + [NUNIT] * 5),
+    ("change.decide", "change own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("change.decide", "change", [NAUTH] + [NDA] * 5),
+    ("change.decide", "change own decided", [NAUTH] + ["change_decided"] * 5),
+    ("change.decide", "change own ready", [NAUTH] + [CLOSED] * 5),
+    ("draft.support", "draft", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.support", "draft own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("draft.support", "draft withdrawn", [NAUTH] + ["draft_withdrawn"] * 5),
+    ("draft.support", "draft suspended", [NAUTH] + [SUSP] * 5),
+    ("support.withdraw", "support own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("support.withdraw", "support other", [NAUTH] + [NF] * 5),
+    ("drafts.export", "nothing", [NAUTH, NTEAM, NTEAM, NTEAM, 1, 1]),
 ]
 
 CASES = [
@@ -289,6 +469,18 @@ def test_every_rule_is_in_the_matrix():
         ("flag_resolved", Conflict, "flag_resolved"),
         ("already_ambassador", Conflict, "already_ambassador"),
         ("application_decided", Conflict, "application_decided"),
+        ("not_author_or_moderator", Forbidden, "forbidden"),
+        ("not_expert_answer", Conflict, "not_expert_answer"),
+        ("already_promoted", Conflict, "already_promoted"),
+        ("not_draft_author", Forbidden, "not_draft_author"),
+        ("draft_closed", Conflict, "draft_closed"),
+        ("invitation_answered", Conflict, "invitation_answered"),
+        ("invalid_move", Conflict, "invalid_move"),
+        ("move_not_allowed", Forbidden, "move_not_allowed"),
+        ("not_in_review", Conflict, "not_in_review"),
+        ("change_decided", Conflict, "change_decided"),
+        ("draft_withdrawn", Conflict, "draft_withdrawn"),
+        ("not_city_team", Forbidden, "forbidden"),
     ],
 )
 def test_every_reason_has_its_error(app, reason, error, code):

@@ -45,3 +45,23 @@ POLISH_LETTERS = str.maketrans("ąćęłńóśźżĄĆĘŁŃÓŚŹŻ", "acelnosz
 def slugify(text: str) -> str:
     ascii_text = text.translate(POLISH_LETTERS).lower()
     return "-".join("".join(c if c.isalnum() else " " for c in ascii_text).split())
+
+
+# The participatory budget's categories (code, name), in the BO form's order.
+BUDGET_CATEGORIES = [
+    ("greenery", "Zieleń"),
+    ("roads", "Drogi, chodniki i komunikacja"),
+    ("sport", "Sport i rekreacja"),
+    ("culture", "Kultura"),
+    ("education", "Edukacja"),
+    ("social", "Pomoc społeczna i zdrowie"),
+    ("safety", "Bezpieczeństwo"),
+    ("environment", "Ekologia i ochrona środowiska"),
+    ("other", "Inne"),
+]
+
+# The edition open for proposals, and each area's allocation in it (whole złoty), which the
+# city's coordinators then keep up to date: every district the same, the city-wide pool apart.
+BUDGET_EDITION = (2027, "Budżet Obywatelski Krakowa 2027")
+DISTRICT_ALLOCATION = 1_200_000
+CITY_ALLOCATION = 12_000_000

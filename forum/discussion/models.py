@@ -27,6 +27,16 @@ class Thread(db.Model):
 
     room: Mapped[Room] = relationship()
     author: Mapped[User] = relationship()
+    # The proposal draft the thread became, and the expert units it is tagged for.
+    draft: Mapped[Draft | None] = relationship(  # noqa: F821  (forum.drafts.models)
+        "Draft", back_populates="source_thread", uselist=False
+    )
+    unit_tags: Mapped[list[UnitTag]] = relationship(  # noqa: F821  (forum.units.models)
+        "UnitTag",
+        primaryjoin="and_(UnitTag.thread_id == Thread.id, UnitTag.removed_at.is_(None))",
+        viewonly=True,
+        order_by="UnitTag.id",
+    )
 
     @property
     def is_locked(self) -> bool:

@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
-from forum.accounts.models import User
+from forum.accounts.models import ExpertUnit, User
 from forum.areas.models import Area, Room
 from forum.discussion.models import Post, Thread
+from forum.drafts.models import Draft
 from forum.extensions import UTCDateTime, db, utcnow
 
 
@@ -25,6 +26,9 @@ class Notification(db.Model):
     # For notifications about an area or a room (an application decided, a mute).
     area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"))
     room_id: Mapped[int | None] = mapped_column(ForeignKey("room.id"))
+    # For notifications about a proposal draft, and the expert unit that acted (a review).
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("draft.id"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("expert_unit.id"))
     # Words from the person who acted (an admin's message, a moderator's reason), if any.
     message: Mapped[str] = mapped_column(String(1000), default="")
     # When what it announces ends (a mute), if it ends.
@@ -38,6 +42,8 @@ class Notification(db.Model):
     post: Mapped[Post | None] = relationship()
     area: Mapped[Area | None] = relationship()
     room: Mapped[Room | None] = relationship()
+    draft: Mapped[Draft | None] = relationship()
+    unit: Mapped[ExpertUnit | None] = relationship()
 
     @property
     def is_read(self) -> bool:
@@ -52,4 +58,6 @@ def with_subjects():
         joinedload(Notification.thread).joinedload(Thread.room).joinedload(Room.area),
         joinedload(Notification.area),
         joinedload(Notification.room).joinedload(Room.area),
+        joinedload(Notification.draft),
+        joinedload(Notification.unit),
     )

@@ -18,6 +18,11 @@ class ThreadRef(Shape):
     title: str
 
 
+class DraftRef(Shape):
+    id: Id
+    title: str
+
+
 class PlaceRef(Shape):
     """An area or a room, by id and name."""
 
@@ -37,6 +42,20 @@ Kind = Literal[
     "application_rejected",
     "ambassador_appointed",
     "ambassador_withdrawn",
+    "official_answer",
+    "promotion_requested",
+    "thread_promoted",
+    "coauthor_invited",
+    "coauthor_accepted",
+    "coauthor_declined",
+    "draft_in_review",
+    "draft_revised",
+    "draft_ready",
+    "draft_withdrawn",
+    "draft_reopened",
+    "review_added",
+    "change_accepted",
+    "change_declined",
 ]
 
 
@@ -48,12 +67,21 @@ class Notification(Shape):
         "muted: you may not write in `room` until `until`; flag_upheld / flag_dismissed: your "
         "flag was resolved by hiding the post / with no action; application_approved / "
         "application_rejected: your ambassador application for `area` was decided; "
-        "ambassador_appointed / ambassador_withdrawn: an admin gave or took your ambassador role."
+        "ambassador_appointed / ambassador_withdrawn: an admin gave or took your ambassador role; "
+        "official_answer: `unit` answered in your thread; promotion_requested: the author of "
+        "`thread` asks you, an ambassador, to promote it; thread_promoted: your thread became "
+        "`draft`; coauthor_invited / coauthor_accepted / coauthor_declined: an invitation to "
+        "co-author `draft`, and its answer; draft_in_review / draft_revised / draft_ready / "
+        "draft_withdrawn / draft_reopened: `draft` moved to that status (`message`: why); "
+        "review_added: `unit` reviewed `draft`; change_accepted / change_declined: the authors "
+        "decided on a change your unit proposed (`message`: why declined)."
     )
     actor: Person | None = Field(description="Who did it; None once their post was deleted.")
     thread: ThreadRef | None = Field(description="None if you may no longer read the thread.")
     post_id: Id | None
     area: PlaceRef | None = Field(None, description="The area it is about, if any.")
+    draft: DraftRef | None = Field(None, description="The proposal draft it is about, if any.")
+    unit: PlaceRef | None = Field(None, description="The expert unit that acted, if any.")
     room: PlaceRef | None = Field(
         None, description="The room it is about, if any (None if you may not read it)."
     )
@@ -99,6 +127,16 @@ def notification_view(notification: NotificationModel, viewer) -> Notification:
         thread=ThreadRef(id=thread.id, title=thread.title) if readable else None,
         post_id=notification.post_id if readable else None,
         area=PlaceRef(id=area.id, name=area.label) if area is not None else None,
+        draft=(
+            DraftRef(id=notification.draft.id, title=notification.draft.title)
+            if notification.draft is not None
+            else None
+        ),
+        unit=(
+            PlaceRef(id=notification.unit.id, name=notification.unit.code)
+            if notification.unit is not None
+            else None
+        ),
         room=PlaceRef(id=room.id, name=room.name) if room_readable else None,
         message=notification.message,
         until=notification.until,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from forum.accounts.models import ExpertUnit, User
 from forum.areas.models import Area
 from forum.discussion.services import access_room, access_thread
+from forum.drafts.models import Draft
 from forum.errors import DomainError, NotFound
 from forum.extensions import db
 from forum.policy import ensure
@@ -31,6 +32,7 @@ def authorize(viewer, key: StreamKey):
         "unit": (ExpertUnit, "unit.read_queue"),
         "user": (User, "user.read_stream"),
         "area": (Area, "area.moderate"),
+        "draft": (Draft, "draft.read"),
     }[key.kind]
     target = db.session.get(model, key.target_id)
     if target is None:

@@ -15,17 +15,20 @@ from pydantic import Field, create_model, model_validator
 
 from forum.accounts.schemas import Person
 from forum.discussion.schemas import Body, Post, Thread
+from forum.drafts.schemas import DraftSummary
 from forum.flags.schemas import Flag
 from forum.idempotency import Key
 from forum.notifications.schemas import Notification
+from forum.reviews.schemas import Review
 from forum.schemas import MAX_ID, Count, Id, Input, Seq, Shape
+from forum.units.schemas import QueueItem
 
-STREAM_PATTERN = r"^(room|thread|unit|user|area):[1-9][0-9]{0,18}$"
+STREAM_PATTERN = r"^(room|thread|unit|user|area|draft):[1-9][0-9]{0,18}$"
 StreamName = Annotated[
     str,
     Field(
         pattern=STREAM_PATTERN,
-        description='A stream: "room:3", "thread:7", "unit:2", "user:5", "area:4".',
+        description='A stream: "room:3", "thread:7", "unit:2", "user:5", "area:4", "draft:6".',
     ),
 ]
 
@@ -41,6 +44,9 @@ NOTIFICATION = "notification"
 NOTIFICATIONS_READ = "notifications_read"
 FLAG_RAISED = "flag_raised"
 FLAG_RESOLVED = "flag_resolved"
+DRAFT_UPDATED = "draft_updated"
+REVIEW_ADDED = "review_added"
+QUEUE_UPDATED = "queue_updated"
 # Server → client, signals.
 PRESENCE = "presence"
 TYPING = "typing"
@@ -81,6 +87,26 @@ class FlagEvent(Envelope):
     flag: Flag
 
 
+class DraftEvent(Envelope):
+    """A draft changed (saved, moved, tagged, supported …): on its own stream, on the stream of
+    the thread it came from, and on the queues of the units it is tagged for."""
+
+    draft: DraftSummary
+
+
+class ReviewEvent(Envelope):
+    """A unit reviewed a draft, or the authors decided on a change it proposed: on the draft's
+    stream and the unit's queue."""
+
+    review: Review
+
+
+class QueueEvent(Envelope):
+    """An item of a unit's queue was added, claimed, given back or removed."""
+
+    item: QueueItem
+
+
 @dataclass(frozen=True)
 class EventType:
     payload: type[Envelope]
@@ -99,6 +125,9 @@ EVENTS: dict[str, EventType] = {
     NOTIFICATIONS_READ: EventType(UnreadEvent, "user"),
     FLAG_RAISED: EventType(FlagEvent, "flag"),
     FLAG_RESOLVED: EventType(FlagEvent, "flag"),
+    DRAFT_UPDATED: EventType(DraftEvent, "draft"),
+    REVIEW_ADDED: EventType(ReviewEvent, "review"),
+    QUEUE_UPDATED: EventType(QueueEvent, "queue_item"),
 }
 
 

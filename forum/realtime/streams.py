@@ -1,7 +1,8 @@
 """Publishing: services record state changes on streams; the commit numbers and logs them.
 
 A stream is an area room (its thread list), a thread (its posts), an expert unit (its queue),
-a person (their notifications) or an area (its moderators' queue of flags). Services call
+a person (their notifications), an area (its moderators' queue of flags) or a proposal draft
+(its page). Services call
 ``publish()`` inside the caller's transaction. Just before that transaction commits, each
 stream's events get the stream's next numbers under the stream's row lock (so seq order is
 commit order and a gap is always visible), the log gets one row per event (name, subject id,
@@ -25,7 +26,7 @@ from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.subjects import SUBJECTS
 from forum.schemas import id_from_text
 
-KINDS = ("room", "thread", "unit", "user", "area")
+KINDS = ("room", "thread", "unit", "user", "area", "draft")
 # Keys of Session.info: what this transaction published, and what to send once it commits.
 PENDING = "realtime_pending"
 OUTBOX = "realtime_outbox"
@@ -67,6 +68,11 @@ def user_stream(user_id: int) -> StreamKey:
 def area_stream(area_id: int) -> StreamKey:
     """An area's moderation stream (its flag queue): for the area's moderators only."""
     return StreamKey("area", area_id)
+
+
+def draft_stream(draft_id: int) -> StreamKey:
+    """A draft's own stream: its page follows status, revisions and reviews."""
+    return StreamKey("draft", draft_id)
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,23 @@ from dataclasses import dataclass
 
 from flask_login import AnonymousUserMixin
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum.accounts.models import User, with_grants
 from forum.areas.models import Room
 from forum.discussion.models import Post, Thread
 from forum.discussion.schemas import post_view, thread_view
+from forum.drafts.models import Draft
+from forum.drafts.schemas import draft_summary_view
 from forum.extensions import db
 from forum.flags.models import Flag
 from forum.flags.schemas import flag_view
 from forum.notifications.models import Notification, with_subjects
 from forum.notifications.schemas import notification_view
+from forum.reviews.models import Review
+from forum.reviews.schemas import review_view
+from forum.units.models import UnitTag
+from forum.units.schemas import queue_item_view
 
 GUEST = AnonymousUserMixin()
 
@@ -67,6 +73,36 @@ def load_flags(ids: list[int]) -> dict[int, Flag]:
             .joinedload(Post.thread)
             .joinedload(Thread.room)
             .joinedload(Room.area),
+        )
+    )
+
+
+def load_drafts(ids: list[int]) -> dict[int, Draft]:
+    return _by_id(select(Draft).where(Draft.id.in_(ids)).options(joinedload(Draft.area)))
+
+
+def load_reviews(ids: list[int]) -> dict[int, Review]:
+    return _by_id(
+        select(Review)
+        .where(Review.id.in_(ids))
+        .options(
+            joinedload(Review.unit),
+            joinedload(Review.author).options(with_grants()),
+            selectinload(Review.changes),
+        )
+    )
+
+
+def load_queue_items(ids: list[int]) -> dict[int, UnitTag]:
+    return _by_id(
+        select(UnitTag)
+        .where(UnitTag.id.in_(ids))
+        .options(
+            joinedload(UnitTag.unit),
+            joinedload(UnitTag.tagged_by),
+            joinedload(UnitTag.claimed_by),
+            joinedload(UnitTag.thread).joinedload(Thread.room).joinedload(Room.area),
+            joinedload(UnitTag.draft).joinedload(Draft.area),
         )
     )
 
@@ -132,5 +168,24 @@ SUBJECTS: dict[str, Subject] = {
         load_flags,
         lambda flag, viewer, memo: {"flag": flag_view(flag, viewer)},
         lambda flag: GUEST,
+    ),
+    # Drafts, their reviews and the units' queues are public or for the unit's experts alike.
+    "draft": Subject(
+        Draft,
+        load_drafts,
+        lambda draft, viewer, memo: {"draft": draft_summary_view(draft, viewer)},
+        lambda draft: GUEST,
+    ),
+    "review": Subject(
+        Review,
+        load_reviews,
+        lambda review, viewer, memo: {"review": review_view(review, viewer)},
+        lambda review: GUEST,
+    ),
+    "queue_item": Subject(
+        UnitTag,
+        load_queue_items,
+        lambda tag, viewer, memo: {"item": queue_item_view(tag, viewer)},
+        lambda tag: GUEST,
     ),
 }

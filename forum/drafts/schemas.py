@@ -1,0 +1,142 @@
+"""Shapes of proposal drafts, as anyone may see them (drafts are public), and what clients
+send to save one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from forum.accounts.schemas import User, user_view
+from forum.budget.services import allocation
+from forum.drafts import rules
+from forum.drafts.models import Draft as DraftModel
+from forum.notifications.schemas import PlaceRef, ThreadRef
+from forum.policy import can
+from forum.schemas import Count, Id, Shape
+from forum.supports.services import tally
+
+Status = Literal["draft", "in_review", "revised", "ready", "withdrawn"]
+Kind = Literal["district", "city"]
+
+
+class CostItem(Shape):
+    item: str
+    amount: int = Field(ge=1, description="Whole złoty.")
+
+
+class CategoryRef(Shape):
+    id: Id
+    code: str
+    name: str
+
+
+class UnitRef(Shape):
+    id: Id
+    code: str
+    name: str
+
+
+class Author(Shape):
+    user: User
+    role: Literal["author", "coauthor"]
+    accepted: bool = Field(description="False: invited, not yet accepted.")
+
+
+class Missing(Shape):
+    field: str
+    message: str
+
+
+class SupportTally(Shape):
+    counted: Count = Field(description="Supporters who count toward BO's list.")
+    others: Count = Field(description="Supporters from other districts: shown, not counted.")
+    needed: Count = Field(description="How many must count (15 for a district proposal).")
+
+
+class DraftSummary(Shape):
+    """What lists and live events carry; the page fetches the whole draft."""
+
+    id: Id
+    title: str
+    status: Status
+    version: int = Field(ge=1, description="The current revision's number.")
+    kind: Kind
+    area: PlaceRef
+    source_thread_id: Id | None
+    updated_at: datetime
+
+
+class Draft(DraftSummary):
+    edition: int = Field(description="The budget edition's year.")
+    short_description: str
+    category: CategoryRef | None
+    locations: list[str]
+    description: str
+    justification: str
+    beneficiaries: str
+    cost_items: list[CostItem]
+    cost_total: int
+    allocation: int | None = Field(description="The area's cost cap in the edition, if set.")
+    deliverable_in_year: bool | None
+    units: list[UnitRef]
+    authors: list[Author]
+    source_thread: ThreadRef | None = Field(description="None if the viewer may not read it.")
+    source_post_ids: list[Id]
+    missing: list[Missing] = Field(description="What BO requires and the draft lacks yet.")
+    supports: SupportTally
+    created_at: datetime
+
+
+def draft_summary_view(draft: DraftModel, viewer=None) -> DraftSummary:
+    return DraftSummary(
+        id=draft.id,
+        title=draft.title,
+        status=draft.status,
+        version=draft.version,
+        kind=draft.kind,
+        area=PlaceRef(id=draft.area.id, name=draft.area.label),
+        source_thread_id=draft.source_thread_id,
+        updated_at=draft.updated_at,
+    )
+
+
+def draft_view(draft: DraftModel, viewer) -> Draft:
+    thread = draft.source_thread
+    counts = tally(draft)
+    return Draft(
+        **draft_summary_view(draft).model_dump(),
+        edition=draft.edition.year,
+        short_description=draft.short_description,
+        category=(
+            CategoryRef(id=draft.category.id, code=draft.category.code, name=draft.category.name)
+            if draft.category is not None
+            else None
+        ),
+        locations=draft.locations,
+        description=draft.description,
+        justification=draft.justification,
+        beneficiaries=draft.beneficiaries,
+        cost_items=[CostItem(**item) for item in draft.cost_items],
+        cost_total=draft.cost_total,
+        allocation=allocation(draft.edition_id, draft.area),
+        deliverable_in_year=draft.deliverable_in_year,
+        units=[
+            UnitRef(id=tag.unit.id, code=tag.unit.code, name=tag.unit.name)
+            for tag in draft.unit_tags
+        ],
+        authors=[
+            Author(user=user_view(a.user), role=a.role, accepted=a.accepted_at is not None)
+            for a in draft.authors
+        ],
+        source_thread=(
+            ThreadRef(id=thread.id, title=thread.title)
+            if thread is not None and can(viewer, "thread.read", thread)
+            else None
+        ),
+        source_post_ids=[source.post_id for source in draft.source_posts],
+        missing=[Missing(field=f, message=m) for f, m in rules.missing(draft).items()],
+        supports=SupportTally(counted=counts.counted, others=counts.others, needed=counts.needed),
+        created_at=draft.created_at,
+    )
