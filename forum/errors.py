@@ -35,6 +35,11 @@ class ValidationError(DomainError):
     code = "invalid"
 
 
+def field_error(field: str, message: str) -> ValidationError:
+    """A refusal of one field's value, shown beside that field (forms) or under its name (API)."""
+    return ValidationError(_("Some fields need correcting."), {field: message})
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"

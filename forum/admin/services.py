@@ -25,7 +25,7 @@ from forum.admin import audit
 from forum.admin.models import AuditEntry
 from forum.areas import krakow
 from forum.areas.models import Area, Room, RoomMember
-from forum.errors import Conflict, NotFound, ValidationError
+from forum.errors import Conflict, NotFound, field_error
 from forum.extensions import db, utcnow
 from forum.moderation import log as moderation_log
 from forum.moderation.reasons import REASON_MAX_LENGTH, REASON_MIN_LENGTH
@@ -39,17 +39,13 @@ UNIT_NAME_MAX_LENGTH = 200
 SUSPENSION_DAYS = (1, 7, 30, 365)
 
 
-def _invalid(field: str, message: str) -> ValidationError:
-    return ValidationError(_("Some fields need correcting."), {field: message})
-
-
 def _clean_line(value: str | None, field: str, low: int, high: int) -> str:
     """A one-line value as stored (forum/text.py), or a field error."""
     value, problem = text.clean(value)
     if not problem and not low <= len(value) <= high:
         problem = _("Give %(low)d to %(high)d characters.", low=low, high=high)
     if problem:
-        raise _invalid(field, problem)
+        raise field_error(field, problem)
     return value
 
 
@@ -58,7 +54,7 @@ def _clean_description(value: str | None) -> str:
     if not problem and len(value) > DESCRIPTION_MAX_LENGTH:
         problem = _("Give at most %(high)d characters.", high=DESCRIPTION_MAX_LENGTH)
     if problem:
-        raise _invalid("description", problem)
+        raise field_error("description", problem)
     return value
 
 
@@ -266,7 +262,7 @@ def _user_by_email(email: str | None) -> User:
     email = (email or "").strip().lower()
     user = db.session.scalar(select(User).where(User.email == email)) if email else None
     if user is None:
-        raise _invalid("email", _("Nobody has an account with this e-mail address."))
+        raise field_error("email", _("Nobody has an account with this e-mail address."))
     return user
 
 
@@ -339,7 +335,7 @@ def add_unit(admin, code: str | None, name: str | None) -> ExpertUnit:
         select(func.count(ExpertUnit.id)).where(func.lower(ExpertUnit.code) == code.lower())
     )
     if taken:
-        raise _invalid("code", _("A unit with this code exists already."))
+        raise field_error("code", _("A unit with this code exists already."))
     unit = ExpertUnit(code=code, name=name)
     db.session.add(unit)
     db.session.flush()
@@ -403,13 +399,13 @@ def grant(admin, user_id: int, role: str, area_id: int | None = None, unit_id: i
     if role == "ambassador":
         scope = db.session.get(Area, area_id) if area_id is not None else None
         if scope is None or scope.kind not in ("district", "subarea"):
-            raise _invalid("area_id", _("Choose a district or an osiedle."))
+            raise field_error("area_id", _("Choose a district or an osiedle."))
     elif role == "expert":
         scope = db.session.get(ExpertUnit, unit_id) if unit_id is not None else None
         if scope is None:
-            raise _invalid("unit_id", _("Choose a unit."))
+            raise field_error("unit_id", _("Choose a unit."))
     elif role != "admin":
-        raise _invalid("role", _("No such role."))
+        raise field_error("role", _("No such role."))
     return accounts.grant_role(admin, user, role, scope)
 
 
@@ -428,7 +424,7 @@ def withdraw(admin, user_id: int, grant_id: int, message: str | None = "") -> Us
     if not problem and len(message) > REASON_MAX_LENGTH:
         problem = _("Give at most %(high)d characters.", high=REASON_MAX_LENGTH)
     if problem:
-        raise _invalid("message", problem)
+        raise field_error("message", problem)
     accounts.withdraw_role(admin, role, message)
     return user
 
@@ -461,7 +457,7 @@ def _suspension_end(days: int | None) -> datetime:
     if days is None:
         return SUSPENDED_INDEFINITELY
     if days not in SUSPENSION_DAYS:
-        raise _invalid("days", _("Choose 1, 7, 30 or 365 days, or indefinitely."))
+        raise field_error("days", _("Choose 1, 7, 30 or 365 days, or indefinitely."))
     return utcnow() + timedelta(days=days)
 
 

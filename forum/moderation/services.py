@@ -17,7 +17,7 @@ from forum.accounts.models import User, with_grants
 from forum.areas.models import Area, Room
 from forum.discussion.models import Post, Thread
 from forum.discussion.services import access_post, access_room, access_thread
-from forum.errors import Conflict, NotFound, ValidationError
+from forum.errors import Conflict, NotFound, field_error
 from forum.extensions import db, utcnow
 from forum.moderation import log
 from forum.moderation.models import ModerationEntry, Mute
@@ -30,10 +30,6 @@ from forum.realtime.streams import publish, room_stream, thread_stream
 MUTE_MAX_MINUTES = 525_600  # a year
 # What the forms offer: one hour, a day, a week, a month.
 MUTE_DURATIONS = (60, 24 * 60, 7 * 24 * 60, 30 * 24 * 60)
-
-
-def _invalid(name: str, message: str) -> ValidationError:
-    return ValidationError(_("Some fields need correcting."), {name: message})
 
 
 # --- posts -----------------------------------------------------------------------------------
@@ -173,14 +169,14 @@ def move_thread(moderator, thread_id: int, room_id: int, reason: str | None = No
     reason = clean_reason(reason, required=False)
     destination = db.session.get(Room, room_id, options=[joinedload(Room.area)])
     if destination is None or not can(moderator, "room.read", destination):
-        raise _invalid("room_id", _("There is no such room."))
+        raise field_error("room_id", _("There is no such room."))
     home = district_of(thread.room.area)
     if destination.area_id != home.id and destination.area.parent_id != home.id:
-        raise _invalid("room_id", _("A thread moves only to a room of its own district."))
+        raise field_error("room_id", _("A thread moves only to a room of its own district."))
     if destination.id == thread.room_id:
-        raise _invalid("room_id", _("The thread is in this room already."))
+        raise field_error("room_id", _("The thread is in this room already."))
     if destination.is_archived:
-        raise _invalid("room_id", _("This room is archived: it takes no new threads or posts."))
+        raise field_error("room_id", _("This room is archived: it takes no new threads or posts."))
     ensure(moderator, "room.moderate", destination)
     origin = thread.room
     thread.room = destination
@@ -225,11 +221,11 @@ def mute(moderator, room_id: int, user_id: int, minutes: int, reason: str | None
     room = access_room_to_moderate(moderator, room_id)
     person = db.session.get(User, user_id, options=[with_grants()])
     if person is None:
-        raise _invalid("user_id", _("There is no such user."))
+        raise field_error("user_id", _("There is no such user."))
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise _invalid("minutes", _("Must be a whole number."))
+        raise field_error("minutes", _("Must be a whole number."))
     if not 1 <= minutes <= MUTE_MAX_MINUTES:
-        raise _invalid(
+        raise field_error(
             "minutes", _("Choose from %(low)d to %(high)d minutes.", low=1, high=MUTE_MAX_MINUTES)
         )
     reason = clean_reason(reason)

@@ -22,10 +22,6 @@ from forum.web import local_url, page_number, show_errors
 bp = Blueprint("moderation", __name__)
 
 
-def _invalid(name: str, message: str) -> ValidationError:
-    return ValidationError(_("Some fields need correcting."), {name: message})
-
-
 def _thread_url(thread_id: int, post_id: int | None = None) -> str:
     anchor = f"post-{post_id}" if post_id else None
     return url_for("discussion.thread", thread_id=thread_id, _anchor=anchor)
