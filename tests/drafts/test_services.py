@@ -204,3 +204,17 @@ def test_bad_fields_are_named(anna, own_draft):
         )
     assert set(refused.value.fields) == {"cost_items", "category_id", "colour"}
     assert count(DraftRevision) == 1
+
+
+def test_the_demo_has_a_promoted_complete_draft_and_one_just_started(app):
+    from forum.demo import seed_demo_data
+    from forum.drafts.rules import missing
+    from forum.transactions import transaction
+
+    with app_context(), transaction():
+        seed_demo_data()
+    with app_context():
+        drafts = db.session.scalars(db.select(Draft).order_by(Draft.id)).all()
+        assert [d.source_thread_id is not None for d in drafts] == [True, False]
+        assert missing(drafts[0]) == {} and drafts[0].version == 2
+        assert "category_id" in missing(drafts[1])
