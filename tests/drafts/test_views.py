@@ -56,7 +56,7 @@ def test_the_draft_page_shows_the_fields_what_is_missing_and_the_source(
     tag_thread(thread.id, "ZZM", tag)
     page = client.get(f"/drafts/{promoted.id}").get_data(as_text=True)
     assert "<h1" in page and "Skwer przy Lipowej" in page
-    assert "What BO still needs" in page and "Choose a category." in page
+    assert "Czego jeszcze wymaga BO" in page and "Wybierz kategorię." in page
     assert f'href="/threads/{thread.id}"' in page
     assert opening_of(thread.id).body_html in page  # the cited opening post
     assert "Piotr" in page and "Anna" in page  # the author and the thread's author
@@ -77,7 +77,7 @@ def test_a_cited_post_of_a_restricted_room_is_not_shown(client, thread, promoted
     page = client.get(f"/drafts/{promoted.id}").get_data(as_text=True)
     assert opening_of(thread.id).body_html not in page
     assert f'href="/threads/{thread.id}"' not in page
-    assert "Promoted from a discussion you cannot read." in page
+    assert "Powstał z rozmowy, której nie możesz czytać." in page
 
 
 def test_starting_a_draft_from_the_form(app, anna):
@@ -93,7 +93,7 @@ def test_starting_a_draft_with_bad_input_shows_the_form_again(app, anna):
     answer = logged_in(app, anna).post("/drafts/new", data={"title": " ", "area_id": "x"})
     assert answer.status_code == 422
     page = answer.get_data(as_text=True)
-    assert "Give the proposal a title." in page and "Choose the district" in page
+    assert "Nadaj projektowi tytuł." in page and "Wybierz dzielnicę, osiedle" in page
     assert count(Draft) == 0
 
 
@@ -134,7 +134,7 @@ def test_the_edit_form_shows_field_errors(app, anna, own_draft):
         ),
     )
     assert answer.status_code == 422
-    assert "Each amount is a whole number of złoty" in answer.get_data(as_text=True)
+    assert "Każda kwota to całkowita liczba złotych" in answer.get_data(as_text=True)
     assert get(Draft, own_draft.id).version == 1
 
 
@@ -145,7 +145,7 @@ def test_over_the_allocation_is_said_on_the_form(app, anna, own_draft):
             own_draft.id, 1, **{"cost_items-0-item": "Most", "cost_items-0-amount": "9000000"}
         ),
     )
-    assert answer.status_code == 422 and "is over the allocation" in answer.get_data(as_text=True)
+    assert answer.status_code == 422 and "przekracza pulę" in answer.get_data(as_text=True)
 
 
 def test_a_stale_form_comes_back_with_both_texts(app, anna, own_draft):
@@ -171,10 +171,19 @@ def test_a_non_author_gets_no_edit_form(app, jan, own_draft):
     assert logged_in(app, jan).get(f"/drafts/{own_draft.id}/edit").status_code == 403
 
 
-def test_a_closed_draft_says_so_instead_of_saving(app, anna, own_draft):
+def test_a_closed_draft_says_so_instead_of_the_form(app, anna, own_draft):
     update(Draft, own_draft.id, status="withdrawn")
     answer = logged_in(app, anna).get(f"/drafts/{own_draft.id}/edit")
-    assert answer.status_code == 409 and "can no longer be changed" in answer.get_data(as_text=True)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "nie można go już zmieniać" in page
+    assert 'name="title"' not in page
+
+
+def test_words_of_a_draft_are_shown_escaped(app, client, thread, piotr, anna, promoted):
+    run(editing.edit_draft, piotr, promoted.id, {"title": "<b>Skwer</b>"}, 1)
+    for path in (f"/drafts/{promoted.id}", f"/threads/{thread.id}", "/drafts"):
+        page = client.get(path).get_data(as_text=True)
+        assert "<b>Skwer</b>" not in page and "&lt;b&gt;Skwer&lt;/b&gt;" in page, path
 
 
 def test_promoting_from_the_form_cites_the_chosen_posts(app, thread, piotr, jan):
@@ -221,7 +230,7 @@ def test_the_banner_shows_the_draft_and_its_status(client, thread, promoted):
     update(Draft, promoted.id, status="in_review")
     page = client.get(f"/threads/{thread.id}").get_data(as_text=True)
     banner = page.split('id="draft-banner"')[1].split("</div>")[0]
-    assert f'href="/drafts/{promoted.id}"' in banner and "in review" in banner
+    assert f'href="/drafts/{promoted.id}"' in banner and "w ocenie" in banner
 
 
 def test_asking_for_promotion_from_the_thread(app, thread, anna, piotr):
@@ -229,7 +238,7 @@ def test_asking_for_promotion_from_the_thread(app, thread, anna, piotr):
     answer = client.post(f"/threads/{thread.id}/request-promotion")
     assert answer.status_code == 302 and answer.location.endswith("#draft-banner")
     assert count(Notification, Notification.kind == "promotion_requested") == 1
-    assert "went to 1 ambassador" in client.get(answer.location).get_data(as_text=True)
+    assert "trafiła do 1 ambasadora" in client.get(answer.location).get_data(as_text=True)
 
 
 def test_draft_notifications_open_the_draft(app, thread, anna, promoted):
