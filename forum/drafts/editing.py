@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from forum import text
 from forum.accounts.models import User
@@ -16,10 +16,26 @@ from forum.drafts.services import load_draft, save, start_draft
 from forum.errors import NotFound, ValidationError
 from forum.extensions import db
 from forum.policy import ensure
+from forum.units.models import UnitTag
 
 # The areas a proposal may be for: the city (city-wide), a district, an osiedle.
 PROPOSAL_AREAS = ("city", "district", "subarea")
 NOTE_MAX = 300  # DraftRevision.note
+
+
+def load_draft_page(draft_id: int, viewer) -> Draft:
+    """The draft with all its page shows, in a fixed number of queries however many units,
+    authors or cited posts it has."""
+    draft = load_draft(draft_id, viewer)
+    db.session.scalars(
+        select(Draft)
+        .where(Draft.id == draft.id)
+        .options(
+            selectinload(Draft.unit_tags).joinedload(UnitTag.unit),
+            selectinload(Draft.source_posts),
+        )
+    ).one()
+    return draft
 
 
 def list_drafts(status: str | None = None, page: int = 1, per_page: int = 20):

@@ -55,7 +55,7 @@ def index():
 @bp.get("/drafts/<int:draft_id>")
 def draft(draft_id: int):
     seq = last_seq(draft_stream(draft_id))  # before the draft: a later change is caught up
-    draft = load_draft(draft_id, current_user)
+    draft = editing.load_draft_page(draft_id, current_user)
     return render_template(
         "drafts/draft.html",
         draft=draft,
