@@ -138,6 +138,15 @@ def test_the_edit_form_shows_field_errors(app, anna, own_draft):
     assert get(Draft, own_draft.id).version == 1
 
 
+def test_a_category_not_on_the_list_is_refused(app, anna, own_draft):
+    answer = logged_in(app, anna).post(
+        f"/drafts/{own_draft.id}/edit", data=edit_form(own_draft.id, 1, category_id="zieleń")
+    )
+    assert answer.status_code == 422 and "Wybierz kategorię z listy." in answer.get_data(
+        as_text=True
+    )
+
+
 def test_over_the_allocation_is_said_on_the_form(app, anna, own_draft):
     answer = logged_in(app, anna).post(
         f"/drafts/{own_draft.id}/edit",
