@@ -9,8 +9,10 @@ from forum.accounts.services import hash_password
 from forum.ambassadors import services as ambassadors
 from forum.areas import krakow
 from forum.areas.models import Area, Room, RoomMember
+from forum.budget.models import Category
 from forum.discussion import services as discussion
 from forum.discussion.models import Post
+from forum.drafts import editing, promotion
 from forum.extensions import db
 from forum.flags import services as flags
 from forum.moderation import services as moderation
@@ -64,7 +66,7 @@ def seed_demo_data() -> bool:
     reply = discussion.create_reply(
         users["jan"], thread.id, "Dobry pomysł, ale czy ta działka należy do miasta?"
     )
-    discussion.create_reply(
+    expert_answer = discussion.create_reply(
         users["ewa"],
         thread.id,
         "Sprawdzimy w ZZM. Teren przy Lipowej jest w części miejski.",
@@ -107,6 +109,7 @@ def seed_demo_data() -> bool:
     )
     _add_restricted_rooms(users)
     _seed_flags(users)
+    _seed_drafts(users, thread, expert_answer)
     return True
 
 
@@ -161,3 +164,45 @@ def _seed_flags(users: dict) -> None:
     )
     flags.flag_post(users["anna"], post_id, "spam")
     flags.flag_post(users["jan"], post_id, "other", "To reklama firmy, nie projekt do budżetu.")
+
+
+def _seed_drafts(users: dict, thread, expert_answer: Post) -> None:
+    """The green-square thread promoted by its ambassador and worked out by Anna, and a
+    city-wide draft Tomasz started on his own and has only named so far."""
+    opening = db.session.scalar(
+        select(Post.id).where(Post.thread_id == thread.id, Post.parent_id.is_(None))
+    )
+    draft = promotion.promote_thread(
+        users["piotr"], thread.id, source_post_ids=(opening, expert_answer.id)
+    )
+    greenery = db.session.scalar(select(Category.id).order_by(Category.position))
+    editing.edit_draft(
+        users["anna"],
+        draft.id,
+        {
+            "title": "Zielony skwer przy Lipowej",
+            "short_description": (
+                "Skwer z drzewami, krzewami i ławkami na miejskiej działce przy ul. Lipowej "
+                "na Zabłociu: miejsce odpoczynku w cieniu dla mieszkańców i pracowników."
+            ),
+            "category_id": greenery,
+            "locations": ["ul. Lipowa 4 (działka 12/3, obręb Podgórze)"],
+            "description": (
+                "Nasadzenie 12 drzew i 200 krzewów, sześć ławek z oparciami, kosze na śmieci "
+                "i alejka z nawierzchni przepuszczalnej.\n\nTeren jest miejski (ZZM sprawdzi "
+                "granice działki)."
+            ),
+            "justification": "Na Zabłociu brakuje zieleni i cienia; działka stoi pusta.",
+            "beneficiaries": "Mieszkańcy Zabłocia, pracownicy okolicznych biur, rodziny z dziećmi.",
+            "cost_items": [
+                {"item": "Drzewa i krzewy z nasadzeniem", "amount": 96_000},
+                {"item": "Ławki i kosze", "amount": 28_000},
+                {"item": "Alejka", "amount": 60_000},
+            ],
+            "deliverable_in_year": True,
+        },
+        version=1,
+        note="Uzupełnione pola wniosku",
+    )
+    city = db.session.scalar(select(Area).where(Area.kind == "city"))
+    editing.start_own_draft(users["tomasz"], city.id, {"title": "Stacje naprawy rowerów w parkach"})

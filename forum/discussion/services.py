@@ -46,7 +46,11 @@ def access_thread(user, thread_id: int) -> Thread:
     thread = db.session.get(
         Thread,
         thread_id,
-        options=[joinedload(Thread.room).joinedload(Room.area), joinedload(Thread.author)],
+        options=[
+            joinedload(Thread.room).joinedload(Room.area),
+            joinedload(Thread.author),
+            joinedload(Thread.draft),  # the thread page's banner; the policy's promotion rules
+        ],
     )
     if thread is None:
         raise NotFound(_("There is no such thread."))

@@ -11,10 +11,11 @@ from pydantic import Field
 from forum.accounts.schemas import User, user_view
 from forum.budget.services import allocation
 from forum.drafts import rules
+from forum.drafts.models import CONTENT_FIELDS
 from forum.drafts.models import Draft as DraftModel
 from forum.notifications.schemas import PlaceRef, ThreadRef
 from forum.policy import can
-from forum.schemas import Count, Id, Shape
+from forum.schemas import Count, ErrorDetail, Id, Input, Shape
 from forum.supports.services import tally
 
 Status = Literal["draft", "in_review", "revised", "ready", "withdrawn"]
@@ -140,3 +141,97 @@ def draft_view(draft: DraftModel, viewer) -> Draft:
         supports=SupportTally(counted=counts.counted, others=counts.others, needed=counts.needed),
         created_at=draft.created_at,
     )
+
+
+# --- the draft page's API: reading one draft, starting, promoting, saving --------------------
+
+
+class DraftAnswer(Shape):
+    draft: Draft
+    can_edit: bool = Field(description="Whether the viewer may save a new revision now.")
+
+
+class PromotionRequested(Shape):
+    notified: Count = Field(
+        description="How many ambassadors (or coordinators) were told now; 0 if all had it."
+    )
+
+
+class CostItemInput(Input):
+    item: str = Field(max_length=rules.COST_ITEM_MAX)
+    amount: int = Field(ge=1, le=rules.AMOUNT_MAX, description="Whole złoty.")
+
+
+class DraftFields(Input):
+    """The BO fields a client sends; those left out keep their value."""
+
+    kind: Kind | None = None
+    title: str | None = None
+    short_description: str | None = None
+    category_id: Id | None = Field(None, description="null: no category yet.")
+    area_id: Id | None = None
+    locations: list[str] | None = Field(None, description="One place per item.")
+    description: str | None = None
+    justification: str | None = None
+    beneficiaries: str | None = None
+    cost_items: list[CostItemInput] | None = None
+    deliverable_in_year: bool | None = Field(None, description="null: not answered yet.")
+
+    def changes(self) -> dict:
+        """The fields the client sent, as a save takes them (null where it means nothing is
+        refused by the save, with its message)."""
+        return self.model_dump(include=self.model_fields_set & set(CONTENT_FIELDS))
+
+
+class NewDraft(DraftFields):
+    area_id: Id = Field(description="The district, osiedle or the city (a city-wide draft).")
+    title: str = Field(description="Any length while a draft; BO allows 60 characters.")
+
+
+class DraftEdit(DraftFields):
+    version: int = Field(ge=1, description="The revision the changes are based on.")
+    note: str = Field("", max_length=300, description="What changed, in a few words.")
+
+
+class Promotion(Input):
+    source_post_ids: list[Id] = Field(
+        default_factory=list, description="Posts of the thread the draft cites."
+    )
+    title: str | None = Field(None, description="The thread's title if left out.")
+
+
+class PromotionRequest(Input):
+    """Nothing to say: an empty object."""
+
+
+class DraftContent(Shape):
+    """A draft's fields as a revision records them (ids for the category and the area)."""
+
+    kind: Kind
+    title: str
+    short_description: str
+    category_id: Id | None
+    area_id: Id
+    locations: list[str]
+    description: str
+    justification: str
+    beneficiaries: str
+    cost_items: list[CostItem]
+    deliverable_in_year: bool | None
+
+
+class VersionConflictTexts(Shape):
+    current_version: int = Field(ge=1)
+    current: DraftContent = Field(description="The draft as it is now.")
+    yours: DraftContent = Field(description="The draft as your save would have left it.")
+
+
+class VersionConflictDetail(ErrorDetail):
+    code: Literal["version_conflict"]
+    conflict: VersionConflictTexts
+
+
+class VersionConflictAnswer(Shape):
+    """A save based on an older revision: nothing was saved; both texts come back."""
+
+    error: VersionConflictDetail

@@ -39,6 +39,8 @@ def open_notification(notification_id: int):
     """Follow a notification to what it is about; it counts as read."""
     notification = services.mark_read(services.inbox_owner(current_user), notification_id)
     view = notification_view(notification, current_user)
+    if view.draft is not None:  # news of a draft (drafts are public) opens the draft's page
+        return redirect(url_for("drafts.draft", draft_id=view.draft.id))
     if view.thread is not None:
         anchor = f"post-{view.post_id}" if view.post_id else None
         return redirect(url_for("discussion.thread", thread_id=view.thread.id, _anchor=anchor))

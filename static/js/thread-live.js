@@ -11,6 +11,7 @@ import {
   announce, authorNodes, countOf, root, seq, setCount, text, timeElement, url, userId,
 } from "./page.js";
 import { showPresence, showStatus } from "./presence.js";
+import { refreshBanner } from "./draft-banner.js";
 import { socket } from "./socket.js";
 import { setupTyping } from "./typing.js";
 
@@ -292,6 +293,7 @@ const handlers = {
   post_hidden: (data) => postHidden(data.post),
   post_restored: (data) => postRestored(data.post),
   thread_updated: (data) => updateThread(data.thread),
+  draft_updated: () => refreshBanner(),
 };
 
 const typing = setupTyping(socket, threadId);

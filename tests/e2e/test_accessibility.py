@@ -229,6 +229,26 @@ PAGES = [
         fill={"#reason": "Spam in every thread"},
         submit=COMPOSER,
     ),
+    # Proposal drafts (demo: draft 1 is thread 1 promoted by Piotr and filled in by Anna;
+    # draft 2 is Tomasz's own, only named; thread 2 is Piotr's rules thread, not promoted).
+    Page("/drafts"),
+    Page("/drafts?status=draft", "anna", lang="en"),
+    Page("/drafts/1"),
+    Page("/drafts/1", "anna", lang="en"),
+    Page("/drafts/2", "piotr"),
+    Page("/drafts/new", "anna"),
+    Page("/drafts/new", "anna", lang="en", submit=COMPOSER, status=422),
+    Page("/drafts/1/edit", "anna"),
+    Page("/drafts/1/edit", "anna", lang="en"),
+    Page(
+        "/drafts/1/edit",
+        "anna",
+        fill={"#cost_items-0-amount": "dużo"},
+        submit=COMPOSER,
+        status=422,
+    ),
+    Page("/threads/2/promote", "piotr"),
+    Page("/threads/2/promote", "piotr", lang="en"),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]

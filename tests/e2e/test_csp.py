@@ -79,6 +79,12 @@ WALK = PAGES + [
     Page("/threads/1/lock"),
     Page("/threads/1/move"),
     Page("/users/2"),
+    # Drafts: anyone reads them; starting, editing and promoting send a guest to log in.
+    Page("/drafts?status=draft"),
+    Page("/drafts/2"),
+    Page("/drafts/new"),
+    Page("/drafts/1/edit"),
+    Page("/threads/2/promote"),
 ]
 REPORT_SECONDS = 10
 

@@ -5,6 +5,7 @@ from forum.api.v1 import (  # noqa: F401
     ambassadors,
     areas,
     discussion,
+    drafts,
     flags,
     moderation,
     notifications,

@@ -14,10 +14,12 @@ from flask import jsonify
 from pydantic.json_schema import models_json_schema
 
 from forum.api.v1.base import OPERATIONS, Operation, operation
+from forum.drafts.schemas import VersionConflictAnswer
 from forum.realtime import events
 from forum.schemas import MAX_ID, ErrorAnswer, RateLimitedAnswer, Shape
 
 REF = "#/components/schemas/{model}"
+LOCAL_REF = "#/$defs/{model}"
 CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 ERROR_DESCRIPTIONS = {
@@ -33,9 +35,13 @@ ERROR_DESCRIPTIONS = {
 }
 
 
+# Error codes whose answer carries more than the common error object.
+ERROR_SHAPES: dict[str, type[Shape]] = {"version_conflict": VersionConflictAnswer}
+
+
 def _components() -> tuple[dict, dict[type, str]]:
     """Every declared output shape as a component schema; (schemas, model → its $ref)."""
-    shapes: list[type[Shape]] = [ErrorAnswer, RateLimitedAnswer]
+    shapes: list[type[Shape]] = [ErrorAnswer, RateLimitedAnswer, *ERROR_SHAPES.values()]
     shapes += [op.answer for op in OPERATIONS if op.answer is not None]
     shapes += [kind.payload for kind in events.EVENTS.values()]
     shapes += list(events.SIGNALS.values())
@@ -64,19 +70,41 @@ def _error(status: int, codes: tuple[str, ...], refs: dict[type, str]) -> dict:
             },
             "content": _content({"$ref": refs[RateLimitedAnswer]}),
         }
+    special = [refs[ERROR_SHAPES[code]] for code in codes if code in ERROR_SHAPES]
+    common = [code for code in codes if code not in ERROR_SHAPES]
     schema = {
         "allOf": [{"$ref": refs[ErrorAnswer]}],
-        "properties": {"error": {"properties": {"code": {"enum": list(codes)}}}},
+        "properties": {"error": {"properties": {"code": {"enum": common}}}},
     }
+    if special:
+        schema = {"anyOf": ([schema] if common else []) + [{"$ref": ref} for ref in special]}
     return {"description": ERROR_DESCRIPTIONS[status], "content": _content(schema)}
 
 
 def _inline(model) -> dict:
-    schema = model.model_json_schema(mode="validation", ref_template=REF)
+    """The model's JSON schema, to write in place (with the models it nests, such as a body's
+    list of objects, written in place too)."""
+    schema = model.model_json_schema(mode="validation", ref_template=LOCAL_REF)
+    nested = schema.pop("$defs", {})
+    schema = _in_place(schema, nested)
     schema.pop("title", None)
     for prop in schema.get("properties", {}).values():
         prop.pop("title", None)
     return schema
+
+
+def _in_place(schema, nested: dict):
+    """The schema with each reference to a nested model replaced by that model's schema."""
+    if isinstance(schema, list):
+        return [_in_place(item, nested) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    ref = schema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        model = dict(nested[ref.removeprefix("#/$defs/")])
+        model.pop("title", None)
+        return _in_place(model, nested)
+    return {key: _in_place(value, nested) for key, value in schema.items()}
 
 
 def _path_parameters(rule: str) -> list[dict]:
