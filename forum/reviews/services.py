@@ -18,7 +18,7 @@ from forum.errors import Conflict, Forbidden, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.moderation.reasons import clean_reason
 from forum.notifications.services import notify
-from forum.policy import ensure
+from forum.policy import decide, ensure
 from forum.realtime import events
 from forum.realtime.streams import draft_stream, publish, unit_stream
 from forum.reviews.models import CHECKLIST, OPINIONS, ProposedChange, Review
@@ -78,8 +78,12 @@ def reviewing_unit(actor: User, draft: Draft, unit_id: int | None) -> ExpertUnit
             _("Say which of your units this review is for."),
             {"unit_id": _("Choose a unit.")},
         )
-    raise Forbidden(
-        _("You may review only for a unit you are an expert of and the draft is tagged for."),
+    raise _not_reviewer()
+
+
+def _not_reviewer() -> Forbidden:
+    return Forbidden(
+        _("Only an expert of a unit the draft is tagged for may review it, for that unit."),
         code="not_unit_member",
     )
 
@@ -97,6 +101,8 @@ def add_review(
 ) -> Review:
     """An expert's review of the draft's current revision, with the changes it proposes."""
     draft = load_draft(draft_id, actor)
+    if decide(actor, "draft.review", draft).reason == "not_unit_member":
+        raise _not_reviewer()  # the policy's words for it speak of the unit's queue
     ensure(actor, "draft.review", draft)
     unit = reviewing_unit(actor, draft, unit_id)
     errors: dict[str, str] = {}
