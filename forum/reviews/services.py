@@ -64,6 +64,13 @@ def _clean_changes(draft: Draft, changes: list[tuple[str, object]], errors: dict
     return cleaned_changes
 
 
+def ensure_reviewer(actor: User, draft: Draft) -> None:
+    """The policy's "draft.review", in words about reviewing."""
+    if decide(actor, "draft.review", draft).reason == "not_unit_member":
+        raise _not_reviewer()  # the policy's own words for it speak of the unit's queue
+    ensure(actor, "draft.review", draft)
+
+
 def reviewing_unit(actor: User, draft: Draft, unit_id: int | None) -> ExpertUnit:
     """The unit the expert reviews for: one of theirs the draft is tagged for (named if they
     are an expert of more than one)."""
@@ -101,9 +108,7 @@ def add_review(
 ) -> Review:
     """An expert's review of the draft's current revision, with the changes it proposes."""
     draft = load_draft(draft_id, actor)
-    if decide(actor, "draft.review", draft).reason == "not_unit_member":
-        raise _not_reviewer()  # the policy's words for it speak of the unit's queue
-    ensure(actor, "draft.review", draft)
+    ensure_reviewer(actor, draft)
     unit = reviewing_unit(actor, draft, unit_id)
     errors: dict[str, str] = {}
     if opinion not in OPINIONS:
