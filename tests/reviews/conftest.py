@@ -15,6 +15,7 @@ from forum.realtime.models import Stream, StreamEvent
 from forum.reviews.models import ProposedChange, Review
 from forum.transactions import transaction
 from forum.units.models import UnitTag
+from tests.api.conftest import api  # noqa: F401  (the client checked against the document)
 from tests.conftest import actor, app_context, district
 
 SHORT = "Skwer z drzewami i ławkami przy ul. Lipowej, w miejscu dzisiejszego parkingu na dziko."

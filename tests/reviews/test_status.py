@@ -332,3 +332,21 @@ def test_the_moves_offered_are_the_askers_with_what_stands_in_their_way(app):
     assert offered(author) == [("in_review", "draft_incomplete"), ("withdrawn", None)]
     assert offered(ambassador) == [("in_review", "draft_incomplete")]
     assert offered(GUEST) == []
+
+
+def test_the_demo_has_a_draft_at_each_status_with_reviews(app):
+    from forum.demo import seed_demo_data
+    from forum.reviews.models import Review
+    from forum.transactions import transaction
+
+    with app_context(), transaction():
+        seed_demo_data()
+    with app_context():
+        statuses = set(db.session.scalars(select(Draft.status)))
+        reviewed = set(
+            db.session.scalars(select(Draft.status).join(Review, Review.draft_id == Draft.id))
+        )
+        decided = set(db.session.scalars(select(ProposedChange.status)))
+    assert statuses == set(STATUSES)
+    assert reviewed == {"in_review", "revised", "ready", "withdrawn"}
+    assert decided == {"open", "accepted", "declined"}
