@@ -32,6 +32,7 @@ PEOPLE = {  # who: (e-mail, password, display name), as in README.md
     "piotr": ("piotr@example.pl", "ambasador-demo", "Piotr Kowalski"),  # ambassador of XIII
     "admin": ("admin@example.pl", "admin-demo-123", "Koordynatorka BO"),
     "jan": ("jan@example.pl", "mieszkaniec-demo", "Jan Zieliński"),  # applied for Zabłocie
+    "ewa": ("ewa@example.pl", "ekspertka-demo", "Ewa Wiśniewska"),  # expert of ZZM
 }
 GUEST = None
 
@@ -72,6 +73,8 @@ class Page:
 ACCOUNT_FORM = "form.narrow button[type=submit]"  # log in, register
 COMPOSER = "form.composer button[type=submit]"  # new thread, edit a post
 REPLY_FORM = "#reply-form button[type=submit]"
+REVIEW_FORM = "form.review-form button[type=submit]"
+DECLINE_FORM = "form.decline-form button[type=submit]"
 PAGES = [
     Page("/"),
     Page("/", lang="en"),
@@ -229,6 +232,21 @@ PAGES = [
         fill={"#reason": "Spam in every thread"},
         submit=COMPOSER,
     ),
+    # Status moves and reviews (the demo's drafts: {draft} … {withdrawn} by status, {change}
+    # the open change ZZM proposed on the draft in review, its author Anna's to decide).
+    Page("/drafts/{in_review}/status"),
+    Page("/drafts/{in_review}/status", "anna", lang="en"),
+    Page("/drafts/{draft}/status/in_review", "admin"),
+    Page("/drafts/{in_review}/status/withdrawn", "anna"),
+    Page("/drafts/{ready}/status/revised", "piotr", lang="en"),
+    Page("/drafts/{in_review}/reviews"),
+    Page("/drafts/{in_review}/reviews", "anna"),
+    Page("/drafts/{revised}/reviews", lang="en"),
+    Page("/drafts/{withdrawn}/reviews", "anna", lang="en"),
+    Page("/drafts/{in_review}/reviews/new", "ewa"),
+    Page("/drafts/{in_review}/reviews/new", "ewa", lang="en", submit=REVIEW_FORM, status=422),
+    Page("/proposed-changes/{change}"),
+    Page("/proposed-changes/{change}", "anna", lang="en", submit=DECLINE_FORM, status=422),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -296,6 +314,7 @@ def places(server) -> dict[str, int]:
         "osiedle": areas["zablocie"],
         **admin_places(server),
         **flag_places(server),
+        **draft_places(server),
     }
 
 
@@ -330,6 +349,24 @@ def flag_places(server) -> dict[str, int]:
     status, body = call(piotr, "GET", server.url + "/api/v1/flags")
     assert status == 200, body
     return {"advert": body["posts"][0]["post"]["id"]}
+
+
+def draft_places(server) -> dict[str, int]:
+    """The demo's first draft at each status, and the open change of the one in review."""
+    client, found = http_client(), {}
+    for draft_id in range(1, 40):
+        status, body = call(client, "GET", f"{server.url}/api/v1/drafts/{draft_id}/status")
+        if status == 200:
+            found.setdefault(body["status"], draft_id)
+    status, body = call(client, "GET", f"{server.url}/api/v1/drafts/{found['in_review']}/reviews")
+    assert status == 200, body
+    found["change"] = next(
+        change["id"]
+        for review in body["reviews"]
+        for change in review["changes"]
+        if change["status"] == "open"
+    )
+    return found
 
 
 def registration_link(server) -> str:

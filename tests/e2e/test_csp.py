@@ -79,6 +79,11 @@ WALK = PAGES + [
     Page("/threads/1/lock"),
     Page("/threads/1/move"),
     Page("/users/2"),
+    Page("/drafts/{draft}/status/in_review"),
+    Page("/drafts/{in_review}/status/withdrawn"),
+    Page("/drafts/{ready}/status/revised"),
+    Page("/drafts/{in_review}/reviews/new"),
+    Page("/drafts/{withdrawn}/reviews"),
 ]
 REPORT_SECONDS = 10
 
