@@ -97,36 +97,37 @@ class ReviewForm(KeyedForm):
         answer = {"yes": True, "no": False}
         return {point: answer.get(getattr(self, point).data) for point in checklist_labels()}
 
-    def proposed_changes(self) -> tuple[list[tuple[str, object]], list[int], dict[str, str]]:
-        """The changes written in the form as (field, value), the form slot of each, and what
-        is wrong with the slots (keyed as the service keys its errors: changes.<n>.value)."""
-        proposed, slots, errors = [], [], {}
+    def proposed_changes(self) -> tuple[list[tuple[str, object]], dict[str, int], bool]:
+        """The changes written in the form as (field, value), the slot each field was written
+        in, and whether every slot could be read (the errors are put on the slots)."""
+        proposed, slot_of, readable = [], {}, True
         for slot, entry in enumerate(self.changes):
             field, written = entry.form.field.data or "", (entry.form.value.data or "").strip()
             if not field and not written:
                 continue
-            if field not in PROPOSABLE:
-                errors[f"changes.{slot}.field"] = _("Choose the field to change.")
+            if field not in PROPOSABLE or field in slot_of:
+                entry.form.field.errors = [
+                    _("Propose at most one change per field.")
+                    if field in slot_of
+                    else _("Choose the field to change.")
+                ]
+                readable = False
                 continue
+            slot_of[field] = slot
             value, problem = read_value(field, written)
             if problem:
-                errors[f"changes.{slot}.value"] = problem
+                entry.form.value.errors = [problem]
+                readable = False
                 continue
             proposed.append((field, value))
-            slots.append(slot)
-        return proposed, slots, errors
+        return proposed, slot_of, readable
 
-    def show_change_errors(self, errors: dict[str, str], slots: list[int] | None = None) -> None:
-        """Put errors named changes.<n>.<part> on the slot's field (n: the service's index,
-        mapped through `slots`, or the form's own)."""
+    def show_change_errors(self, errors: dict[str, str], slot_of: dict[str, int]) -> None:
+        """Put the service's errors on proposed changes (`changes.<field>`) on their slots."""
         for name, message in errors.items():
-            parts = name.split(".")
-            if len(parts) != 3 or parts[0] != "changes" or not parts[1].isdigit():
-                continue
-            index = int(parts[1])
-            slot = slots[index] if slots is not None and index < len(slots) else index
-            if slot < CHANGE_SLOTS and parts[2] in ("field", "value"):
-                getattr(self.changes[slot].form, parts[2]).errors = [message]
+            field = name.removeprefix("changes.")
+            if name.startswith("changes.") and field in slot_of:
+                self.changes[slot_of[field]].form.value.errors = [message]
 
 
 for _slot in range(CHANGE_SLOTS):

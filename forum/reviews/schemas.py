@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, JsonValue
+from pydantic import Field
 
 from forum.accounts.schemas import User, user_view
 from forum.drafts.schemas import DraftSummary, Status, UnitRef
@@ -94,36 +94,31 @@ def review_view(review: ReviewModel, viewer=None) -> Review:
 # --- what clients send, and what the API answers ------------------------------------------
 
 
-class ChecklistInput(Input):
-    """Each point: true (yes), false (no) or null / left out (not assessed)."""
-
-    site_city_owned: bool | None = None
-    within_cost_cap: bool | None = None
-    deliverable_in_year: bool | None = None
-    within_competence: bool | None = None
-
-
-class ChangeInput(Input):
-    field: str = Field(description="A draft field, as in the draft's shape (e.g. `title`).")
-    value: JsonValue = Field(description="The new value, of the field's type.")
-
-
 class NewReview(Input):
     unit_id: Id | None = Field(
         None, description="The unit reviewing; needed only if the expert is of several."
     )
     opinion: Opinion
-    checklist: ChecklistInput = Field(default_factory=ChecklistInput)
+    checklist: dict[str, bool | None] = Field(
+        default_factory=dict,
+        description="site_city_owned, within_cost_cap, deliverable_in_year, within_competence: "
+        "each true (yes), false (no), or null or left out (not assessed).",
+    )
     cost_remarks: str = Field("", description=f"At most {COST_REMARKS_MAX} characters.")
     body: str = Field(description=f"The review itself: 1 to {BODY_MAX} characters.")
-    changes: list[ChangeInput] = Field(
-        default_factory=list,
-        description="Proposed changes: at most one per field, each different from the draft.",
+    changes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Proposed changes: a draft field (as in the draft's shape) → its new value, "
+        "of the field's type and different from the draft's. Errors name `changes.<field>`.",
     )
 
 
 class DeclineChange(Input):
     reason: Reason
+
+
+class AcceptChange(Input):
+    """Nothing to say: an empty object."""
 
 
 class ReviewAnswer(Shape):

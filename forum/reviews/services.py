@@ -40,25 +40,26 @@ def _clean_text(value: str | None, field: str, limit: int, errors: dict, require
 
 
 def _clean_changes(draft: Draft, changes: list[tuple[str, object]], errors: dict) -> list[dict]:
-    """Each proposed (field, value) as stored; a value must be valid for the field, and new."""
+    """Each proposed (field, value) as stored; a value must be valid for the field, and new.
+    What is wrong is keyed `changes.<field>`."""
     if len(changes) > CHANGES_MAX:
         errors["changes"] = _("Propose at most one change per field.")
         return []
     cleaned_changes, seen = [], set()
-    for index, (field, value) in enumerate(changes):
-        where = f"changes.{index}"
+    for field, value in changes:
+        where = f"changes.{field}"
         if field not in CONTENT_FIELDS:
-            errors[f"{where}.field"] = _("There is no such field.")
+            errors[where] = _("There is no such field.")
             continue
         if field in seen:
-            errors[f"{where}.field"] = _("Propose at most one change per field.")
+            errors[where] = _("Propose at most one change per field.")
             continue
         seen.add(field)
         cleaned, problems = clean_content({field: value})
         if problems:
-            errors[f"{where}.value"] = problems[field]
+            errors[where] = problems[field]
         elif cleaned[field] == getattr(draft, field):
-            errors[f"{where}.value"] = _("The draft says this already.")
+            errors[where] = _("The draft says this already.")
         else:
             cleaned_changes.append({"field": field, "value": cleaned[field]})
     return cleaned_changes

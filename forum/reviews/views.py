@@ -94,9 +94,8 @@ def new_review(draft_id: int):
     form = ReviewForm()
     form.fill_choices(units)
     if form.validate_on_submit():
-        changes, slots, problems = form.proposed_changes()
-        if problems:
-            form.show_change_errors(problems)
+        changes, slot_of, readable = form.proposed_changes()
+        if not readable:
             form.form_errors.append(_("Some fields need correcting."))
         else:
             try:
@@ -111,7 +110,7 @@ def new_review(draft_id: int):
                     changes=changes,
                 )
             except FORM_REFUSALS as error:
-                form.show_change_errors(error.fields, slots)
+                form.show_change_errors(error.fields, slot_of)
                 show_errors(form, _without_changes(error))
             else:
                 flash(_("Your review was added."))

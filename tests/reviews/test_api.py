@@ -79,10 +79,10 @@ REVIEW = {
     "checklist": {"site_city_owned": True, "within_cost_cap": False},
     "cost_remarks": "Za tanio.",
     "body": "Proszę urealnić koszty.",
-    "changes": [
-        {"field": "cost_items", "value": [{"item": "Drzewa", "amount": 150000}]},
-        {"field": "title", "value": "Zielony skwer"},
-    ],
+    "changes": {
+        "cost_items": [{"item": "Drzewa", "amount": 150000}],
+        "title": "Zielony skwer",
+    },
 }
 
 
@@ -116,8 +116,11 @@ def test_an_expert_reviews_and_everyone_reads_it(api, anna, ewa):
         ("other unit", REVIEW, 403, "not_unit_member"),
         ("expert", REVIEW | {"opinion": "great"}, 422, "invalid"),
         ("expert", REVIEW | {"body": ""}, 422, "invalid"),
-        ("expert", REVIEW | {"changes": [{"field": "colour", "value": 1}]}, 422, "invalid"),
-        ("expert", REVIEW | {"changes": [{"field": "title"}]}, 422, "invalid"),
+        ("expert", REVIEW | {"changes": {"colour": 1}}, 422, "invalid"),
+        ("expert", REVIEW | {"changes": {"title": None}}, 422, "invalid"),
+        ("expert", REVIEW | {"changes": []}, 422, "invalid"),
+        ("expert", REVIEW | {"checklist": {"site_city_owned": "yes"}}, 422, "invalid"),
+        ("expert", REVIEW | {"checklist": {"pretty": True}}, 422, "invalid"),
         ("expert", REVIEW | {"unit_id": 0}, 422, "invalid"),
     ],
 )
@@ -151,7 +154,7 @@ def test_the_authors_accept_and_decline(api, anna, ewa):
     title = open_change(draft_id, ewa, "title", "Zielony skwer")
     places = open_change(draft_id, ewa, "locations", ["ul. Lipowa 5"])
     api.login(anna)
-    accepted = api.post(f"/api/v1/proposed-changes/{title}/accept")
+    accepted = api.post(f"/api/v1/proposed-changes/{title}/accept", json={})
     assert accepted.status_code == 200
     body = accepted.get_json()
     assert (body["change"]["status"], body["change"]["revision_number"]) == ("accepted", 2)
@@ -161,19 +164,19 @@ def test_the_authors_accept_and_decline(api, anna, ewa):
         f"/api/v1/proposed-changes/{places}/decline", json={"reason": "Zostaje Lipowa 3."}
     )
     assert declined.get_json()["change"]["decline_reason"] == "Zostaje Lipowa 3."
-    again = api.post(f"/api/v1/proposed-changes/{places}/accept")
+    again = api.post(f"/api/v1/proposed-changes/{places}/accept", json={})
     assert (again.status_code, again.get_json()["error"]["code"]) == (409, "change_decided")
 
 
 @pytest.mark.parametrize(
     ("action", "payload", "who", "status", "code"),
     [
-        ("accept", None, "guest", 401, "not_authenticated"),
-        ("accept", None, "resident", 403, "not_draft_author"),
+        ("accept", {}, "guest", 401, "not_authenticated"),
+        ("accept", {}, "resident", 403, "not_draft_author"),
         ("decline", {"reason": "Nie."}, "expert", 403, "not_draft_author"),
         ("decline", {"reason": ""}, "author", 422, "invalid"),
         ("decline", {}, "author", 422, "invalid"),
-        ("accept", None, "author, over the cap", 422, "over_cost_cap"),
+        ("accept", {}, "author, over the cap", 422, "over_cost_cap"),
     ],
 )
 def test_a_refused_decision_changes_nothing(api, anna, ewa, action, payload, who, status, code):
@@ -185,7 +188,7 @@ def test_a_refused_decision_changes_nothing(api, anna, ewa, action, payload, who
     if who != "guest":
         api.login({"resident": make_user("Jan"), "expert": ewa}.get(who, anna))
     url = f"/api/v1/proposed-changes/{change_id}/{action}"
-    answer = api.post(url, json=payload) if payload is not None else api.post(url)
+    answer = api.post(url, json=payload)
     assert (answer.status_code, answer.get_json()["error"]["code"]) == (status, code)
     assert get(ProposedChange, change_id).status == "open"
     assert get(Draft, draft_id).version == 1
@@ -193,5 +196,5 @@ def test_a_refused_decision_changes_nothing(api, anna, ewa, action, payload, who
 
 def test_an_unknown_change_is_not_found(api, anna):
     api.login(anna)
-    answer = api.post("/api/v1/proposed-changes/4242/accept")
+    answer = api.post("/api/v1/proposed-changes/4242/accept", json={})
     assert answer.status_code == 404

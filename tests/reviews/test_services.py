@@ -131,7 +131,7 @@ def test_an_expert_of_two_tagged_units_names_the_one_reviewing(anna):
         db.session.add(RoleGrant(user_id=expert.id, role="expert", unit_id=unit_id("ZDMK")))
     draft_id = make_draft(anna, status="in_review", units=("ZZM", "ZDMK"))
     error = refused(services.add_review, expert, draft_id, **REVIEW)
-    assert (error.status, error.fields) == (422, {"unit_id": "Choose a unit."})
+    assert (error.status, list(error.fields)) == (422, ["unit_id"])
     assert refused(services.add_review, expert, draft_id, unit_id=unit_id("WE"), **REVIEW).code == (
         "not_unit_member"
     )
@@ -148,14 +148,14 @@ def test_an_expert_of_two_tagged_units_names_the_one_reviewing(anna):
         ({"body": "a\u202eb"}, "body"),
         ({"checklist": {"site_city_owned": "yes"}}, "checklist.site_city_owned"),
         ({"checklist": {"beautiful": True}}, "checklist.beautiful"),
-        ({"changes": [("colour", "green")]}, "changes.0.field"),
-        ({"changes": [("title", "A"), ("title", "B")]}, "changes.1.field"),
-        ({"changes": [("title", "x" * 201)]}, "changes.0.value"),
-        ({"changes": [("title", "Skwer przy Lipowej")]}, "changes.0.value"),
-        ({"changes": [("cost_items", [{"item": "Drzewa", "amount": 0}])]}, "changes.0.value"),
-        ({"changes": [("deliverable_in_year", "tak")]}, "changes.0.value"),
-        ({"changes": [("category_id", 999)]}, "changes.0.value"),
-        ({"changes": [("short_description", SHORT)]}, "changes.0.value"),
+        ({"changes": [("colour", "green")]}, "changes.colour"),
+        ({"changes": [("title", "A"), ("title", "B")]}, "changes.title"),
+        ({"changes": [("title", "x" * 201)]}, "changes.title"),
+        ({"changes": [("title", "Skwer przy Lipowej")]}, "changes.title"),
+        ({"changes": [("cost_items", [{"item": "Drzewa", "amount": 0}])]}, "changes.cost_items"),
+        ({"changes": [("deliverable_in_year", "tak")]}, "changes.deliverable_in_year"),
+        ({"changes": [("category_id", 999)]}, "changes.category_id"),
+        ({"changes": [("short_description", SHORT)]}, "changes.short_description"),
     ],
 )
 def test_a_wrong_review_names_each_wrong_field_and_stores_nothing(ewa, draft_id, overrides, field):

@@ -99,10 +99,10 @@ def add_review(draft_id: int, body: schemas.NewReview):
         draft_id,
         unit_id=body.unit_id,
         opinion=body.opinion,
-        checklist=body.checklist.model_dump(),
+        checklist=body.checklist,
         cost_remarks=body.cost_remarks,
         body=body.body,
-        changes=[(change.field, change.value) for change in body.changes],
+        changes=list(body.changes.items()),
     )
     return schemas.ReviewAnswer(review=review_view(review, current_user))
 
@@ -120,10 +120,11 @@ def _decided(change) -> schemas.ChangeDecided:
     "POST",
     "/proposed-changes/<int:change_id>/accept",
     summary="Accept a proposed change: it is applied as the draft's next revision.",
+    body=schemas.AcceptChange,
     answer=schemas.ChangeDecided,
     errors=CHANGE_ERRORS | {422: ("invalid", "over_cost_cap")},
 )
-def accept_change(change_id: int):
+def accept_change(change_id: int, body: schemas.AcceptChange):
     return _decided(services.accept_change(current_user, change_id))
 
 
