@@ -26,6 +26,7 @@ from forum.reviews.forms import (
     checklist_labels,
     opinion_choices,
 )
+from forum.schemas import id_from_text
 from forum.transactions import transactional
 from forum.web import local_url, show_errors
 
@@ -102,7 +103,7 @@ def new_review(draft_id: int):
                 review = services.add_review(
                     current_user,
                     draft_id,
-                    unit_id=int(form.unit_id.data) if len(units) > 1 else None,
+                    unit_id=id_from_text(form.unit_id.data) if len(units) > 1 else None,
                     opinion=form.opinion.data or "",
                     checklist=form.checklist(),
                     cost_remarks=form.cost_remarks.data,
