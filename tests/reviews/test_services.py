@@ -282,3 +282,22 @@ def test_a_change_on_an_edited_field_still_applies_and_the_review_names_its_revi
     run(services.accept_change, anna, change_id)
     assert get(Draft, draft_id).title == "Zielony skwer przy Lipowej"
     assert get(ProposedChange, change_id).revision_number == 3
+
+
+def test_of_two_decisions_racing_on_one_change_one_wins(anna, draft_id, change_id, monkeypatch):
+    from forum.drafts import services as drafts
+
+    apply = drafts.new_revision
+
+    def meanwhile(*args, **kwargs):
+        db.session.execute(
+            ProposedChange.__table__.update()
+            .where(ProposedChange.__table__.c.id == change_id)
+            .values(status="declined")
+        )
+        return apply(*args, **kwargs)
+
+    monkeypatch.setattr(services, "new_revision", meanwhile)
+    assert refused(services.accept_change, anna, change_id).code == "change_decided"
+    assert get(Draft, draft_id).version == 1
+    assert get(ProposedChange, change_id).status == "open"

@@ -350,3 +350,23 @@ def test_the_demo_has_a_draft_at_each_status_with_reviews(app):
     assert statuses == set(STATUSES)
     assert reviewed == {"in_review", "revised", "ready", "withdrawn"}
     assert decided == {"open", "accepted", "declined"}
+
+
+def test_of_two_moves_racing_from_one_status_one_wins(app, monkeypatch):
+    """The other move commits between this one's checks and its write: this one is refused."""
+    author = make_user("Anna")
+    draft_id = make_draft(author)
+    checks = status.unmet
+
+    def meanwhile(draft, to):
+        db.session.execute(
+            Draft.__table__.update()
+            .where(Draft.__table__.c.id == draft.id)
+            .values(status="withdrawn")
+        )
+        return checks(draft, to)
+
+    monkeypatch.setattr(status, "unmet", meanwhile)
+    error = refusal(author, draft_id, "in_review")
+    assert (error.status, error.code) == (409, "status_changed")
+    assert get(Draft, draft_id).status == "draft"  # the refused request kept nothing
