@@ -156,6 +156,17 @@ def add_review(
     return review
 
 
+def reviewed_now(draft: Draft) -> set[int]:
+    """The units that have reviewed the draft's current revision."""
+    return set(
+        db.session.scalars(
+            select(Review.unit_id).where(
+                Review.draft_id == draft.id, Review.revision_number == draft.version
+            )
+        )
+    )
+
+
 def _review_updated(review: Review) -> None:
     """Publish `review_added` where the review is followed: the draft's page, the unit's queue."""
     publish(events.REVIEW_ADDED, draft_stream(review.draft_id), review)

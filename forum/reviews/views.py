@@ -94,10 +94,12 @@ def new_review(draft_id: int):
     units = [tag.unit for tag in draft.unit_tags if current_user.is_expert_of(tag.unit)]
     form = ReviewForm()
     form.fill_choices(units)
+    status_code = 200
     if form.validate_on_submit():
         changes, slot_of, readable = form.proposed_changes()
         if not readable:
             form.form_errors.append(_("Some fields need correcting."))
+            status_code = 422
         else:
             try:
                 review = services.add_review(
@@ -113,11 +115,19 @@ def new_review(draft_id: int):
             except FORM_REFUSALS as error:
                 form.show_change_errors(error.fields, slot_of)
                 show_errors(form, _without_changes(error))
+                status_code = error.status
             else:
                 flash(_("Your review was added."))
                 return redirect(reviews_url(draft_id, f"review-{review.id}"))
-    page = render_template("reviews/new.html", draft=draft, form=form, units=units)
-    return page, 422 if form.errors or form.form_errors else 200
+    done = services.reviewed_now(draft)
+    page = render_template(
+        "reviews/new.html",
+        draft=draft,
+        form=form,
+        units=units,
+        reviewed=[unit for unit in units if unit.id in done],
+    )
+    return page, 422 if status_code == 200 and form.errors else status_code
 
 
 def _without_changes(error):

@@ -204,3 +204,14 @@ def test_the_next_address_never_leaves_the_site(client, auth, anna, ewa):
         f"/proposed-changes/{change_id}/accept", data={"next": "https://example.com/x"}
     )
     assert answer.status_code == 302 and "example.com" not in answer.location
+
+
+def test_the_form_says_when_the_unit_has_reviewed_this_revision(client, auth, anna, ewa):
+    draft_id = make_draft(anna, status="in_review", reviewer=ewa)
+    auth.login(ewa)
+    page = client.get(f"/drafts/{draft_id}/reviews/new")
+    assert "ZZM has reviewed this revision already" in page.text
+    answer = client.post(
+        f"/drafts/{draft_id}/reviews/new", data={"opinion": "positive", "body": "X"}
+    )
+    assert answer.status_code == 409 and "ZZM has reviewed this revision already" in answer.text
