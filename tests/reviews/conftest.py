@@ -50,6 +50,7 @@ def make_draft(
     complete: bool = True,
     units: tuple[str, ...] = ("ZZM",),
     coauthors: tuple = (),
+    invited: tuple = (),
     reviewer=None,
     area: str = "XIII",
     thread_id: int | None = None,
@@ -63,6 +64,8 @@ def make_draft(
         draft = db.session.get(Draft, draft.id)
         for user in coauthors:
             draft.authors.append(DraftAuthor(user_id=user.id, accepted_at=utcnow()))
+        for user in invited:
+            draft.authors.append(DraftAuthor(user_id=user.id, invited_by_id=author.id))
         for code in units:
             unit = db.session.scalar(select(ExpertUnit).where(ExpertUnit.code == code))
             db.session.add(UnitTag(unit=unit, draft_id=draft.id, tagged_by_id=author.id))

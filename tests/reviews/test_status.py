@@ -98,6 +98,15 @@ def test_each_move_by_each_role(app, start, to, role, expected):
         assert count(DraftStatusChange) == moves_before
 
 
+@pytest.mark.parametrize(("start", "to"), list(MOVES))
+def test_an_invited_coauthor_who_has_not_accepted_moves_nothing(app, start, to):
+    author, invited = make_user("Anna"), make_user("Marek")
+    reviewer = make_user("Recenzentka", role="expert", scope="ZZM")
+    draft_id = make_draft(author, status=start, invited=(invited,), reviewer=reviewer)
+    assert attempt(invited, draft_id, to) == NMOVE
+    assert get(Draft, draft_id).status == start
+
+
 @pytest.mark.parametrize(("start", "to"), NOT_MOVES)
 @pytest.mark.parametrize("role", ["author", "ambassador", "admin"])
 def test_moves_that_do_not_exist_are_refused_to_everyone(app, start, to, role):

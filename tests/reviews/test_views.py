@@ -215,3 +215,24 @@ def test_the_form_says_when_the_unit_has_reviewed_this_revision(client, auth, an
         f"/drafts/{draft_id}/reviews/new", data={"opinion": "positive", "body": "X"}
     )
     assert answer.status_code == 409 and "ZZM has reviewed this revision already" in answer.text
+
+
+def reviews_page_queries(client, draft_id: int) -> int:
+    from tests.discussion.test_queries import counted_queries
+
+    with counted_queries() as statements:
+        assert client.get(f"/drafts/{draft_id}/reviews").status_code == 200
+    return len(statements)
+
+
+def test_the_reviews_page_takes_as_many_queries_for_many_reviews_as_for_one(client, auth, anna):
+    experts = [make_user(f"Ekspert {i}", role="expert", scope="ZZM") for i in range(3)]
+    draft_id = make_draft(anna, status="revised", reviewer=experts[0])
+    open_change(draft_id, experts[0])
+    auth.login(anna)
+    one = reviews_page_queries(client, draft_id)
+    for expert in experts:
+        for field, value in (("beneficiaries", "Wszyscy."), ("locations", ["Lipowa 7"])):
+            open_change(draft_id, expert, field, value)
+    many = reviews_page_queries(client, draft_id)
+    assert many == one and many <= 25, (one, many)
