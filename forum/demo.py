@@ -16,6 +16,7 @@ from forum.drafts import editing, promotion
 from forum.extensions import db
 from forum.flags import services as flags
 from forum.moderation import services as moderation
+from forum.reviews.demo import seed_drafts
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -110,6 +111,7 @@ def seed_demo_data() -> bool:
     _add_restricted_rooms(users)
     _seed_flags(users)
     _seed_drafts(users, thread, expert_answer)
+    seed_drafts(users)  # one draft at each status, reviewed (forum/reviews/demo.py)
     return True
 
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from forum.accounts.schemas import User, user_view
-from forum.drafts.schemas import UnitRef
+from forum.drafts.schemas import DraftSummary, Status, UnitRef
+from forum.moderation.reasons import Reason
 from forum.reviews.models import ProposedChange as ProposedChangeModel
 from forum.reviews.models import Review as ReviewModel
-from forum.schemas import Id, Shape
+from forum.schemas import Id, Input, Shape
+
+MESSAGE_MAX = 1000  # a status move's message (DraftStatusChange.message)
 
 Opinion = Literal["positive", "needs_changes", "negative"]
+# What a review may hold (the services refuse more).
+BODY_MAX, COST_REMARKS_MAX = 10_000, 5_000
 
 
 class Checklist(Shape):
@@ -83,4 +88,106 @@ def review_view(review: ReviewModel, viewer=None) -> Review:
         body=review.body,
         changes=[change_view(change) for change in review.changes],
         created_at=review.created_at,
+    )
+
+
+# --- what clients send, and what the API answers ------------------------------------------
+
+
+class NewReview(Input):
+    unit_id: Id | None = Field(
+        None, description="The unit reviewing; needed only if the expert is of several."
+    )
+    opinion: Opinion
+    checklist: dict[str, bool | None] = Field(
+        default_factory=dict,
+        description="site_city_owned, within_cost_cap, deliverable_in_year, within_competence: "
+        "each true (yes), false (no), or null or left out (not assessed).",
+    )
+    cost_remarks: str = Field("", description=f"At most {COST_REMARKS_MAX} characters.")
+    body: str = Field(description=f"The review itself: 1 to {BODY_MAX} characters.")
+    changes: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Proposed changes: a draft field (as in the draft's shape) → its new value, "
+        "of the field's type and different from the draft's. Errors name `changes.<field>`.",
+    )
+
+
+class DeclineChange(Input):
+    reason: Reason
+
+
+class AcceptChange(Input):
+    """Nothing to say: an empty object."""
+
+
+class ReviewAnswer(Shape):
+    review: Review
+
+
+class ReviewList(Shape):
+    reviews: list[Review] = Field(description="Oldest first.")
+
+
+class ChangeDecided(Shape):
+    change: ProposedChange
+    review: Review
+    draft: DraftSummary = Field(description="The draft now (an accepted change: a new revision).")
+
+
+# --- status moves ---------------------------------------------------------------------------
+
+
+class StatusChange(Shape):
+    """One move of a draft's status (the first: created, from null)."""
+
+    from_status: Status | None
+    to_status: Status
+    actor: User
+    message: str
+    created_at: datetime
+
+
+class MoveOption(Shape):
+    """A move the viewer may make, and what stands in its way now, if anything."""
+
+    to: Status
+    possible: bool
+    problem: str | None = Field(description="Why it cannot be made yet (null: it can).")
+    missing: dict[str, str] = Field(description="Fields BO requires and the draft lacks.")
+
+
+class DraftStatus(Shape):
+    status: Status
+    moves: list[MoveOption] = Field(description="For the viewer; empty for guests.")
+    history: list[StatusChange] = Field(description="Oldest first.")
+
+
+class StatusMove(Input):
+    to: Status
+    message: str = Field("", description=f"Why, for the authors and units (at most {MESSAGE_MAX}).")
+
+
+class StatusMoved(Shape):
+    draft: DraftSummary
+    change: StatusChange
+
+
+def status_change_view(change) -> StatusChange:
+    return StatusChange(
+        from_status=change.from_status,
+        to_status=change.to_status,
+        actor=user_view(change.actor),
+        message=change.message,
+        created_at=change.created_at,
+    )
+
+
+def move_option_view(move) -> MoveOption:
+    problem = move.problem
+    return MoveOption(
+        to=move.to,
+        possible=problem is None,
+        problem=problem.message if problem is not None else None,
+        missing=problem.fields if problem is not None else {},
     )

@@ -32,6 +32,7 @@ PEOPLE = {  # who: (e-mail, password, display name), as in README.md
     "piotr": ("piotr@example.pl", "ambasador-demo", "Piotr Kowalski"),  # ambassador of XIII
     "admin": ("admin@example.pl", "admin-demo-123", "Koordynatorka BO"),
     "jan": ("jan@example.pl", "mieszkaniec-demo", "Jan Zieliński"),  # applied for Zabłocie
+    "ewa": ("ewa@example.pl", "ekspertka-demo", "Ewa Wiśniewska"),  # expert of ZZM
 }
 GUEST = None
 
@@ -72,6 +73,8 @@ class Page:
 ACCOUNT_FORM = "form.narrow button[type=submit]"  # log in, register
 COMPOSER = "form.composer button[type=submit]"  # new thread, edit a post
 REPLY_FORM = "#reply-form button[type=submit]"
+REVIEW_FORM = "form.review-form button[type=submit]"
+DECLINE_FORM = "form.decline-form button[type=submit]"
 PAGES = [
     Page("/"),
     Page("/", lang="en"),
@@ -249,6 +252,21 @@ PAGES = [
     ),
     Page("/threads/2/promote", "piotr"),
     Page("/threads/2/promote", "piotr", lang="en"),
+    # Status moves and reviews (the demo's drafts: {draft} … {withdrawn} by status, {change}
+    # the open change ZZM proposed on the draft in review, its author Anna's to decide).
+    Page("/drafts/{in_review}/status"),
+    Page("/drafts/{in_review}/status", "anna", lang="en"),
+    Page("/drafts/{draft}/status/in_review", "admin"),
+    Page("/drafts/{in_review}/status/withdrawn", "anna"),
+    Page("/drafts/{ready}/status/revised", "piotr", lang="en"),
+    Page("/drafts/{in_review}/reviews"),
+    Page("/drafts/{in_review}/reviews", "anna"),
+    Page("/drafts/{revised}/reviews", lang="en"),
+    Page("/drafts/{withdrawn}/reviews", "anna", lang="en"),
+    Page("/drafts/{in_review}/reviews/new", "ewa"),
+    Page("/drafts/{in_review}/reviews/new", "ewa", lang="en", submit=REVIEW_FORM, status=422),
+    Page("/proposed-changes/{change}"),
+    Page("/proposed-changes/{change}", "anna", lang="en", submit=DECLINE_FORM, status=422),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -316,6 +334,7 @@ def places(server) -> dict[str, int]:
         "osiedle": areas["zablocie"],
         **admin_places(server),
         **flag_places(server),
+        **draft_places(server),
     }
 
 
@@ -350,6 +369,25 @@ def flag_places(server) -> dict[str, int]:
     status, body = call(piotr, "GET", server.url + "/api/v1/flags")
     assert status == 200, body
     return {"advert": body["posts"][0]["post"]["id"]}
+
+
+def draft_places(server) -> dict[str, int]:
+    """The demo's first draft at each status, and an open proposed change (ZZM's, on a draft in
+    review by Anna: {in_review} is that draft)."""
+    client, found, reviewed = http_client(), {}, {}
+    for draft_id in range(1, 40):
+        status, body = call(client, "GET", f"{server.url}/api/v1/drafts/{draft_id}/status")
+        if status != 200:
+            continue
+        found.setdefault(body["status"], draft_id)
+        if body["status"] == "in_review" and "change" not in reviewed:
+            status, body = call(client, "GET", f"{server.url}/api/v1/drafts/{draft_id}/reviews")
+            assert status == 200, body
+            for change in (c for r in body["reviews"] for c in r["changes"]):
+                if change["status"] == "open":
+                    reviewed = {"in_review": draft_id, "change": change["id"]}
+                    break
+    return found | reviewed
 
 
 def registration_link(server) -> str:

@@ -85,6 +85,11 @@ WALK = PAGES + [
     Page("/drafts/new"),
     Page("/drafts/1/edit"),
     Page("/threads/2/promote"),
+    Page("/drafts/{draft}/status/in_review"),
+    Page("/drafts/{in_review}/status/withdrawn"),
+    Page("/drafts/{ready}/status/revised"),
+    Page("/drafts/{in_review}/reviews/new"),
+    Page("/drafts/{withdrawn}/reviews"),
 ]
 REPORT_SECONDS = 10
 
