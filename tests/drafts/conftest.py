@@ -8,6 +8,7 @@ from forum.drafts import services
 from forum.drafts.models import Draft
 from forum.extensions import db
 from forum.transactions import transaction
+from tests.api.conftest import api  # noqa: F401  (the API client that checks each answer)
 from tests.conftest import actor, app_context, district
 
 

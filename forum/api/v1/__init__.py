@@ -4,11 +4,13 @@ from forum.api.v1 import (  # noqa: F401
     admin,
     ambassadors,
     areas,
+    coauthors,
     discussion,
     flags,
     moderation,
     notifications,
     openapi,
+    revisions,
     session,
     streams,
 )
