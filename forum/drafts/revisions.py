@@ -100,8 +100,12 @@ def _revisions(draft: Draft, numbers) -> dict[int, DraftRevision]:
         )
     }
     if set(found) != wanted:
-        raise NotFound(_("There is no such revision of this draft."))
+        raise NotFound(no_such_revision())
     return found
+
+
+def no_such_revision() -> str:
+    return _("There is no such revision of this draft.")
 
 
 def revision_count(draft: Draft) -> int:
@@ -118,7 +122,7 @@ def compare(viewer, draft_id: int, old: int | None = None, new: int | None = Non
     old = max(new - 1, 1) if old is None else old
     revisions = _revisions(draft, (old, new))
     before, after = revisions[old].content, revisions[new].content
-    names = _names(before, after)
+    names = names_in(before, after)
     labels = field_labels()
     fields = []
     for field in CONTENT_FIELDS:
@@ -129,7 +133,7 @@ def compare(viewer, draft_id: int, old: int | None = None, new: int | None = Non
     return Comparison(draft, revisions[old], revisions[new], tuple(fields))
 
 
-def _names(*contents: dict) -> dict[tuple[str, int], str]:
+def names_in(*contents: dict) -> dict[tuple[str, int], str]:
     """The names of the categories and areas the contents refer to, in two queries."""
     categories = {c.get("category_id") for c in contents} - {None}
     areas = {c.get("area_id") for c in contents} - {None}
