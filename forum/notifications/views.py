@@ -13,6 +13,9 @@ from forum.web import page_number
 
 bp = Blueprint("notifications", __name__)
 
+# Invitations and their answers open the draft's co-authors page, where they are answered.
+COAUTHOR_KINDS = ("coauthor_invited", "coauthor_accepted", "coauthor_declined")
+
 
 class MarkAllReadForm(FlaskForm):
     up_to = HiddenField()
@@ -39,6 +42,8 @@ def open_notification(notification_id: int):
     """Follow a notification to what it is about; it counts as read."""
     notification = services.mark_read(services.inbox_owner(current_user), notification_id)
     view = notification_view(notification, current_user)
+    if view.draft is not None and view.kind in COAUTHOR_KINDS:
+        return redirect(url_for("coauthors.index", draft_id=view.draft.id))
     if view.thread is not None:
         anchor = f"post-{view.post_id}" if view.post_id else None
         return redirect(url_for("discussion.thread", thread_id=view.thread.id, _anchor=anchor))

@@ -133,3 +133,30 @@ def test_a_guest_and_a_stranger_are_refused(api, anna, draft_id):
     assert response.status_code == 404
     assert api.delete(f"/api/v1/drafts/{draft_id}/coauthorship").status_code == 404
     assert count(DraftAuthor) == 1
+
+
+def test_each_co_author_change_is_news_on_the_draft_stream(api, anna, jan, draft_id):
+    def news() -> list[str]:
+        body = api.get(f"/api/v1/streams/draft:{draft_id}/events?after=0").get_json()
+        return [event["name"] for event in body["events"]]
+
+    before = len(news())
+    api.login(anna)
+    api.post(f"/api/v1/drafts/{draft_id}/coauthors", json={"email": jan.email})
+    assert news()[before:] == ["draft_updated"]
+    api.logout()
+    api.login(jan)
+    api.post(f"/api/v1/drafts/{draft_id}/invitation", json={"answer": "accept"})
+    api.delete(f"/api/v1/drafts/{draft_id}/coauthorship")
+    assert news()[before:] == ["draft_updated"] * 3
+
+
+def test_the_invited_hears_of_it_on_their_own_stream(api, anna, jan, draft_id):
+    api.login(anna)
+    api.post(f"/api/v1/drafts/{draft_id}/coauthors", json={"email": jan.email})
+    api.logout()
+    api.login(jan)
+    body = api.get(f"/api/v1/streams/user:{jan.id}/events?after=0").get_json()
+    notifications = [e for e in body["events"] if e["name"] == "notification"]
+    assert notifications[-1]["data"]["notification"]["kind"] == "coauthor_invited"
+    assert notifications[-1]["data"]["notification"]["draft"]["id"] == draft_id

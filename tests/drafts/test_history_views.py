@@ -132,3 +132,12 @@ def test_the_includes_for_the_draft_page(app, anna, jan, draft_id):
     assert "Masz zaproszenie do współautorstwa" in html
     assert f"/drafts/{draft_id}/invitation/accept" in html
     assert "Zaproś współautora" not in html
+
+
+def test_an_invitation_in_the_inbox_opens_the_co_authors_page(client, auth, anna, jan, draft_id):
+    run(coauthors.invite, anna, draft_id, jan.email)
+    auth.login(jan)
+    inbox = client.get("/notifications").text
+    link = re.search(r'href="(/notifications/\d+)"', inbox).group(1)
+    assert "zaprasza cię do współautorstwa" in inbox
+    assert client.get(link).headers["Location"] == f"/drafts/{draft_id}/coauthors"
