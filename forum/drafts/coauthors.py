@@ -149,7 +149,7 @@ def decline(actor, draft_id: int) -> Draft:
 
 
 def remove(actor, draft_id: int, user_id: int) -> DraftAuthor:
-    """Take a co-author off the draft, or withdraw an invitation."""
+    """Take a co-author off the draft (they are told), or withdraw an invitation."""
     draft = load_draft(draft_id, actor)
     member = next((a for a in draft.authors if a.user_id == user_id), None)
     if member is None:
@@ -158,6 +158,8 @@ def remove(actor, draft_id: int, user_id: int) -> DraftAuthor:
     if not _changed(delete(DraftAuthor).where(DraftAuthor.id == member.id)):
         raise NotFound(_("This person is not an author of this draft."))
     _forget(draft, member)
+    if not member.is_pending:  # a withdrawn invitation simply is no more
+        notify(member.user_id, "coauthor_removed", actor_id=actor.id, draft_id=draft.id)
     draft_updated(draft)
     return member
 

@@ -14,7 +14,7 @@ from forum.web import page_number
 bp = Blueprint("notifications", __name__)
 
 # Invitations and their answers open the draft's co-authors page, where they are answered.
-COAUTHOR_KINDS = ("coauthor_invited", "coauthor_accepted", "coauthor_declined")
+COAUTHOR_KINDS = ("coauthor_invited", "coauthor_accepted", "coauthor_declined", "coauthor_removed")
 
 
 class MarkAllReadForm(FlaskForm):

@@ -117,15 +117,17 @@ def test_invitations_are_rate_limited(app, anna, draft_id):
         run(coauthors.invite, anna, draft_id, make_user("Iza").email)
 
 
-def test_the_first_author_removes_a_co_author(anna, coauthor, draft_id):
+def test_the_first_author_removes_a_co_author_who_is_told(anna, coauthor, draft_id):
     run(coauthors.remove, anna, draft_id, coauthor.id)
     assert places(draft_id) == {"Anna": ("author", True)}
+    assert told(coauthor, "coauthor_removed") == 1
     with pytest.raises(Forbidden):
         save(coauthor, draft_id, title="Jana")
 
 
 def test_the_first_author_withdraws_an_invitation(anna, invited, draft_id):
     run(coauthors.remove, anna, draft_id, invited.id)
+    assert told(invited, "coauthor_removed") == 0
     with pytest.raises(NotFound):
         run(coauthors.accept, invited, draft_id)
 

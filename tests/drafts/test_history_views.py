@@ -139,5 +139,5 @@ def test_an_invitation_in_the_inbox_opens_the_co_authors_page(client, auth, anna
     auth.login(jan)
     inbox = client.get("/notifications").text
     link = re.search(r'href="(/notifications/\d+)"', inbox).group(1)
-    assert "zaprasza cię do współautorstwa" in inbox
+    assert "zaprasza Cię do współautorstwa" in inbox
     assert client.get(link).headers["Location"] == f"/drafts/{draft_id}/coauthors"

@@ -36,10 +36,10 @@ def test_an_invitation_accepted_from_the_inbox_then_left(open_page, forum_server
     expect(tomasz.locator(".draft-authors")).to_contain_text("zaproszenie bez odpowiedzi")
 
     anna = open_page(ANNA, "/notifications")
-    anna.get_by_role("link", name=re.compile("zaprasza cię do współautorstwa")).click()
+    anna.get_by_role("link", name=re.compile("zaprasza Cię do współautorstwa")).click()
     anna.wait_for_url(f"**/drafts/{draft}/coauthors")
     anna.get_by_role("button", name="Przyjmij").click()
-    expect(anna.locator(".flashes")).to_contain_text("Jesteś teraz współautorem")
+    expect(anna.locator(".flashes")).to_contain_text("Należysz teraz do autorów")
 
     # The history: the first and the third revision compared, chosen on the list.
     anna.goto(f"{forum_server.url}/drafts/{draft}/revisions")
@@ -55,5 +55,5 @@ def test_an_invitation_accepted_from_the_inbox_then_left(open_page, forum_server
     plain = open_page(ANNA, f"/drafts/{draft}/coauthors", javascript=False)
     plain.get_by_role("link", name="Odejdź z tego projektu").click()
     plain.get_by_role("button", name="Odejdź z projektu").click()
-    expect(plain.locator(".flashes")).to_contain_text("Nie jesteś już współautorem")
+    expect(plain.locator(".flashes")).to_contain_text("Nie należysz już do autorów")
     expect(plain.locator(".draft-authors")).not_to_contain_text("Anna Nowak")
