@@ -170,3 +170,14 @@ def test_a_co_author_may_leave_a_withdrawn_draft_but_not_be_removed_from_it(
         run(coauthors.remove, anna, draft_id, coauthor.id)
     assert refused.value.code == "draft_closed"
     run(coauthors.leave, coauthor, draft_id)
+
+
+def test_two_authors_inviting_the_same_person_at_once_make_one_invitation(
+    monkeypatch, anna, invited, draft_id
+):
+    # As if this request checked before the other committed: the unique index decides.
+    monkeypatch.setattr(coauthors, "place_of", lambda _user, _draft: None)
+    with pytest.raises(Conflict) as refused:
+        run(coauthors.invite, anna, draft_id, invited.email)
+    assert refused.value.code == "already_invited"
+    assert count(DraftAuthor) == 2 and told(invited, "coauthor_invited") == 1
