@@ -4,7 +4,6 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from forum.drafts import revisions
-from forum.drafts.rules import field_labels
 from forum.drafts.schemas import CompareQuery
 from forum.errors import NotFound, ValidationError
 from forum.schemas import parse
@@ -22,11 +21,7 @@ def index(draft_id: int):
 @bp.get("/drafts/<int:draft_id>/revisions/<int:number>")
 def revision(draft_id: int, number: int):
     draft, revision = revisions.get_revision(current_user, draft_id, number)
-    names = revisions.names_in(revision.content)
-    fields = [
-        (label, revisions.field_text(field, revision.content.get(field), names))
-        for field, label in field_labels().items()
-    ]
+    fields = revisions.readable(revision.content)
     return render_template("drafts/revision.html", draft=draft, revision=revision, fields=fields)
 
 

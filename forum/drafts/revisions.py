@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import with_grants
@@ -108,10 +108,11 @@ def no_such_revision() -> str:
     return _("There is no such revision of this draft.")
 
 
-def revision_count(draft: Draft) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(DraftRevision).where(DraftRevision.draft_id == draft.id)
-    )
+def readable(content: dict) -> list[tuple[str, str]]:
+    """A revision's fields as (label, text), in the BO form's order, as people read them."""
+    names = names_in(content)
+    labels = field_labels()
+    return [(labels[f], field_text(f, content.get(f), names)) for f in CONTENT_FIELDS]
 
 
 def compare(viewer, draft_id: int, old: int | None = None, new: int | None = None) -> Comparison:
