@@ -87,6 +87,8 @@ class Config:
     RATELIMIT_REPLY = os.environ.get("RATELIMIT_REPLY", "10/minute")
     RATELIMIT_THREAD = os.environ.get("RATELIMIT_THREAD", "3/minute;10/hour")
     RATELIMIT_EDIT = os.environ.get("RATELIMIT_EDIT", "20/minute")
+    # Each invitation tells whether an address has an account: few, so no one can sift a list.
+    RATELIMIT_INVITE = os.environ.get("RATELIMIT_INVITE", "10/hour;30/day")
     # Per client address.
     RATELIMIT_REGISTRATION = os.environ.get("RATELIMIT_REGISTRATION", "5/hour")
     # Anyone may post a CSP report and each is logged: bounded so no one can flood the log.

@@ -41,6 +41,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.discussion import sockets as discussion_sockets  # noqa: F401  (registers handlers)
     from forum.discussion import views as discussion_views
     from forum.drafts import views as drafts_views
+    from forum.drafts import coauthor_views, revision_views
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
     from forum.flags import views as flags_views
@@ -95,6 +96,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(moderation_views.bp)
     app.register_blueprint(drafts_views.bp)
     app.register_blueprint(reviews_views.bp)
+    app.register_blueprint(revision_views.bp)
+    app.register_blueprint(coauthor_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

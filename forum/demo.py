@@ -10,9 +10,11 @@ from forum.ambassadors import services as ambassadors
 from forum.areas import krakow
 from forum.areas.models import Area, Room, RoomMember
 from forum.budget.models import Category
+from forum.budget.services import categories
 from forum.discussion import services as discussion
 from forum.discussion.models import Post
-from forum.drafts import editing, promotion
+from forum.drafts import coauthors, editing, promotion
+from forum.drafts import services as drafts
 from forum.extensions import db
 from forum.flags import services as flags
 from forum.moderation import services as moderation
@@ -112,6 +114,7 @@ def seed_demo_data() -> bool:
     _seed_flags(users)
     _seed_drafts(users, thread, expert_answer)
     seed_drafts(users)  # one draft at each status, reviewed (forum/reviews/demo.py)
+    _seed_draft_history(users)
     return True
 
 
@@ -208,3 +211,45 @@ def _seed_drafts(users: dict, thread, expert_answer: Post) -> None:
     )
     city = db.session.scalar(select(Area).where(Area.kind == "city"))
     editing.start_own_draft(users["tomasz"], city.id, {"title": "Stacje naprawy rowerów w parkach"})
+
+
+def _seed_draft_history(users: dict) -> None:
+    """A draft Tomasz started on his own and wrote with Jan over several saves (its history
+    and a comparison have something to show); Piotr is invited and has not answered yet."""
+    greenery = next(c for c in categories() if c.code == "greenery")
+    draft = drafts.start_draft(
+        users["tomasz"],
+        area=_district("XIII"),
+        content={"title": "Ławki przy Wiśle", "category_id": greenery.id},
+        note="Pierwszy zarys",
+    )
+    drafts.save(
+        draft,
+        users["tomasz"],
+        {
+            "title": "Ławki i zieleń na bulwarze Podgórskim",
+            "short_description": "Pięć ławek z oparciami i nasadzenia krzewów na bulwarze "
+            "Podgórskim, między kładką Bernatka a mostem Powstańców Śląskich.",
+            "locations": ["Bulwar Podgórski, odcinek od kładki Bernatka do mostu"],
+        },
+        draft.version,
+        note="Opis i miejsce",
+    )
+    coauthors.invite(users["tomasz"], draft.id, users["jan"].email)
+    coauthors.accept(users["jan"], draft.id)
+    drafts.save(
+        draft,
+        users["jan"],
+        {
+            "description": "Na bulwarze brakuje miejsc do odpoczynku w cieniu. Proponujemy pięć "
+            "ławek z oparciami i podłokietnikami oraz nasadzenia krzewów wzdłuż alejki.",
+            "beneficiaries": "Spacerowicze, seniorzy i rodziny z dziećmi.",
+            "cost_items": [
+                {"item": "Ławki z oparciami (5 szt.)", "amount": 25_000},
+                {"item": "Nasadzenia krzewów", "amount": 18_000},
+            ],
+        },
+        draft.version,
+        note="Opis, odbiorcy i koszty",
+    )
+    coauthors.invite(users["tomasz"], draft.id, users["piotr"].email)

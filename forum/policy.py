@@ -349,6 +349,28 @@ def _answer_invitation(user, invitation: DraftAuthor) -> Decision:
     return ALLOW if invitation.is_pending else deny("invitation_answered")
 
 
+def _remove_coauthor(user, member: DraftAuthor) -> Decision:
+    """Take a co-author off an open draft, or withdraw an invitation: the draft's first author;
+    a co-author only an invitation they sent. The first author always stays."""
+    if not (author := _author_of_open_draft(user, member.draft)):
+        return author
+    if member.role == "author":
+        return deny("first_author")
+    lead = any(a.user_id == user.id and a.role == "author" for a in member.draft.authors)
+    if lead or (member.is_pending and member.invited_by_id == user.id):
+        return ALLOW
+    return deny("not_first_author")
+
+
+def _leave_draft(user, member: DraftAuthor) -> Decision:
+    """A co-author leaves a draft (in any status: it changes no word of it)."""
+    if not (active := _not_suspended(user)):
+        return active
+    if member.user_id != user.id or member.is_pending:
+        return deny("not_found")
+    return deny("first_author") if member.role == "author" else ALLOW
+
+
 @dataclass(frozen=True)
 class DraftMove:
     """A draft and the status it would move to: the target of "draft.move"."""
@@ -473,6 +495,8 @@ RULES: dict[str, Callable[[User, object], Decision]] = {
     "draft.review": _review_draft,
     "draft.support": _support_draft,
     "invitation.answer": _answer_invitation,
+    "coauthor.remove": _remove_coauthor,
+    "coauthor.leave": _leave_draft,
     "change.decide": _decide_change,
     "support.withdraw": _withdraw_support,
     "drafts.export": _export_drafts,
@@ -588,6 +612,13 @@ REFUSALS: dict[str, Callable[[object], DomainError]] = {
     ),
     "invitation_answered": lambda _t, _d: Conflict(
         _("This invitation was answered already."), code="invitation_answered"
+    ),
+    "first_author": lambda _t, _d: Conflict(
+        _("The draft's first author stays its author: they cannot leave or be removed."),
+        code="first_author",
+    ),
+    "not_first_author": lambda _t, _d: Forbidden(
+        _("Only the draft's first author may remove co-authors."), code="not_first_author"
     ),
     "invalid_move": lambda _t, move: Conflict(
         _(

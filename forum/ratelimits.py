@@ -38,12 +38,14 @@ from forum.realtime import events
 REPLY = "reply"
 THREAD = "thread"
 EDIT = "edit"
+INVITE = "invite"
 REGISTRATION = "registration"
 CSP_REPORT = "csp_report"
 LIMITS = {
     REPLY: "RATELIMIT_REPLY",
     THREAD: "RATELIMIT_THREAD",
     EDIT: "RATELIMIT_EDIT",
+    INVITE: "RATELIMIT_INVITE",
     REGISTRATION: "RATELIMIT_REGISTRATION",
     CSP_REPORT: "RATELIMIT_CSP_REPORT",
 }
@@ -143,6 +145,8 @@ def _operation_message(name: str, seconds: int) -> str:
         )
     if name == CSP_REPORT:
         return _("Too many requests; try again later (in %(wait)s).", wait=wait)
+    if name == INVITE:
+        return _("You have sent many invitations; try again later (in %(wait)s).", wait=wait)
     if name == EDIT:
         return _("You are editing very fast; try again later (in %(wait)s).", wait=wait)
     return _("You are posting very fast; try again later (in %(wait)s).", wait=wait)

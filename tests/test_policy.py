@@ -137,6 +137,33 @@ def _draft(case: str, asker, someone, status: str | None = None) -> Draft:
     return draft
 
 
+def _member(case: str, asker, people) -> DraftAuthor:
+    """Someone's place among a draft's authors, the target of removing and leaving. "led": the
+    asker is the draft's first author, "co": its co-author; "first": the place is the first
+    author's; "own": the asker's; "pending": an invitation, "mine": sent by the asker."""
+    words = case.split()
+    signed_in = asker.is_authenticated
+    others = [p for p in people.values() if p.is_authenticated and p.id != getattr(asker, "id", 0)]
+    lead = asker if "led" in words and signed_in else others[0]
+    draft = _draft("draft " + " ".join(w for w in words if w in STATUSES), asker, lead)
+    if "co" in words and signed_in:
+        draft.authors.append(DraftAuthor(user_id=asker.id, accepted_at=utcnow()))
+    if "first" in words:
+        member = draft.authors[0]
+    else:
+        owner = asker if "own" in words and signed_in else others[1]
+        member = DraftAuthor(
+            user_id=owner.id,
+            accepted_at=None if "pending" in words else utcnow(),
+            invited_by_id=asker.id if "mine" in words and signed_in else lead.id,
+        )
+        draft.authors.append(member)
+    db.session.flush()
+    if "suspended" in words and signed_in:
+        asker.suspended_until = utcnow() + timedelta(days=1)
+    return member
+
+
 def _target(case: str, asker, people):
     """The object the action is about; "own" things belong to the asker (a guest has none)."""
     resident = people["resident"]
@@ -167,6 +194,8 @@ def _target(case: str, asker, people):
         db.session.add(invitation)
         db.session.flush()
         return invitation
+    if case.startswith("member"):
+        return _member(case, asker, people)
     if case.startswith("change"):
         draft = _draft(case.replace("change", "draft"), asker, someone)
         review = Review(draft=draft, unit=_zzm(), revision_number=1, author_id=people["expert"].id)
@@ -249,6 +278,7 @@ MUTED, SUSP, ARCH, OWN = "muted", "suspended", "room_archived", "own_post"
 NAOM, NEXP, PROMOTED = "not_author_or_moderator", "not_expert_answer", "already_promoted"
 NDA, CLOSED, NREV, NTEAM = "not_draft_author", "draft_closed", "not_in_review", "not_city_team"
 NMOVE, INVALID = "move_not_allowed", "invalid_move"
+FIRST, NFA = "first_author", "not_first_author"
 MATRIX = [
     ("room.read", "room", [1, 1, 1, 1, 1, 1]),
     ("room.read", "room private", [NF, NF, NF, NF, NF, 1]),
@@ -408,6 +438,21 @@ MATRIX = [
     ("draft.move", "move ready>in_review own", [NAUTH] + [INVALID] * 5),
     ("draft.move", "move withdrawn>ready own", [NAUTH] + [INVALID] * 5),
     ("draft.move", "move draft>draft own", [NAUTH] + [INVALID] * 5),
+    ("coauthor.remove", "member led", [NAUTH, 1, 1, 1, 1, 1]),
+    ("coauthor.remove", "member led pending", [NAUTH, 1, 1, 1, 1, 1]),
+    ("coauthor.remove", "member co pending mine", [NAUTH, 1, 1, 1, 1, 1]),
+    ("coauthor.remove", "member co pending", [NAUTH] + [NFA] * 5),
+    ("coauthor.remove", "member co", [NAUTH] + [NFA] * 5),
+    ("coauthor.remove", "member co first", [NAUTH] + [FIRST] * 5),
+    ("coauthor.remove", "member", [NAUTH] + [NDA] * 5),
+    ("coauthor.remove", "member led ready", [NAUTH] + [CLOSED] * 5),
+    ("coauthor.remove", "member led suspended", [NAUTH] + [SUSP] * 5),
+    ("coauthor.leave", "member own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("coauthor.leave", "member own withdrawn", [NAUTH, 1, 1, 1, 1, 1]),
+    ("coauthor.leave", "member own pending", [NAUTH] + [NF] * 5),
+    ("coauthor.leave", "member", [NAUTH] + [NF] * 5),
+    ("coauthor.leave", "member led first", [NAUTH] + [FIRST] * 5),
+    ("coauthor.leave", "member own suspended", [NAUTH] + [SUSP] * 5),
     # Reviews, proposed changes, supports, exports.
     ("draft.review", "draft in_review tagged", [NAUTH, NUNIT, NUNIT, NUNIT, 1, NUNIT]),
     ("draft.review", "draft revised tagged", [NAUTH, NUNIT, NUNIT, NUNIT, NREV, NUNIT]),
@@ -475,6 +520,8 @@ def test_every_rule_is_in_the_matrix():
         ("not_draft_author", Forbidden, "not_draft_author"),
         ("draft_closed", Conflict, "draft_closed"),
         ("invitation_answered", Conflict, "invitation_answered"),
+        ("first_author", Conflict, "first_author"),
+        ("not_first_author", Forbidden, "not_first_author"),
         ("invalid_move", Conflict, "invalid_move"),
         ("move_not_allowed", Forbidden, "move_not_allowed"),
         ("not_in_review", Conflict, "not_in_review"),

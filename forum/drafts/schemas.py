@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from forum.accounts.schemas import User, user_view
+from forum.accounts.schemas import Person, User, person_view, user_view
 from forum.budget.services import allocation
 from forum.drafts import rules
 from forum.drafts.models import CONTENT_FIELDS
@@ -16,6 +16,16 @@ from forum.drafts.models import Draft as DraftModel
 from forum.notifications.schemas import PlaceRef, ThreadRef
 from forum.policy import can
 from forum.schemas import Count, ErrorDetail, Id, Input, Shape
+from forum.schemas import (
+    MAX_ID,
+    Count,
+    Id,
+    Input,
+    Pagination,
+    Query,
+    QueryInt,
+    Shape,
+)
 from forum.supports.services import tally
 
 Status = Literal["draft", "in_review", "revised", "ready", "withdrawn"]
@@ -207,6 +217,28 @@ class PromotionRequest(Input):
 class DraftContent(Shape):
     """A draft's fields as a revision records them (ids for the category and the area)."""
 
+
+# --- history and co-authors (forum/drafts/revisions.py, forum/drafts/coauthors.py) ----------
+
+ContentField = Literal[CONTENT_FIELDS]
+
+
+class RevisionSummary(Shape):
+    number: int = Field(ge=1)
+    author: User
+    note: str = Field(description="Why it was saved, beside an edit (may be empty).")
+    created_at: datetime
+
+
+class RevisionPage(Shape):
+    draft: DraftSummary
+    revisions: list[RevisionSummary] = Field(description="Newest first.")
+    meta: Pagination
+
+
+class RevisionContent(Shape):
+    """The draft's fields as this revision recorded them."""
+
     kind: Kind
     title: str
     short_description: str
@@ -235,3 +267,111 @@ class VersionConflictAnswer(Shape):
     """A save based on an older revision: nothing was saved; both texts come back."""
 
     error: VersionConflictDetail
+
+
+class RevisionAnswer(Shape):
+    draft: DraftSummary
+    revision: RevisionSummary
+    content: RevisionContent
+
+
+class DiffSegment(Shape):
+    op: Literal["equal", "insert", "delete"]
+    text: str
+
+
+class FieldDiff(Shape):
+    field: ContentField
+    label: str = Field(description="The field's name, for people.")
+    changed: bool
+    segments: list[DiffSegment] = Field(
+        description="Reading order: `equal` and `delete` give the old text, `equal` and `insert` "
+        "the new. Categories and areas by name, costs item by item, as people read them."
+    )
+    html: str = Field(
+        description="The same diff as HTML: <del> and <ins> around what changed, all else escaped."
+    )
+
+
+class Comparison(Shape):
+    draft: DraftSummary
+    old: RevisionSummary
+    new: RevisionSummary
+    fields: list[FieldDiff] = Field(description="Every field, in the BO form's order.")
+
+
+class CompareQuery(Query):
+    old: QueryInt | None = Field(
+        None, ge=1, le=MAX_ID, description="A revision number; by default the one before `new`."
+    )
+    new: QueryInt | None = Field(
+        None, ge=1, le=MAX_ID, description="A revision number; by default the current one."
+    )
+
+
+class AuthorPlace(Author):
+    """An author, a co-author, or an invitation not yet answered."""
+
+    invited_by: Person | None = Field(description="Who invited them; None for the first author.")
+    invited_at: datetime
+    accepted_at: datetime | None
+    can_remove: bool = Field(description="You may remove them (or withdraw the invitation).")
+
+
+class AuthorsAnswer(Shape):
+    draft: DraftSummary
+    authors: list[AuthorPlace] = Field(description="The first author first, then as invited.")
+    can_invite: bool
+    can_leave: bool = Field(description="You are a co-author and may leave.")
+    invited: bool = Field(description="You are invited and have not answered yet.")
+
+
+class NewCoauthor(Input):
+    email: str = Field(max_length=320, description="The e-mail address of their account.")
+
+
+class InvitationAnswer(Input):
+    answer: Literal["accept", "decline"]
+
+
+def revision_summary_view(revision) -> RevisionSummary:
+    return RevisionSummary(
+        number=revision.number,
+        author=user_view(revision.author),
+        note=revision.note,
+        created_at=revision.created_at,
+    )
+
+
+def field_diff_view(diff) -> FieldDiff:
+    return FieldDiff(
+        field=diff.field,
+        label=diff.label,
+        changed=diff.changed,
+        segments=[DiffSegment(op=s.op, text=s.text) for s in diff.segments],
+        html=str(diff.html),
+    )
+
+
+def authors_view(draft: DraftModel, viewer) -> AuthorsAnswer:
+    mine = next(
+        (a for a in draft.authors if viewer.is_authenticated and a.user_id == viewer.id), None
+    )
+    return AuthorsAnswer(
+        draft=draft_summary_view(draft),
+        authors=[
+            AuthorPlace(
+                user=user_view(a.user),
+                role=a.role,
+                accepted=a.accepted_at is not None,
+                invited_by=person_view(a.invited_by) if a.invited_by is not None else None,
+                invited_at=a.invited_at,
+                accepted_at=a.accepted_at,
+                can_remove=can(viewer, "coauthor.remove", a),
+            )
+            for a in draft.authors
+        ],
+        can_invite=can(viewer, "draft.invite", draft),
+        can_leave=mine is not None and can(viewer, "coauthor.leave", mine),
+        invited=mine is not None and mine.is_pending,
+    )

@@ -48,6 +48,7 @@ Kind = Literal[
     "coauthor_invited",
     "coauthor_accepted",
     "coauthor_declined",
+    "coauthor_removed",
     "draft_in_review",
     "draft_revised",
     "draft_ready",
@@ -71,7 +72,8 @@ class Notification(Shape):
         "official_answer: `unit` answered in your thread; promotion_requested: the author of "
         "`thread` asks you, an ambassador, to promote it; thread_promoted: your thread became "
         "`draft`; coauthor_invited / coauthor_accepted / coauthor_declined: an invitation to "
-        "co-author `draft`, and its answer; draft_in_review / draft_revised / draft_ready / "
+        "co-author `draft`, and its answer; coauthor_removed: the first author took you off "
+        "`draft`'s authors; draft_in_review / draft_revised / draft_ready / "
         "draft_withdrawn / draft_reopened: `draft` moved to that status (`message`: why); "
         "review_added: `unit` reviewed `draft`; change_accepted / change_declined: the authors "
         "decided on a change your unit proposed (`message`: why declined)."

@@ -13,6 +13,9 @@ from forum.web import page_number
 
 bp = Blueprint("notifications", __name__)
 
+# Invitations and their answers open the draft's co-authors page, where they are answered.
+COAUTHOR_KINDS = ("coauthor_invited", "coauthor_accepted", "coauthor_declined", "coauthor_removed")
+
 
 class MarkAllReadForm(FlaskForm):
     up_to = HiddenField()
@@ -39,6 +42,8 @@ def open_notification(notification_id: int):
     """Follow a notification to what it is about; it counts as read."""
     notification = services.mark_read(services.inbox_owner(current_user), notification_id)
     view = notification_view(notification, current_user)
+    if view.draft is not None and view.kind in COAUTHOR_KINDS:
+        return redirect(url_for("coauthors.index", draft_id=view.draft.id))
     if view.draft is not None:  # news of a draft (drafts are public) opens the draft's page
         return redirect(url_for("drafts.draft", draft_id=view.draft.id))
     if view.thread is not None:

@@ -1,4 +1,5 @@
-"""People, threads and drafts the draft tests share."""
+"""People, threads and drafts the draft tests share (the history and co-author tests start and
+save theirs through the services)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from sqlalchemy import select
 from forum.accounts.models import ExpertUnit
 from forum.areas.models import Area
 from forum.budget.models import Category
-from forum.drafts import editing, promotion
+from forum.drafts import editing, promotion, services
+from forum.drafts.models import Draft
 from forum.extensions import db
 from forum.transactions import transaction
 from forum.units.models import UnitTag
-from tests.conftest import PASSWORD, app_context, make_user, opening_of, run
+from tests.api.conftest import api  # noqa: F401  (the API client that checks each answer)
+from tests.conftest import PASSWORD, actor, app_context, district, make_user, opening_of, run
 
 SHORT = "Skwer z ławkami i drzewami przy ul. Lipowej, dostępny dla wszystkich mieszkańców."
 
@@ -84,3 +87,30 @@ def promoted(thread, piotr):
     """Anna's thread, promoted by Piotr citing its opening post."""
     opening = opening_of(thread.id)
     return run(promotion.promote_thread, piotr, thread.id, source_post_ids=(opening.id,))
+
+
+def start(user, number: str = "XIII", **content) -> int:
+    """A draft of the user's in a district (revision 1); its id."""
+    with app_context(), transaction():
+        area = db.session.get(type(district(number)), district(number).id)
+        return services.start_draft(actor(user), area=area, content=content).id
+
+
+def save(user, draft_id: int, note: str = "", **changes) -> int:
+    """Save changes as the user, based on the current revision; the new revision's number."""
+    with app_context(), transaction():
+        draft = services.load_draft(draft_id)
+        return services.save(draft, actor(user), changes, draft.version, note).number
+
+
+def draft_of(draft_id: int) -> Draft:
+    with app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.authors  # noqa: B018  (loaded while the session lasts)
+        return draft
+
+
+@pytest.fixture
+def draft_id(anna) -> int:
+    """Anna's draft in XIII Podgórze, with a title."""
+    return start(anna, title="Skwer przy Lipowej")

@@ -33,6 +33,7 @@ PEOPLE = {  # who: (e-mail, password, display name), as in README.md
     "admin": ("admin@example.pl", "admin-demo-123", "Koordynatorka BO"),
     "jan": ("jan@example.pl", "mieszkaniec-demo", "Jan Zieliński"),  # applied for Zabłocie
     "ewa": ("ewa@example.pl", "ekspertka-demo", "Ewa Wiśniewska"),  # expert of ZZM
+    "tomasz": ("tomasz@example.pl", "mieszkaniec2-demo", "Tomasz Wójcik"),  # a draft's author
 }
 GUEST = None
 
@@ -267,6 +268,26 @@ PAGES = [
     Page("/drafts/{in_review}/reviews/new", "ewa", lang="en", submit=REVIEW_FORM, status=422),
     Page("/proposed-changes/{change}"),
     Page("/proposed-changes/{change}", "anna", lang="en", submit=DECLINE_FORM, status=422),
+    # A draft's history and co-authors ({draft}: Tomasz's, written with Jan; Piotr, user 3, is
+    # invited to it).
+    Page("/drafts/{draft}/revisions"),
+    Page("/drafts/{draft}/revisions", "anna", lang="en"),
+    Page("/drafts/{draft}/revisions/2"),
+    Page("/drafts/{draft}/compare?old=1&new=3"),
+    Page("/drafts/{draft}/compare?old=1&new=3", "jan", lang="en"),
+    Page("/drafts/{draft}/coauthors"),
+    Page("/drafts/{draft}/coauthors", "piotr"),
+    Page("/drafts/{draft}/coauthors", "tomasz", lang="en"),
+    Page(
+        "/drafts/{draft}/coauthors",
+        "jan",
+        fill={"#email": "nikt@example.pl"},
+        submit=COMPOSER,
+        status=422,
+    ),
+    Page("/drafts/{draft}/invitation/decline", "piotr"),
+    Page("/drafts/{draft}/coauthors/3/remove", "tomasz"),
+    Page("/drafts/{draft}/leave", "jan", lang="en"),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]
@@ -388,6 +409,14 @@ def draft_places(server) -> dict[str, int]:
                     reviewed = {"in_review": draft_id, "change": change["id"]}
                     break
     return found | reviewed
+    """The demo's draft with a history, found through Piotr's invitation to it."""
+    piotr = http_client()
+    email, password, _name = PEOPLE["piotr"]
+    call(piotr, "POST", server.url + "/api/v1/session", {"email": email, "password": password})
+    status, body = call(piotr, "GET", server.url + "/api/v1/notifications")
+    assert status == 200, body
+    invited = next(n for n in body["notifications"] if n["kind"] == "coauthor_invited")
+    return {"draft": invited["draft"]["id"]}
 
 
 def registration_link(server) -> str:

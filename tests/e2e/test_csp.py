@@ -78,6 +78,10 @@ WALK = PAGES + [
     Page("/rooms/{room}/mutes/new?user_id=2"),
     Page("/threads/1/lock"),
     Page("/threads/1/move"),
+    # A draft's co-author pages, as a guest: nothing to decline or leave; the login form.
+    Page("/drafts/{draft}/invitation/decline", status=404),
+    Page("/drafts/{draft}/leave", status=404),
+    Page("/drafts/{draft}/coauthors/3/remove"),
     Page("/users/2"),
     # Drafts: anyone reads them; starting, editing and promoting send a guest to log in.
     Page("/drafts?status=draft"),

@@ -4,6 +4,7 @@ from forum.api.v1 import (  # noqa: F401
     admin,
     ambassadors,
     areas,
+    coauthors,
     discussion,
     drafts,
     flags,
@@ -11,6 +12,7 @@ from forum.api.v1 import (  # noqa: F401
     notifications,
     openapi,
     reviews,
+    revisions,
     session,
     streams,
 )
