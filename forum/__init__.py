@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.areas import views as areas_views
     from forum.discussion import sockets as discussion_sockets  # noqa: F401  (registers handlers)
     from forum.discussion import views as discussion_views
+    from forum.drafts import export_views as drafts_export_views
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
     from forum.flags import views as flags_views
@@ -53,6 +54,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.realtime.connections import Connections
     from forum.realtime.streams import last_seq, user_stream
     from forum.realtime.wire import SocketJSON
+    from forum.supports import views as supports_views
     from forum.web import decline_websocket_compression, reject_out_of_range_ids
 
     app.url_value_preprocessor(reject_out_of_range_ids)
@@ -91,6 +93,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(flags_views.bp)
     app.register_blueprint(moderation_views.bp)
+    app.register_blueprint(supports_views.bp)
+    app.register_blueprint(drafts_export_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

@@ -5,12 +5,14 @@ from forum.api.v1 import (  # noqa: F401
     ambassadors,
     areas,
     discussion,
+    exports,
     flags,
     moderation,
     notifications,
     openapi,
     session,
     streams,
+    supports,
 )
 from forum.api.v1.base import bp
 
