@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.ambassadors import views as ambassadors_views
     from forum.api.v1 import bp as api_v1
     from forum.areas import views as areas_views
+    from forum.budget import views as budget_views
     from forum.discussion import sockets as discussion_sockets  # noqa: F401  (registers handlers)
     from forum.discussion import views as discussion_views
     from forum.drafts import export_views as drafts_export_views
@@ -95,6 +96,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(moderation_views.bp)
     app.register_blueprint(supports_views.bp)
     app.register_blueprint(drafts_export_views.bp)
+    app.register_blueprint(budget_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

@@ -8,9 +8,13 @@ from pydantic import Field
 
 from forum.drafts.schemas import SupportTally
 from forum.notifications.schemas import PlaceRef
-from forum.schemas import Shape
+from forum.schemas import Input, Shape
 from forum.supports.models import Support as SupportModel
 from forum.supports.services import SupportBox
+
+
+class NewSupport(Input):
+    """Nothing to say: an empty object."""
 
 
 class OwnSupport(Shape):

@@ -88,3 +88,10 @@ def drafts(people):
     tag(ids["zablocie"], "ZZM", author)
     review(ids["zablocie"], "ZZM", people["expert"])
     return ids
+
+
+@pytest.fixture(autouse=True)
+def english(request):
+    """Pages in English, so the tests read the source strings (Polish is the default)."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").set_cookie("lang", "en")

@@ -38,3 +38,10 @@ def district_draft(author) -> int:
 @pytest.fixture
 def city_draft(author) -> int:
     return new_draft(author, city_slug(), "Rowery miejskie")
+
+
+@pytest.fixture(autouse=True)
+def english(request):
+    """Pages in English, so the tests read the source strings (Polish is the default)."""
+    if "client" in request.fixturenames:
+        request.getfixturevalue("client").set_cookie("lang", "en")

@@ -4,6 +4,7 @@ from forum.api.v1 import (  # noqa: F401
     admin,
     ambassadors,
     areas,
+    budget,
     discussion,
     exports,
     flags,

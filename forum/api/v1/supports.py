@@ -5,7 +5,7 @@ from flask_login import current_user
 from forum.api.v1.base import operation
 from forum.drafts.services import load_draft
 from forum.supports import services
-from forum.supports.schemas import Supports, supports_view
+from forum.supports.schemas import NewSupport, Supports, supports_view
 
 
 @operation(
@@ -28,6 +28,7 @@ def draft_supports(draft_id: int):
         "the draft's district; anyone else's support is recorded and shown apart "
         "(`mine.counts` is false)."
     ),
+    body=NewSupport,
     answer=Supports,
     status=201,
     errors={
@@ -36,7 +37,7 @@ def draft_supports(draft_id: int):
         409: ("already_supported", "draft_withdrawn"),
     },
 )
-def support_draft(draft_id: int):
+def support_draft(draft_id: int, body: NewSupport):
     draft = load_draft(draft_id, current_user)
     services.support(current_user, draft)
     return supports_view(services.support_box(current_user, draft))
