@@ -107,6 +107,7 @@ def seed_demo_data() -> bool:
     )
     _add_restricted_rooms(users)
     _seed_flags(users)
+    _seed_supports(users)
     return True
 
 
@@ -161,3 +162,38 @@ def _seed_flags(users: dict) -> None:
     )
     flags.flag_post(users["anna"], post_id, "spam")
     flags.flag_post(users["jan"], post_id, "other", "To reklama firmy, nie projekt do budżetu.")
+
+
+def _seed_supports(users: dict) -> None:
+    """A complete district draft of Zabłocie with supports: four from XIII Podgórze counted
+    toward the 15, and the expert's from I Stare Miasto shown apart."""
+    from forum.budget.models import Category
+    from forum.drafts.services import start_draft
+    from forum.supports import services as supports
+
+    zablocie = db.session.scalar(select(Area).where(Area.slug == "zablocie"))
+    draft = start_draft(
+        users["anna"],
+        area=zablocie,
+        note="Szkic z dyskusji o zieleni na Zabłociu.",
+        content={
+            "title": "Ławki i stoły do gry na skwerze przy Lipowej",
+            "short_description": "Sześć ławek z oparciami i dwa stoły do gry w szachy na "
+            "skwerze przy ul. Lipowej, w cieniu istniejących drzew, dla sąsiadów w każdym wieku.",
+            "category_id": db.session.scalar(
+                select(Category.id).where(Category.code == "greenery")
+            ),
+            "locations": ["Skwer przy ul. Lipowej 4 (działka miejska)"],
+            "description": "Ławki z drewna dębowego na betonowych stopach.\n"
+            "Dwa stoły z planszą do szachów i warcabów.",
+            "justification": "Na Zabłociu brakuje miejsc, gdzie można usiąść w cieniu.",
+            "beneficiaries": "Mieszkańcy Zabłocia, seniorzy z pobliskiego klubu, rodziny.",
+            "cost_items": [
+                {"item": "Sześć ławek z montażem", "amount": 54000},
+                {"item": "Dwa stoły do gry", "amount": 26000},
+            ],
+            "deliverable_in_year": True,
+        },
+    )
+    for name in ("anna", "jan", "piotr", "tomasz", "ewa"):
+        supports.support(users[name], draft)

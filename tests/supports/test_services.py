@@ -142,3 +142,17 @@ def test_the_box_tells_a_viewer_what_their_support_would_do(district_draft):
         assert box.district.number == "XIII"
         guest_box = services.support_box(GUEST, draft)
         assert (guest_box.may_support, guest_box.would_count) == (False, False)
+
+
+def test_the_demo_draft_has_supports_counted_and_apart(app):
+    from forum.demo import seed_demo_data
+    from forum.transactions import transaction
+
+    with app_context(), transaction():
+        seed_demo_data()
+    with app_context():
+        draft = db.session.scalar(db.select(Draft).where(Draft.title.startswith("Ławki")))
+        assert services.tally(draft) == services.Tally(counted=4, others=1, needed=15)
+        from forum.drafts.rules import missing
+
+        assert missing(draft) == {}
