@@ -231,6 +231,35 @@ PAGES = [
     ),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
+    # Supports, the printable BO form, the export, the budget's lists (issue 9, part E; {draft}:
+    # the demo's draft of Zabłocie, which Anna supports and the admin, from I, has not).
+    Page("/drafts/{draft}/supports"),
+    Page("/drafts/{draft}/supports", "anna"),
+    Page("/drafts/{draft}/supports", "admin", lang="en"),
+    Page("/drafts/{draft}/support/withdraw", "anna"),
+    Page("/drafts/{draft}/print"),
+    Page("/drafts/{draft}/print", "anna", lang="en"),
+    Page("/drafts/export", "admin"),
+    Page("/drafts/export", "admin", lang="en"),
+    Page("/admin/budget", "admin"),
+    Page(
+        "/admin/budget",
+        "admin",
+        lang="en",
+        submit="#new-category-heading ~ form button",
+        status=422,
+    ),
+    Page("/admin/budget/categories/1", "admin"),
+    Page("/admin/budget/categories/1/archive", "admin", lang="en"),
+    Page("/admin/budget/editions/1", "admin"),
+    Page(
+        "/admin/budget/editions/1",
+        "admin",
+        lang="en",
+        fill={"#area-1": "dużo"},
+        submit="#allocations-heading ~ form button",
+        status=422,
+    ),
 ]
 
 
@@ -296,6 +325,7 @@ def places(server) -> dict[str, int]:
         "osiedle": areas["zablocie"],
         **admin_places(server),
         **flag_places(server),
+        **draft_places(server),
     }
 
 
@@ -330,6 +360,13 @@ def flag_places(server) -> dict[str, int]:
     status, body = call(piotr, "GET", server.url + "/api/v1/flags")
     assert status == 200, body
     return {"advert": body["posts"][0]["post"]["id"]}
+
+
+def draft_places(server) -> dict[str, int]:
+    """The demo's draft of Zabłocie, with supports."""
+    status, body = call(http_client(), "GET", server.url + "/api/v1/drafts?per_page=100")
+    assert status == 200, body
+    return {"draft": next(d["id"] for d in body["drafts"] if d["title"].startswith("Ławki"))}
 
 
 def registration_link(server) -> str:

@@ -79,6 +79,12 @@ WALK = PAGES + [
     Page("/threads/1/lock"),
     Page("/threads/1/move"),
     Page("/users/2"),
+    Page("/drafts/{draft}/support/withdraw"),
+    Page("/drafts/export"),
+    Page("/admin/budget"),
+    Page("/admin/budget/categories/1"),
+    Page("/admin/budget/categories/1/archive"),
+    Page("/admin/budget/editions/1"),
 ]
 REPORT_SECONDS = 10
 
