@@ -60,3 +60,24 @@ def test_the_print_stylesheet_hides_the_sites_frame():
 
 def test_an_unknown_draft_is_a_404(client):
     assert client.get("/drafts/987654/print").status_code == 404
+
+
+def test_the_form_and_the_supports_page_queries_do_not_grow_with_supporters(client, drafts):
+    from forum.drafts.models import Draft
+    from forum.extensions import db
+    from forum.supports.services import support
+    from tests.conftest import make_user, run
+    from tests.discussion.test_queries import counted_queries
+
+    def queries(path: str) -> int:
+        with counted_queries() as statements:
+            assert client.get(path).status_code == 200
+        return len(statements)
+
+    paths = [f"/drafts/{drafts['zablocie']}/print", f"/drafts/{drafts['zablocie']}/supports"]
+    before = [queries(path) for path in paths]
+    for number in range(8):
+        person = make_user(f"Sąsiad {number}", home="XIII" if number % 2 else "I")
+        run(lambda who: support(who, db.session.get(Draft, drafts["zablocie"])), person)
+    assert [queries(path) for path in paths] == before
+    assert max(before) <= 10
