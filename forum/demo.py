@@ -9,11 +9,14 @@ from forum.accounts.services import hash_password
 from forum.ambassadors import services as ambassadors
 from forum.areas import krakow
 from forum.areas.models import Area, Room, RoomMember
+from forum.budget.models import Category
 from forum.discussion import services as discussion
 from forum.discussion.models import Post
+from forum.drafts.services import start_draft
 from forum.extensions import db
 from forum.flags import services as flags
 from forum.moderation import services as moderation
+from forum.supports import services as supports
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -167,10 +170,6 @@ def _seed_flags(users: dict) -> None:
 def _seed_supports(users: dict) -> None:
     """A complete district draft of Zabłocie with supports: four from XIII Podgórze counted
     toward the 15, and the expert's from I Stare Miasto shown apart."""
-    from forum.budget.models import Category
-    from forum.drafts.services import start_draft
-    from forum.supports import services as supports
-
     zablocie = db.session.scalar(select(Area).where(Area.slug == "zablocie"))
     draft = start_draft(
         users["anna"],
