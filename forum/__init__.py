@@ -38,10 +38,12 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.ambassadors import views as ambassadors_views
     from forum.api.v1 import bp as api_v1
     from forum.areas import views as areas_views
+    from forum.budget import views as budget_views
     from forum.discussion import sockets as discussion_sockets  # noqa: F401  (registers handlers)
     from forum.discussion import views as discussion_views
-    from forum.drafts import views as drafts_views
     from forum.drafts import coauthor_views, revision_views
+    from forum.drafts import export_views as drafts_export_views
+    from forum.drafts import views as drafts_views
     from forum.errors import register_error_handlers
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
     from forum.flags import views as flags_views
@@ -56,6 +58,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.realtime.streams import last_seq, user_stream
     from forum.realtime.wire import SocketJSON
     from forum.reviews import views as reviews_views
+    from forum.supports import views as supports_views
     from forum.web import decline_websocket_compression, reject_out_of_range_ids
 
     app.url_value_preprocessor(reject_out_of_range_ids)
@@ -98,6 +101,9 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(reviews_views.bp)
     app.register_blueprint(revision_views.bp)
     app.register_blueprint(coauthor_views.bp)
+    app.register_blueprint(supports_views.bp)
+    app.register_blueprint(drafts_export_views.bp)
+    app.register_blueprint(budget_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

@@ -19,6 +19,7 @@ from forum.extensions import db
 from forum.flags import services as flags
 from forum.moderation import services as moderation
 from forum.reviews.demo import seed_drafts
+from forum.supports import services as supports
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -115,6 +116,7 @@ def seed_demo_data() -> bool:
     _seed_drafts(users, thread, expert_answer)
     seed_drafts(users)  # one draft at each status, reviewed (forum/reviews/demo.py)
     _seed_draft_history(users)
+    _seed_supports(users)
     return True
 
 
@@ -253,3 +255,35 @@ def _seed_draft_history(users: dict) -> None:
         note="Opis, odbiorcy i koszty",
     )
     coauthors.invite(users["tomasz"], draft.id, users["piotr"].email)
+
+
+def _seed_supports(users: dict) -> None:
+    """A complete district draft of Zabłocie with supports: four from XIII Podgórze counted
+    toward the 15, and the expert's from I Stare Miasto shown apart."""
+    zablocie = db.session.scalar(select(Area).where(Area.slug == "zablocie"))
+    draft = drafts.start_draft(
+        users["anna"],
+        area=zablocie,
+        note="Szkic z dyskusji o zieleni na Zabłociu.",
+        content={
+            "title": "Stoły do gry w szachy przy Zabłociu 20",
+            "short_description": "Sześć ławek z oparciami i dwa stoły do gry w szachy na "
+            "skwerze przy ul. Zabłocie 20, w cieniu istniejących drzew, dla sąsiadów "
+            "w każdym wieku.",
+            "category_id": db.session.scalar(
+                select(Category.id).where(Category.code == "greenery")
+            ),
+            "locations": ["Skwer przy ul. Zabłocie 20 (działka miejska)"],
+            "description": "Ławki z drewna dębowego na betonowych stopach.\n"
+            "Dwa stoły z planszą do szachów i warcabów.",
+            "justification": "Na Zabłociu brakuje miejsc, gdzie można usiąść w cieniu.",
+            "beneficiaries": "Mieszkańcy Zabłocia, seniorzy z pobliskiego klubu, rodziny.",
+            "cost_items": [
+                {"item": "Sześć ławek z montażem", "amount": 54000},
+                {"item": "Dwa stoły do gry", "amount": 26000},
+            ],
+            "deliverable_in_year": True,
+        },
+    )
+    for name in ("anna", "jan", "piotr", "tomasz", "ewa"):
+        supports.support(users[name], draft)

@@ -26,6 +26,13 @@ ACTIONS = (
     "application_rejected",
     "user_suspended",
     "user_unsuspended",
+    "category_added",
+    "category_renamed",
+    "category_archived",
+    "category_restored",
+    "edition_added",
+    "edition_made_current",
+    "allocation_set",
 )
 
 

@@ -15,10 +15,10 @@ from forum.drafts.models import CONTENT_FIELDS
 from forum.drafts.models import Draft as DraftModel
 from forum.notifications.schemas import PlaceRef, ThreadRef
 from forum.policy import can
-from forum.schemas import Count, ErrorDetail, Id, Input, Shape
 from forum.schemas import (
     MAX_ID,
     Count,
+    ErrorDetail,
     Id,
     Input,
     Pagination,

@@ -25,6 +25,11 @@ BODIES = {  # a valid body for each write, so the walk meets the policy, not the
     "/admin/users/<int:user_id>/roles": {"role": "admin"},
     "/admin/users/<int:user_id>/roles/<int:grant_id>/withdrawal": {"message": ""},
     "/admin/users/<int:user_id>/suspension": {"days": 7, "reason": "Spam"},
+    "/admin/budget/categories": {"code": "parks", "name": "Parki"},
+    "/admin/budget/categories/<int:category_id>": {"archived": True},
+    "/admin/budget/editions": {"year": 2028, "name": "BO 2028"},
+    "/admin/budget/editions/<int:edition_id>/current": {},
+    "/admin/budget/editions/<int:edition_id>/allocations/<int:area_id>": {"amount": 5},
 }
 
 

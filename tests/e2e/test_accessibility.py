@@ -268,28 +268,57 @@ PAGES = [
     Page("/drafts/{in_review}/reviews/new", "ewa", lang="en", submit=REVIEW_FORM, status=422),
     Page("/proposed-changes/{change}"),
     Page("/proposed-changes/{change}", "anna", lang="en", submit=DECLINE_FORM, status=422),
-    # A draft's history and co-authors ({draft}: Tomasz's, written with Jan; Piotr, user 3, is
+    # A draft's history and co-authors ({history}: Tomasz's, written with Jan; Piotr, user 3, is
     # invited to it).
-    Page("/drafts/{draft}/revisions"),
-    Page("/drafts/{draft}/revisions", "anna", lang="en"),
-    Page("/drafts/{draft}/revisions/2"),
-    Page("/drafts/{draft}/compare?old=1&new=3"),
-    Page("/drafts/{draft}/compare?old=1&new=3", "jan", lang="en"),
-    Page("/drafts/{draft}/coauthors"),
-    Page("/drafts/{draft}/coauthors", "piotr"),
-    Page("/drafts/{draft}/coauthors", "tomasz", lang="en"),
+    Page("/drafts/{history}/revisions"),
+    Page("/drafts/{history}/revisions", "anna", lang="en"),
+    Page("/drafts/{history}/revisions/2"),
+    Page("/drafts/{history}/compare?old=1&new=3"),
+    Page("/drafts/{history}/compare?old=1&new=3", "jan", lang="en"),
+    Page("/drafts/{history}/coauthors"),
+    Page("/drafts/{history}/coauthors", "piotr"),
+    Page("/drafts/{history}/coauthors", "tomasz", lang="en"),
     Page(
-        "/drafts/{draft}/coauthors",
+        "/drafts/{history}/coauthors",
         "jan",
         fill={"#email": "nikt@example.pl"},
         submit=COMPOSER,
         status=422,
     ),
-    Page("/drafts/{draft}/invitation/decline", "piotr"),
-    Page("/drafts/{draft}/coauthors/3/remove", "tomasz"),
-    Page("/drafts/{draft}/leave", "jan", lang="en"),
+    Page("/drafts/{history}/invitation/decline", "piotr"),
+    Page("/drafts/{history}/coauthors/3/remove", "tomasz"),
+    Page("/drafts/{history}/leave", "jan", lang="en"),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
+    # Supports, the printable BO form, the export, the budget's lists (issue 9, part E; {supported}:
+    # the demo's draft of Zabłocie, which Anna supports and the admin, from I, has not).
+    Page("/drafts/{supported}/supports"),
+    Page("/drafts/{supported}/supports", "anna"),
+    Page("/drafts/{supported}/supports", "admin", lang="en"),
+    Page("/drafts/{supported}/support/withdraw", "anna"),
+    Page("/drafts/{supported}/print"),
+    Page("/drafts/{supported}/print", "anna", lang="en"),
+    Page("/drafts/export", "admin"),
+    Page("/drafts/export", "admin", lang="en"),
+    Page("/admin/budget", "admin"),
+    Page(
+        "/admin/budget",
+        "admin",
+        lang="en",
+        submit="#new-category-heading ~ form button",
+        status=422,
+    ),
+    Page("/admin/budget/categories/1", "admin"),
+    Page("/admin/budget/categories/1/archive", "admin", lang="en"),
+    Page("/admin/budget/editions/1", "admin"),
+    Page(
+        "/admin/budget/editions/1",
+        "admin",
+        lang="en",
+        fill={"#area-1": "dużo"},
+        submit="#allocations-heading ~ form button",
+        status=422,
+    ),
 ]
 
 
@@ -356,6 +385,8 @@ def places(server) -> dict[str, int]:
         **admin_places(server),
         **flag_places(server),
         **draft_places(server),
+        **history_places(server),
+        **supported_places(server),
     }
 
 
@@ -409,6 +440,9 @@ def draft_places(server) -> dict[str, int]:
                     reviewed = {"in_review": draft_id, "change": change["id"]}
                     break
     return found | reviewed
+
+
+def history_places(server) -> dict[str, int]:
     """The demo's draft with a history, found through Piotr's invitation to it."""
     piotr = http_client()
     email, password, _name = PEOPLE["piotr"]
@@ -416,7 +450,15 @@ def draft_places(server) -> dict[str, int]:
     status, body = call(piotr, "GET", server.url + "/api/v1/notifications")
     assert status == 200, body
     invited = next(n for n in body["notifications"] if n["kind"] == "coauthor_invited")
-    return {"draft": invited["draft"]["id"]}
+    return {"history": invited["draft"]["id"]}
+
+
+def supported_places(server) -> dict[str, int]:
+    """The demo's draft of Zabłocie, with supports."""
+    status, body = call(http_client(), "GET", server.url + "/api/v1/drafts?per_page=100")
+    assert status == 200, body
+    drafts = body["drafts"]
+    return {"supported": next(d["id"] for d in drafts if d["title"].startswith("Stoły do gry"))}
 
 
 def registration_link(server) -> str:

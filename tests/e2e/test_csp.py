@@ -79,9 +79,9 @@ WALK = PAGES + [
     Page("/threads/1/lock"),
     Page("/threads/1/move"),
     # A draft's co-author pages, as a guest: nothing to decline or leave; the login form.
-    Page("/drafts/{draft}/invitation/decline", status=404),
-    Page("/drafts/{draft}/leave", status=404),
-    Page("/drafts/{draft}/coauthors/3/remove"),
+    Page("/drafts/{history}/invitation/decline", status=404),
+    Page("/drafts/{history}/leave", status=404),
+    Page("/drafts/{history}/coauthors/3/remove"),
     Page("/users/2"),
     # Drafts: anyone reads them; starting, editing and promoting send a guest to log in.
     Page("/drafts?status=draft"),
@@ -94,6 +94,12 @@ WALK = PAGES + [
     Page("/drafts/{ready}/status/revised"),
     Page("/drafts/{in_review}/reviews/new"),
     Page("/drafts/{withdrawn}/reviews"),
+    Page("/drafts/{supported}/support/withdraw"),
+    Page("/drafts/export"),
+    Page("/admin/budget"),
+    Page("/admin/budget/categories/1"),
+    Page("/admin/budget/categories/1/archive"),
+    Page("/admin/budget/editions/1"),
 ]
 REPORT_SECONDS = 10
 

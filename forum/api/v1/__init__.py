@@ -4,9 +4,11 @@ from forum.api.v1 import (  # noqa: F401
     admin,
     ambassadors,
     areas,
+    budget,
     coauthors,
     discussion,
     drafts,
+    exports,
     flags,
     moderation,
     notifications,
@@ -15,6 +17,7 @@ from forum.api.v1 import (  # noqa: F401
     revisions,
     session,
     streams,
+    supports,
 )
 from forum.api.v1.base import bp
 
