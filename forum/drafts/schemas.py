@@ -217,6 +217,18 @@ class PromotionRequest(Input):
 class DraftContent(Shape):
     """A draft's fields as a revision records them (ids for the category and the area)."""
 
+    kind: Kind
+    title: str
+    short_description: str
+    category_id: Id | None
+    area_id: Id
+    locations: list[str]
+    description: str
+    justification: str
+    beneficiaries: str
+    cost_items: list[CostItem]
+    deliverable_in_year: bool | None
+
 
 # --- history and co-authors (forum/drafts/revisions.py, forum/drafts/coauthors.py) ----------
 
@@ -234,22 +246,6 @@ class RevisionPage(Shape):
     draft: DraftSummary
     revisions: list[RevisionSummary] = Field(description="Newest first.")
     meta: Pagination
-
-
-class RevisionContent(Shape):
-    """The draft's fields as this revision recorded them."""
-
-    kind: Kind
-    title: str
-    short_description: str
-    category_id: Id | None
-    area_id: Id
-    locations: list[str]
-    description: str
-    justification: str
-    beneficiaries: str
-    cost_items: list[CostItem]
-    deliverable_in_year: bool | None
 
 
 class VersionConflictTexts(Shape):
@@ -272,7 +268,7 @@ class VersionConflictAnswer(Shape):
 class RevisionAnswer(Shape):
     draft: DraftSummary
     revision: RevisionSummary
-    content: RevisionContent
+    content: DraftContent = Field(description="The draft's fields as this revision recorded them.")
 
 
 class DiffSegment(Shape):

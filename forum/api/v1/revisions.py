@@ -43,7 +43,7 @@ def draft_revision(draft_id: int, number: int):
     return schemas.RevisionAnswer(
         draft=draft_summary_view(draft),
         revision=revision_summary_view(revision),
-        content=schemas.RevisionContent(**revision.content),
+        content=schemas.DraftContent(**revision.content),
     )
 
 
