@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.realtime.connections import Connections
     from forum.realtime.streams import last_seq, user_stream
     from forum.realtime.wire import SocketJSON
+    from forum.units import views as units_views
     from forum.web import decline_websocket_compression, reject_out_of_range_ids
 
     app.url_value_preprocessor(reject_out_of_range_ids)
@@ -91,6 +92,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(admin_views.bp)
     app.register_blueprint(flags_views.bp)
     app.register_blueprint(moderation_views.bp)
+    app.register_blueprint(units_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

@@ -11,6 +11,7 @@ from forum.api.v1 import (  # noqa: F401
     openapi,
     session,
     streams,
+    units,
 )
 from forum.api.v1.base import bp
 
