@@ -79,7 +79,7 @@ def test_untag_and_tag_again(thread, anna, zzm):
 def test_a_restricted_rooms_thread_is_missing_for_outsiders(app, jan, zzm):
     room = room_of("XIII")
     update(Room, room.id, is_public=False)
-    thread = run(discussion.create_thread, make_user("Admin", role="admin"), room.id, "T", "Ok")
+    thread = run(discussion.create_thread, make_user("Admin", role="admin"), room.id, "Tajne", "Ok")
     with pytest.raises(NotFound):
         run(services.tag_thread, jan, thread.id, [zzm])
     assert count(UnitTag) == 0
