@@ -98,6 +98,10 @@ class Queue(Shape):
     last_seq: Seq = Field(description="The stream's seq this answer is up to.")
 
 
+class Claim(Input):
+    """Taking an item on says nothing more: send {}."""
+
+
 class QueueItemAnswer(Shape):
     item: QueueItem
 

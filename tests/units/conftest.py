@@ -87,3 +87,23 @@ def run_tag():
 def expert_reply(tagged, ewa):
     """Ewa's reply in the tagged thread."""
     return run(discussion.create_reply, ewa, tagged.id, "ZZM sprawdzi teren przy Lipowej.")
+
+
+def start_draft(user, area_number: str = "XIII"):
+    """A draft of the user's in a district, as a promotion or a resident's own start makes it."""
+    from forum.areas.models import Area
+    from forum.drafts import services as drafts
+
+    def start(actor):
+        area = db.session.scalar(
+            select(Area).where(Area.kind == "district", Area.number == area_number)
+        )
+        return drafts.start_draft(actor, area=area, content={"title": "Skwer przy Lipowej"})
+
+    return run(start, user)
+
+
+@pytest.fixture
+def draft(anna):
+    """Anna's draft in XIII Podgórze."""
+    return start_draft(anna)

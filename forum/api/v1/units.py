@@ -141,10 +141,11 @@ def unit_queue(unit_id: int):
     "POST",
     "/queue-items/<int:item_id>/claim",
     summary="Take an item of the unit's queue on (the unit's experts).",
+    body=schemas.Claim,
     answer=schemas.QueueItemAnswer,
     errors=CLAIM_ERRORS,
 )
-def claim_item(item_id: int):
+def claim_item(item_id: int, body: schemas.Claim):
     return schemas.QueueItemAnswer(
         item=queue_item_view(services.claim(current_user, item_id), current_user)
     )
