@@ -13,6 +13,7 @@ from flask_babel import ngettext
 from sqlalchemy import case, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from forum.accounts.models import ExpertUnit, User, with_grants
 from forum.areas.models import Room
@@ -403,8 +404,11 @@ def thread_unit_view(thread: Thread) -> dict:
         official: dict[int, list[ExpertUnit]] = {}
         for answer in answers:
             official.setdefault(answer.post_id, []).append(answer.unit)
+        tags = _active_tags(thread_id=thread.id)
+        # The policy asks for them too (may this expert mark a reply?): one query for both.
+        set_committed_value(thread, "unit_tags", tags)
         memo[thread.id] = {
-            "tags": _active_tags(thread_id=thread.id),
+            "tags": tags,
             "answers": answers,
             "official": official,
         }
