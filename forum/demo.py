@@ -14,6 +14,7 @@ from forum.discussion.models import Post
 from forum.extensions import db
 from forum.flags import services as flags
 from forum.moderation import services as moderation
+from forum.units import services as units
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -107,6 +108,7 @@ def seed_demo_data() -> bool:
     )
     _add_restricted_rooms(users)
     _seed_flags(users)
+    _seed_units(users, thread)
     return True
 
 
@@ -161,3 +163,34 @@ def _seed_flags(users: dict) -> None:
     )
     flags.flag_post(users["anna"], post_id, "spam")
     flags.flag_post(users["jan"], post_id, "other", "To reklama firmy, nie projekt do budżetu.")
+
+
+def _seed_units(users: dict, greenery) -> None:
+    """ZZM's queue: Anna's thread about greenery, which Ewa took on and answered officially,
+    and Jan's about trees, not yet taken on; ZDMK's: Tomasz's crossing, tagged by Piotr."""
+    zzm, zdmk = (
+        db.session.scalar(select(ExpertUnit.id).where(ExpertUnit.code == code))
+        for code in ("ZZM", "ZDMK")
+    )
+    units.tag_thread(users["anna"], greenery.id, [zzm])
+    [item] = units.queue(users["ewa"], zzm)[1]
+    units.claim(users["ewa"], item.id)
+    answer = db.session.scalar(
+        select(Post.id).where(Post.thread_id == greenery.id, Post.author_id == users["ewa"].id)
+    )
+    units.mark_official(users["ewa"], answer)
+    podgorze = db.session.scalar(select(Room).where(Room.slug == "xiii-podgorze"))
+    trees = discussion.create_thread(
+        users["jan"],
+        podgorze.id,
+        "Drzewa na Rynku Podgórskim",
+        "Czy da się posadzić kilka dużych drzew od strony ul. Limanowskiego?",
+    )
+    units.tag_thread(users["jan"], trees.id, [zzm])
+    crossing = discussion.create_thread(
+        users["tomasz"],
+        podgorze.id,
+        "Przejście dla pieszych przy Kalwaryjskiej",
+        "Brakuje bezpiecznego przejścia koło szkoły. Kogo o to pytać?",
+    )
+    units.tag_thread(users["piotr"], crossing.id, [zdmk])
