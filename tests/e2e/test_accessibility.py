@@ -32,6 +32,7 @@ PEOPLE = {  # who: (e-mail, password, display name), as in README.md
     "piotr": ("piotr@example.pl", "ambasador-demo", "Piotr Kowalski"),  # ambassador of XIII
     "admin": ("admin@example.pl", "admin-demo-123", "Koordynatorka BO"),
     "jan": ("jan@example.pl", "mieszkaniec-demo", "Jan Zieliński"),  # applied for Zabłocie
+    "ewa": ("ewa@example.pl", "ekspertka-demo", "Ewa Wiśniewska"),  # expert of ZZM
 }
 GUEST = None
 
@@ -229,6 +230,22 @@ PAGES = [
         fill={"#reason": "Spam in every thread"},
         submit=COMPOSER,
     ),
+    # Expert units (demo: ZZM is unit 1; Anna's thread 1 is tagged for it, Ewa took it on and
+    # marked her reply, post 3, as ZZM's official answer).
+    Page("/units/1", "ewa"),
+    Page("/units/1", "ewa", lang="en"),
+    Page("/units/1", "admin"),
+    Page("/units/1", "anna", status=403),
+    Page("/", "ewa"),
+    Page("/", "ewa", lang="en"),
+    Page("/threads/1", "ewa", live=True),
+    Page("/threads/1", "ewa", lang="en"),
+    Page("/threads/1/units", "anna"),
+    Page("/threads/1/units", "anna", lang="en"),
+    Page("/posts/3/official", "ewa"),
+    Page("/posts/3/official", "ewa", lang="en"),
+    Page("/threads/1/official/1/remove", "ewa"),
+    Page("/threads/1/official/1/remove", "ewa", lang="en"),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
 ]

@@ -79,6 +79,11 @@ WALK = PAGES + [
     Page("/threads/1/lock"),
     Page("/threads/1/move"),
     Page("/users/2"),
+    # Expert units' pages, as a guest: the login form (the queue), the form (tagging), missing.
+    Page("/units/1"),
+    Page("/threads/1/units"),
+    Page("/posts/3/official"),
+    Page("/threads/1/official/1/remove"),
 ]
 REPORT_SECONDS = 10
 
