@@ -8,10 +8,17 @@ import { socket } from "./socket.js";
 const top = document.getElementById("thread-units");
 const REFRESH_DELAY_MS = 150;
 
-function replaceEach(attribute, page) {
-  for (const element of document.querySelectorAll(`[${attribute}]`)) {
-    const fresh = page.querySelector(`[${attribute}="${element.getAttribute(attribute)}"]`);
-    if (fresh && fresh.innerHTML !== element.innerHTML) element.replaceChildren(...fresh.childNodes);
+/** Put the page's fresh badges (or tools) of each post in place of ours; a post that arrived
+ * live (rendered by thread-live.js) gets them added to its header (or actions). */
+function replaceEach(attribute, where, page) {
+  for (const fresh of page.querySelectorAll(`[${attribute}]`)) {
+    const postId = fresh.getAttribute(attribute);
+    const mine = document.querySelector(`[${attribute}="${postId}"]`);
+    if (mine) {
+      if (mine.innerHTML !== fresh.innerHTML) mine.replaceChildren(...fresh.childNodes);
+    } else {
+      document.querySelector(`#post-${postId} > article ${where}`)?.append(fresh);
+    }
   }
 }
 
@@ -25,8 +32,8 @@ async function refresh() {
     [...root.querySelectorAll(".official-answer")].map((a) => `${a.id}:${a.dataset.postId}`).join();
   const changed = answers(fresh) !== answers(top);
   if (fresh.innerHTML !== top.innerHTML) top.replaceChildren(...fresh.childNodes);
-  replaceEach("data-unit-badges", page);
-  replaceEach("data-unit-tools", page);
+  replaceEach("data-unit-badges", ".post-head", page);
+  replaceEach("data-unit-tools", ".post-actions", page);
   if (changed) announce(top.dataset.announceChanged);
 }
 
