@@ -190,6 +190,17 @@ def untag_draft(user, draft_id: int, unit_id: int) -> UnitTag:
     return tag
 
 
+def carry_tags(user, thread: Thread, draft: Draft) -> list[UnitTag]:
+    """A thread promoted to a draft: the draft is tagged for the thread's units (the caller
+    asked the policy for "thread.promote"); each new item is published on its unit's queue."""
+    unit_ids = [tag.unit_id for tag in _active_tags(thread_id=thread.id)]
+    if not unit_ids:
+        return []
+    added, _removed = _set_units(user, {"draft_id": draft.id}, unit_ids, add_only=True)
+    db.session.expire(draft, ["unit_tags"])
+    return added
+
+
 def draft_units(user, draft_id: int) -> tuple[Draft, list[UnitTag]]:
     draft = drafts.load_draft(draft_id, user)
     return draft, _active_tags(draft_id=draft.id)

@@ -231,3 +231,25 @@ def test_a_deleted_answer_is_not_shown(expert_reply, ewa):
     with app_context():
         thread = db.session.get(type(expert_reply.thread), expert_reply.thread_id)
         assert services.official_answers(thread) == []
+
+
+def test_a_promoted_thread_hands_its_units_to_the_draft(tagged, anna, piotr, zzm, zdmk):
+    from forum.areas.models import Area
+    from forum.discussion.models import Thread
+    from forum.drafts import services as drafts
+
+    run(services.tag_thread, piotr, tagged.id, [zdmk])
+
+    def promote(user):
+        thread = db.session.get(Thread, tagged.id)
+        area = db.session.get(Area, thread.room.area_id)
+        draft = drafts.start_draft(user, area=area, thread=thread)
+        services.carry_tags(user, thread, draft)
+        return draft
+
+    draft = run(promote, piotr)
+    with app_context():
+        units = db.session.scalars(
+            select(UnitTag.unit_id).where(UnitTag.draft_id == draft.id).order_by(UnitTag.unit_id)
+        ).all()
+    assert list(units) == sorted([zzm, zdmk])
