@@ -173,7 +173,7 @@ def _seed_units(users: dict, greenery) -> None:
         for code in ("ZZM", "ZDMK")
     )
     units.tag_thread(users["anna"], greenery.id, [zzm])
-    [item] = units.queue(users["ewa"], zzm)[1]
+    [item] = units.queue(users["ewa"], zzm)[1].items
     units.claim(users["ewa"], item.id)
     answer = db.session.scalar(
         select(Post.id).where(Post.thread_id == greenery.id, Post.author_id == users["ewa"].id)

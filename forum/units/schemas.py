@@ -12,7 +12,7 @@ from forum.discussion.schemas import Post, post_view
 from forum.drafts.schemas import DraftSummary, UnitRef, draft_summary_view
 from forum.notifications.schemas import ThreadRef
 from forum.policy import can
-from forum.schemas import Id, Input, Seq, Shape
+from forum.schemas import Count, Id, Input, Pagination, Seq, Shape
 from forum.units.models import UnitTag
 
 
@@ -94,6 +94,8 @@ class Queue(Shape):
 
     unit: UnitRef
     items: list[QueueItem]
+    waiting: Count = Field(description="Items in the whole queue nobody took on yet.")
+    meta: Pagination
     stream: str = Field(description='Follow it live: "unit:<id>" (queue_updated events).')
     last_seq: Seq = Field(description="The stream's seq this answer is up to.")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import g
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import case, select, update
+from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -221,18 +221,33 @@ def _with_subjects(query):
     )
 
 
-def queue(user, unit_id: int) -> tuple[ExpertUnit, list[UnitTag]]:
-    """The unit's queue: what is not claimed yet first, then what the person took on, then
-    the rest; oldest first within each."""
+QUEUE_PER_PAGE = 50
+
+
+def queue(user, unit_id: int, page: int = 1, per_page: int = QUEUE_PER_PAGE):
+    """A page of the unit's queue: what is not claimed yet first, then what the person took
+    on, then the rest; oldest first within each. (unit, Flask-SQLAlchemy page)"""
     unit = access_unit(user, unit_id)
     mine = user.id if user.is_authenticated else 0
     order = case((UnitTag.claimed_by_id.is_(None), 0), (UnitTag.claimed_by_id == mine, 1), else_=2)
-    items = db.session.scalars(
+    query = (
         _with_subjects(select(UnitTag))
         .where(UnitTag.unit_id == unit.id, UnitTag.removed_at.is_(None))
         .order_by(order, UnitTag.created_at, UnitTag.id)
-    ).all()
-    return unit, list(items)
+    )
+    items = db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
+    return unit, items
+
+
+def waiting(unit: ExpertUnit) -> int:
+    """Items of the unit's queue nobody took on yet."""
+    return db.session.scalar(
+        select(func.count(UnitTag.id)).where(
+            UnitTag.unit_id == unit.id,
+            UnitTag.removed_at.is_(None),
+            UnitTag.claimed_by_id.is_(None),
+        )
+    )
 
 
 def _queue_item(user, tag_id: int) -> UnitTag:

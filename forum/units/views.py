@@ -12,9 +12,11 @@ from forum.realtime.streams import last_seq, unit_stream
 from forum.transactions import transactional
 from forum.units import services
 from forum.units.forms import ActionForm, OfficialForm, UnitsForm
-from forum.web import local_url, show_errors
+from forum.web import local_url, page_number, show_errors
 
 bp = Blueprint("units", __name__)
+
+START_PAGE_ITEMS = 5  # of each queue on an expert's start page; the queue's page has the rest
 
 
 @bp.app_context_processor
@@ -22,11 +24,13 @@ def unit_helpers():
     """For the thread page, the start page and the header: asked only where shown."""
 
     def my_queues():
-        """Each unit the person is an expert of, with its queue and stream seq."""
+        """Each unit the person is an expert of: the start of its queue, how many wait, and
+        the stream's seq."""
         queues = []
         for unit in services.units_of(current_user):
             seq = last_seq(unit_stream(unit.id))  # before the items: later changes catch up
-            queues.append((unit, services.queue(current_user, unit.id)[1], seq))
+            items = services.queue(current_user, unit.id, per_page=START_PAGE_ITEMS)[1]
+            queues.append((unit, items, services.waiting(unit), seq))
         return queues
 
     return {
@@ -41,8 +45,9 @@ def unit_helpers():
 @bp.get("/units/<int:unit_id>")
 def queue(unit_id: int):
     seq = last_seq(unit_stream(unit_id))  # before the items: a later change is caught up
-    unit, items = services.queue(current_user, unit_id)
-    return render_template("units/queue.html", unit=unit, items=items, seq=seq)
+    unit, items = services.queue(current_user, unit_id, page=page_number())
+    waiting = services.waiting(unit)
+    return render_template("units/queue.html", unit=unit, items=items, waiting=waiting, seq=seq)
 
 
 def _back(default: str) -> str:

@@ -1,6 +1,7 @@
 """The units' API: every answer is checked against the OpenAPI document (tests/api)."""
 
 from forum.discussion import services as discussion
+from forum.units import services
 from forum.units.models import OfficialAnswer, UnitTag
 from tests.api.conftest import count
 from tests.conftest import get, run
@@ -105,3 +106,21 @@ def test_drafts_are_tagged_too(api, draft, anna, jan, zzm, zdmk):
     refused = api.post(f"/api/v1/drafts/{draft.id}/units", json={"unit_ids": [zdmk]})
     assert refused.status_code == 403
     assert get(UnitTag, 1).draft_id == draft.id
+
+
+def test_the_queue_comes_in_pages(api, thread, anna, ewa, zzm):
+    from forum.discussion import services as discussion
+    from tests.conftest import room_of
+
+    other = run(discussion.create_thread, anna, room_of("XIII").id, "Drugi wątek", "Treść")
+    for thread_id in (thread.id, other.id):
+        run(services.tag_thread, anna, thread_id, [zzm])
+    api.login(ewa)
+    first = api.get(f"/api/v1/units/{zzm}/queue?per_page=1").get_json()
+    second = api.get(f"/api/v1/units/{zzm}/queue?per_page=1&page=2").get_json()
+    assert first["meta"]["total"] == 2 and first["waiting"] == 2
+    assert [first["items"][0]["thread"]["id"], second["items"][0]["thread"]["id"]] == [
+        thread.id,
+        other.id,
+    ]
+    assert api.get(f"/api/v1/units/{zzm}/queue?page=0").status_code == 422

@@ -92,10 +92,11 @@ def test_the_queue_lists_threads_unclaimed_first(thread, anna, ewa, zzm):
     other = run(discussion.create_thread, anna, room_of("XIII").id, "Drugi", "Treść drugiego")
     run(services.tag_thread, anna, thread.id, [zzm])
     run(services.tag_thread, anna, other.id, [zzm])
-    first = run(services.queue, ewa, zzm)[1][0]
+    first = run(services.queue, ewa, zzm)[1].items[0]
     run(services.claim, ewa, first.id)
     with app_context():
-        unit, items = services.queue(db.session.merge(ewa), zzm)
+        unit, page = services.queue(db.session.merge(ewa), zzm)
+        items = page.items
         assert [item.thread_id for item in items] == [other.id, thread.id]
         assert items[1].claimed_by_id == ewa.id
 
@@ -104,11 +105,11 @@ def test_the_queue_lists_threads_unclaimed_first(thread, anna, ewa, zzm):
 def test_only_the_units_experts_and_admins_read_its_queue(request, tagged, admin, zzm, who):
     with pytest.raises(Forbidden):
         run(services.queue, request.getfixturevalue(who), zzm)
-    assert len(run(services.queue, admin, zzm)[1]) == 1
+    assert run(services.queue, admin, zzm)[1].total == 1
 
 
 def test_claim_and_give_back(tagged, ewa, olga, zzm):
-    item = run(services.queue, ewa, zzm)[1][0]
+    item = run(services.queue, ewa, zzm)[1].items[0]
     run(services.claim, ewa, item.id)
     assert get(UnitTag, item.id).claimed_by_id == ewa.id
     run(services.claim, ewa, item.id)  # again: still hers
@@ -127,7 +128,7 @@ def test_claim_and_give_back(tagged, ewa, olga, zzm):
 def test_an_expert_who_left_the_unit_leaves_her_items_to_colleagues(tagged, ewa, olga, zzm):
     from forum.accounts.models import RoleGrant
 
-    item = run(services.queue, ewa, zzm)[1][0]
+    item = run(services.queue, ewa, zzm)[1].items[0]
     run(services.claim, ewa, item.id)
     with app_context():
         db.session.execute(db.delete(RoleGrant).where(RoleGrant.user_id == ewa.id))
@@ -138,14 +139,14 @@ def test_an_expert_who_left_the_unit_leaves_her_items_to_colleagues(tagged, ewa,
 
 @pytest.mark.parametrize("who", ["zenon", "admin", "jan"])
 def test_only_the_units_experts_claim(request, tagged, ewa, zzm, who):
-    item = run(services.queue, ewa, zzm)[1][0]
+    item = run(services.queue, ewa, zzm)[1].items[0]
     with pytest.raises(Forbidden):
         run(services.claim, request.getfixturevalue(who), item.id)
     assert get(UnitTag, item.id).claimed_by_id is None
 
 
 def test_a_removed_item_cannot_be_claimed(tagged, anna, ewa, zzm):
-    item = run(services.queue, ewa, zzm)[1][0]
+    item = run(services.queue, ewa, zzm)[1].items[0]
     run(services.untag_thread, anna, tagged.id, zzm)
     with pytest.raises(Conflict) as removed:
         run(services.claim, ewa, item.id)
@@ -153,7 +154,7 @@ def test_a_removed_item_cannot_be_claimed(tagged, anna, ewa, zzm):
 
 
 def test_each_change_is_published_on_the_units_stream(tagged, anna, ewa, zzm):
-    item = run(services.queue, ewa, zzm)[1][0]
+    item = run(services.queue, ewa, zzm)[1].items[0]
     run(services.claim, ewa, item.id)
     run(services.release, ewa, item.id)
     run(services.untag_thread, anna, tagged.id, zzm)

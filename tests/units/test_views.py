@@ -79,6 +79,9 @@ def test_marking_an_official_answer_from_the_thread(app, expert_reply, ewa, anna
     assert marked.status_code == 302 and count(OfficialAnswer) == 1
     page = logged_in(app, anna).get(f"/threads/{thread_id}").get_data(as_text=True)
     assert "official-answer" in page and "tag-official" in page
+    page = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    assert f"/posts/{expert_reply.id}/official" not in page  # marked already: take it back
+    assert page.count(f"/threads/{thread_id}/official/{zzm}/remove") == 2  # top, and the reply
     confirm = client.get(f"/threads/{thread_id}/official/{zzm}/remove")
     assert confirm.status_code == 200 and "<form" in confirm.get_data(as_text=True)
     assert client.post(f"/threads/{thread_id}/official/{zzm}/remove").status_code == 302
@@ -98,3 +101,9 @@ def test_the_draft_tagging_page(app, draft, anna, jan, zzm):
     assert saved.status_code == 302 and saved.location.endswith(f"/drafts/{draft.id}")
     assert get(UnitTag, 1).draft_id == draft.id
     assert logged_in(app, jan).get(f"/drafts/{draft.id}/units").status_code == 403
+
+
+def test_an_odd_queue_page_is_a_404(app, tagged, ewa, zzm):
+    client = logged_in(app, ewa)
+    assert client.get(f"/units/{zzm}?page=abc").status_code == 404
+    assert client.get(f"/units/{zzm}?page=2").status_code == 200  # past the last: empty

@@ -5,6 +5,7 @@ from flask_login import current_user
 from forum.api.v1.base import operation
 from forum.policy import can
 from forum.realtime.streams import last_seq, unit_stream
+from forum.schemas import PageQuery, pagination
 from forum.units import schemas, services
 from forum.units.schemas import official_answer_view, queue_item_view, unit_ref
 
@@ -123,15 +124,18 @@ def untag_draft(draft_id: int, unit_id: int):
     "GET",
     "/units/<int:unit_id>/queue",
     summary="A unit's queue of threads and drafts (its experts and the admins).",
+    query=PageQuery,
     answer=schemas.Queue,
     errors={401: ("not_authenticated",), 403: ("forbidden",)},
 )
-def unit_queue(unit_id: int):
+def unit_queue(unit_id: int, query: PageQuery):
     seq = last_seq(unit_stream(unit_id))  # before the items: a later change is caught up
-    unit, items = services.queue(current_user, unit_id)
+    unit, items = services.queue(current_user, unit_id, query.page, query.per_page)
     return schemas.Queue(
         unit=unit_ref(unit),
-        items=[queue_item_view(tag, current_user) for tag in items],
+        items=[queue_item_view(tag, current_user) for tag in items.items],
+        waiting=services.waiting(unit),
+        meta=pagination(items),
         stream=f"unit:{unit.id}",
         last_seq=seq,
     )
