@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.realtime.wire import SocketJSON
     from forum.reviews import views as reviews_views
     from forum.supports import views as supports_views
+    from forum.units import views as units_views
     from forum.web import decline_websocket_compression, reject_out_of_range_ids
 
     app.url_value_preprocessor(reject_out_of_range_ids)
@@ -104,6 +105,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(supports_views.bp)
     app.register_blueprint(drafts_export_views.bp)
     app.register_blueprint(budget_views.bp)
+    app.register_blueprint(units_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

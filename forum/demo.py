@@ -20,6 +20,7 @@ from forum.flags import services as flags
 from forum.moderation import services as moderation
 from forum.reviews.demo import seed_drafts
 from forum.supports import services as supports
+from forum.units import services as units
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -113,6 +114,7 @@ def seed_demo_data() -> bool:
     )
     _add_restricted_rooms(users)
     _seed_flags(users)
+    _seed_units(users, thread)
     _seed_drafts(users, thread, expert_answer)
     seed_drafts(users)  # one draft at each status, reviewed (forum/reviews/demo.py)
     _seed_draft_history(users)
@@ -287,3 +289,32 @@ def _seed_supports(users: dict) -> None:
     )
     for name in ("anna", "jan", "piotr", "tomasz", "ewa"):
         supports.support(users[name], draft)
+def _seed_units(users: dict, greenery) -> None:
+    """ZZM's queue: Anna's thread about greenery, which Ewa took on and answered officially,
+    and Jan's about trees, not yet taken on; ZDMK's: Tomasz's crossing, tagged by Piotr."""
+    zzm, zdmk = (
+        db.session.scalar(select(ExpertUnit.id).where(ExpertUnit.code == code))
+        for code in ("ZZM", "ZDMK")
+    )
+    units.tag_thread(users["anna"], greenery.id, [zzm])
+    [item] = units.queue(users["ewa"], zzm)[1].items
+    units.claim(users["ewa"], item.id)
+    answer = db.session.scalar(
+        select(Post.id).where(Post.thread_id == greenery.id, Post.author_id == users["ewa"].id)
+    )
+    units.mark_official(users["ewa"], answer)
+    podgorze = db.session.scalar(select(Room).where(Room.slug == "xiii-podgorze"))
+    trees = discussion.create_thread(
+        users["jan"],
+        podgorze.id,
+        "Drzewa na Rynku Podgórskim",
+        "Czy da się posadzić kilka dużych drzew od strony ul. Limanowskiego?",
+    )
+    units.tag_thread(users["jan"], trees.id, [zzm])
+    crossing = discussion.create_thread(
+        users["tomasz"],
+        podgorze.id,
+        "Przejście dla pieszych przy Kalwaryjskiej",
+        "Brakuje bezpiecznego przejścia koło szkoły. Kogo o to pytać?",
+    )
+    units.tag_thread(users["piotr"], crossing.id, [zdmk])

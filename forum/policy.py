@@ -30,7 +30,7 @@ from forum.moderation.models import Mute  # noqa: F401  (User.mutes is mapped to
 from forum.notifications.models import Notification
 from forum.reviews.models import ProposedChange
 from forum.supports.models import Support
-from forum.units.models import UnitTag
+from forum.units.models import OfficialAnswer, UnitTag
 
 
 @dataclass(frozen=True)
@@ -290,6 +290,15 @@ def _mark_official_answer(user, post: Post) -> Decision:
     return ALLOW if mine & theirs else deny("not_expert_answer")
 
 
+def _remove_official_answer(user, answer: OfficialAnswer) -> Decision:
+    """Take back a unit's official answer in a thread: an expert of that unit."""
+    if not (read := _read_thread(user, answer.post.thread)):
+        return read
+    if not (active := _not_suspended(user)):
+        return active
+    return ALLOW if user.is_expert_of(answer.unit) else deny("not_unit_member")
+
+
 def _promote_thread(user, thread: Thread) -> Decision:
     if not (read := _read_thread(user, thread)):
         return read
@@ -484,6 +493,7 @@ RULES: dict[str, Callable[[User, object], Decision]] = {
     "thread.tag_units": _tag_thread,
     "queue_item.claim": _claim_queue_item,
     "post.mark_official": _mark_official_answer,
+    "official_answer.remove": _remove_official_answer,
     "thread.promote": _promote_thread,
     "thread.request_promotion": _request_promotion,
     "draft.read": _read_draft,
@@ -547,6 +557,7 @@ def _not_found(target, _detail) -> DomainError:
         ProposedChange: _("There is no such proposed change."),
         Support: _("There is no such support."),
         UnitTag: _("There is no such queue item."),
+        OfficialAnswer: _("There is no such official answer."),
     }
     return NotFound(messages.get(type(target), _("There is nothing here.")))
 

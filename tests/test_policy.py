@@ -18,7 +18,7 @@ from forum.notifications.models import Notification
 from forum.policy import REFUSALS, RULES, DraftMove, can, decide, ensure, refusal
 from forum.reviews.models import ProposedChange, Review
 from forum.supports.models import Support
-from forum.units.models import UnitTag
+from forum.units.models import OfficialAnswer, UnitTag
 from tests.conftest import GUEST, app_context, forum_app, make_user, room_of, use_app
 
 ROLES = ["guest", "resident", "ambassador_here", "ambassador_elsewhere", "expert", "admin"]
@@ -218,6 +218,17 @@ def _target(case: str, asker, people):
         db.session.add(tag)
         db.session.flush()
         return tag
+    if case.startswith("official"):
+        thread = _thread(case.replace("official", "thread"), someone, asker)
+        post = Post(thread=thread, author_id=people["expert"].id, body_source="x", body_html="x")
+        db.session.add(post)
+        db.session.flush()
+        answer = OfficialAnswer(
+            thread_id=thread.id, unit=_zzm(), post_id=post.id, marked_by_id=people["expert"].id
+        )
+        db.session.add(answer)
+        db.session.flush()
+        return answer
     if case.startswith("area"):
         return _area(case, asker)
     if case.startswith("flag"):
@@ -381,6 +392,9 @@ MATRIX = [
     ("post.mark_official", "post other tagged", [NAUTH, NUNIT, NUNIT, NUNIT, NEXP, NUNIT]),
     ("post.mark_official", "post expert-answer untagged", [NAUTH] + [NUNIT] * 5),
     ("post.mark_official", "post expert-answer private", [NF, NF, NF, NF, NF, NUNIT]),
+    ("official_answer.remove", "official", [NAUTH, NUNIT, NUNIT, NUNIT, 1, NUNIT]),
+    ("official_answer.remove", "official suspended", [NAUTH] + [SUSP] * 5),
+    ("official_answer.remove", "official private", [NF, NF, NF, NF, NF, NUNIT]),
     # Promotion and drafts.
     ("thread.promote", "thread", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
     ("thread.promote", "thread subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),

@@ -20,9 +20,7 @@ from forum.extensions import db, utcnow
 from forum.notifications.models import Notification
 from forum.notifications.services import notify
 from forum.policy import can, ensure
-from forum.realtime import events
-from forum.realtime.streams import publish, unit_stream
-from forum.units.models import UnitTag
+from forum.units import services as units
 
 
 def citable_posts(thread: Thread) -> list[Post]:
@@ -97,23 +95,8 @@ def promote_thread(
             thread_id=thread.id,
             draft_id=draft.id,
         )
-    _keep_unit_tags(actor, thread, draft)
+    units.carry_tags(actor, thread, draft)
     return draft
-
-
-def _keep_unit_tags(actor: User, thread: Thread, draft: Draft) -> None:
-    """Tag the draft for the units the thread is tagged for; each queue gets the draft."""
-    added = []
-    for tag in thread.unit_tags:
-        kept = UnitTag(unit_id=tag.unit_id, draft_id=draft.id, tagged_by_id=actor.id)
-        db.session.add(kept)
-        added.append(kept)
-    if not added:
-        return
-    db.session.flush()
-    db.session.expire(draft, ["unit_tags"])
-    for kept in added:
-        publish(events.QUEUE_UPDATED, unit_stream(kept.unit_id), kept)
 
 
 def promoters_of(area: Area) -> list[User]:

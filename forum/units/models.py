@@ -75,3 +75,4 @@ class OfficialAnswer(db.Model):
 
     unit: Mapped[ExpertUnit] = relationship()
     post: Mapped[Post] = relationship()
+    marked_by: Mapped[User] = relationship()

@@ -288,6 +288,22 @@ PAGES = [
     Page("/drafts/{history}/invitation/decline", "piotr"),
     Page("/drafts/{history}/coauthors/3/remove", "tomasz"),
     Page("/drafts/{history}/leave", "jan", lang="en"),
+    # Expert units (demo: ZZM is unit 1; Anna's thread 1 is tagged for it, Ewa took it on and
+    # marked her reply, post 3, as ZZM's official answer).
+    Page("/units/1", "ewa"),
+    Page("/units/1", "ewa", lang="en"),
+    Page("/units/1", "admin"),
+    Page("/units/1", "anna", status=403),
+    Page("/", "ewa"),
+    Page("/", "ewa", lang="en"),
+    Page("/threads/1", "ewa", live=True),
+    Page("/threads/1", "ewa", lang="en"),
+    Page("/threads/1/units", "anna"),
+    Page("/threads/1/units", "anna", lang="en"),
+    Page("/posts/3/official", "ewa"),
+    Page("/posts/3/official", "ewa", lang="en"),
+    Page("/threads/1/official/1/remove", "ewa"),
+    Page("/threads/1/official/1/remove", "ewa", lang="en"),
     Page("/no-such-page", status=404),
     Page("/threads/987654", "anna", lang="en", status=404),
     # Supports, the printable BO form, the export, the budget's lists (issue 9, part E; {supported}:

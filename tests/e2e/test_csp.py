@@ -100,6 +100,11 @@ WALK = PAGES + [
     Page("/admin/budget/categories/1"),
     Page("/admin/budget/categories/1/archive"),
     Page("/admin/budget/editions/1"),
+    # Expert units' pages, as a guest: the login form (the queue), the form (tagging), missing.
+    Page("/units/1"),
+    Page("/threads/1/units"),
+    Page("/posts/3/official"),
+    Page("/threads/1/official/1/remove"),
 ]
 REPORT_SECONDS = 10
 

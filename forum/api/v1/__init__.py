@@ -18,6 +18,7 @@ from forum.api.v1 import (  # noqa: F401
     session,
     streams,
     supports,
+    units,
 )
 from forum.api.v1.base import bp
 
