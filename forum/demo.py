@@ -289,6 +289,8 @@ def _seed_supports(users: dict) -> None:
     )
     for name in ("anna", "jan", "piotr", "tomasz", "ewa"):
         supports.support(users[name], draft)
+
+
 def _seed_units(users: dict, greenery) -> None:
     """ZZM's queue: Anna's thread about greenery, which Ewa took on and answered officially,
     and Jan's about trees, not yet taken on; ZDMK's: Tomasz's crossing, tagged by Piotr."""

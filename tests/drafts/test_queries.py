@@ -37,7 +37,9 @@ def test_the_draft_page_does_not_grow_with_what_it_shows(client):
     small_count = queries_for(client, f"/drafts/{small}")
     large_count = queries_for(client, f"/drafts/{large}")
     assert small_count == large_count, (small_count, large_count)
-    assert large_count <= 11, large_count
+    # The draft with its people, units and cited posts; its status moves, reviews, supports
+    # (the tally and the viewer's own) and status changes: each one query, however many.
+    assert large_count <= 14, large_count
 
 
 def test_the_drafts_list_does_not_grow_with_drafts(client):
