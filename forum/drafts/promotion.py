@@ -68,6 +68,8 @@ def promote_thread(
         "title": thread.title if title is None else title,
         "description": opening.body_source if opening is not None else "",
     }
+    # The idea is the thread author's: they are the draft's first author. The ambassador who
+    # promoted it helps them write it, as a co-author (they may leave).
     draft = start_draft(
         actor,
         area=thread.room.area,
@@ -75,13 +77,13 @@ def promote_thread(
         note=_("Promoted from the thread “%(title)s”.", title=thread.title),
         thread=thread,
         source_post_ids=tuple(source_post_ids),
+        author=thread.author,
     )
     if thread.author_id != actor.id:
-        # The idea is theirs: they work on the draft from the start (and may leave it).
         now = utcnow()
         draft.authors.append(
             DraftAuthor(
-                user_id=thread.author_id,
+                user_id=actor.id,
                 role="coauthor",
                 invited_by_id=actor.id,
                 invited_at=now,

@@ -80,8 +80,10 @@ def start_draft(
     note: str = "",
     thread=None,
     source_post_ids: tuple[int, ...] = (),
+    author: User | None = None,
 ) -> Draft:
-    """A new draft in the current edition with `actor` as its first author, and revision 1.
+    """A new draft in the current edition, and its revision 1, made by `actor`; its first
+    author is `author` (a promoted thread's author), or else the actor.
 
     `content` is validated like any save; from a thread, the draft links back to it and to the
     posts it draws on. Callers ask the policy first ("draft.create" or "thread.promote").
@@ -103,8 +105,9 @@ def start_draft(
         version=1,
         **cleaned,
     )
+    first = author or actor
     draft.authors.append(
-        DraftAuthor(user_id=actor.id, role="author", invited_at=now, accepted_at=now)
+        DraftAuthor(user_id=first.id, role="author", invited_at=now, accepted_at=now)
     )
     db.session.add(draft)
     db.session.flush()

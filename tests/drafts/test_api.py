@@ -141,8 +141,8 @@ def test_an_ambassador_promotes_a_thread(as_user, thread, piotr, anna):
     assert draft["source_post_ids"] == [opening.id]
     assert [u["id"] for u in draft["units"]] == [unit_id("ZZM")]
     assert {(a["user"]["id"], a["role"]) for a in draft["authors"]} == {
-        (piotr.id, "author"),
-        (anna.id, "coauthor"),
+        (anna.id, "author"),
+        (piotr.id, "coauthor"),
     }
     again = as_user(piotr).post(f"/api/v1/threads/{thread.id}/draft", json={})
     assert again.status_code == 409 and again.json["error"]["code"] == "already_promoted"
