@@ -36,7 +36,7 @@ def test_promotion_prefills_the_draft_from_the_thread(thread, piotr, anna, promo
     assert revision.content["title"] == "Skwer przy Lipowej" and "Skwer" in revision.note
 
 
-def test_the_threads_author_is_the_first_author_helped_by_the_ambassador_and_is_told(thread, piotr, anna, promoted):
+def test_the_threads_author_is_first_author_and_told(thread, piotr, anna, promoted):
     with app_context():
         authors = db.session.scalars(
             db.select(DraftAuthor).where(DraftAuthor.draft_id == promoted.id)
