@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from forum.accounts.models import SUSPENDED_INDEFINITELY, ExpertUnit, User
 from forum.ambassadors.models import AmbassadorApplication
@@ -669,7 +670,7 @@ def status_label(status) -> str:
         "in_review": _("in review"),
         "revised": _("revised"),
         "ready": _("ready to file"),
-        "withdrawn": _("withdrawn"),
+        "withdrawn": pgettext("a draft's status", "withdrawn"),
     }.get(status, str(status or ""))
 
 
