@@ -16,9 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import format_datetime
+from flask_babel import format_datetime, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 
 from forum.accounts.models import SUSPENDED_INDEFINITELY, ExpertUnit, User
 from forum.ambassadors.models import AmbassadorApplication
