@@ -51,7 +51,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.moderation import views as moderation_views
     from forum.notifications import views as notifications_views
     from forum.notifications.services import unread
-    from forum.policy import can
+    from forum.policy import can, status_label
     from forum.realtime import access, dispatch  # noqa: F401  (commit hooks)
     from forum.realtime import sockets as realtime_sockets  # noqa: F401
     from forum.realtime.connections import Connections
@@ -113,6 +113,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     register_error_handlers(app)
     i18n.register_template_helpers(app)
     app.add_template_global(can, "can")
+    app.add_template_global(status_label, "draft_status_label")
     app.add_template_global(new_key, "new_idempotency_key")
     app.add_template_global(unread, "unread_notifications")
     app.add_template_global(lambda user: last_seq(user_stream(user.id)), "user_stream_seq")

@@ -24,19 +24,13 @@ from forum.drafts.forms import (
 from forum.drafts.models import CONTENT_FIELDS, STATUSES
 from forum.drafts.services import VersionConflict, load_draft
 from forum.errors import Conflict, Forbidden, RateLimited, ValidationError
-from forum.policy import ensure, status_label
+from forum.policy import ensure
 from forum.realtime.streams import draft_stream, last_seq
 from forum.schemas import id_from_text
 from forum.transactions import transactional
 from forum.web import page_number, show_errors
 
 bp = Blueprint("drafts", __name__)
-
-
-@bp.app_context_processor
-def _helpers() -> dict:
-    # The thread page's banner shows a draft's status too.
-    return {"status_label": status_label}
 
 
 FORM_REFUSALS = (ValidationError, Forbidden, Conflict, RateLimited)

@@ -236,7 +236,6 @@ def review_helpers() -> dict:
         "draft_moves": lambda draft: status.moves_for(current_user, draft),
         "draft_status_history": lambda draft: status.status_history(draft.id),
         "draft_reviews": lambda draft: services.list_reviews(draft.id),
-        "draft_status_label": status_label,
         "draft_move_label": move_label,
         "draft_field_label": lambda field: field_labels().get(field, field),
         "draft_field_value": shown_value,

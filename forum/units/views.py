@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from forum.discussion import services as discussion
 from forum.errors import Conflict, ValidationError
-from forum.policy import ensure, status_label
+from forum.policy import ensure
 from forum.realtime.streams import last_seq, unit_stream
 from forum.transactions import transactional
 from forum.units import services
@@ -38,7 +38,6 @@ def unit_helpers():
         "answering_units": services.answering_units,
         "my_units": lambda: services.units_of(current_user),
         "my_queues": my_queues,
-        "draft_status_label": status_label,
     }
 
 
