@@ -432,7 +432,7 @@ def _review_draft(user, draft: Draft) -> Decision:
     if not (active := _not_suspended(user)):
         return active
     if not any(user.is_expert_of(tag.unit) for tag in draft.unit_tags):
-        return deny("not_unit_member")
+        return deny("not_reviewer")
     return ALLOW if draft.status == "in_review" else deny("not_in_review")
 
 
@@ -576,7 +576,7 @@ REFUSALS: dict[str, Callable[[object], DomainError]] = {
     "not_moderator": lambda _t, _d: Forbidden(
         _("Only the area's ambassadors and the city's coordinators may do this.")
     ),
-    "not_unit_member": lambda _t, _d: Forbidden(_("Only the unit's experts may see its queue.")),
+    "not_unit_member": lambda _t, _d: Forbidden(_("Only the unit's experts may do this.")),
     "not_admin": lambda _t, _d: Forbidden(_("Only the city's coordinators may do this.")),
     "suspended": lambda _t, until: Forbidden(
         _("Your account is suspended until the city's coordinators lift it.")
@@ -646,6 +646,10 @@ REFUSALS: dict[str, Callable[[object], DomainError]] = {
             who=movers_label(move),
         ),
         code="move_not_allowed",
+    ),
+    "not_reviewer": lambda _t, _d: Forbidden(
+        _("Only an expert of a unit the draft is tagged for may review it, for that unit."),
+        code="not_reviewer",
     ),
     "not_in_review": lambda _t, _d: Conflict(
         _("Reviews are written while the draft is in review."), code="not_in_review"

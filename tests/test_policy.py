@@ -288,7 +288,7 @@ LOCKED, NUNIT, NADMIN = "thread_locked", "not_unit_member", "not_admin"
 MUTED, SUSP, ARCH, OWN = "muted", "suspended", "room_archived", "own_post"
 NAOM, NEXP, PROMOTED = "not_author_or_moderator", "not_expert_answer", "already_promoted"
 NDA, CLOSED, NREV, NTEAM = "not_draft_author", "draft_closed", "not_in_review", "not_city_team"
-NMOVE, INVALID = "move_not_allowed", "invalid_move"
+NMOVE, INVALID, NREVR = "move_not_allowed", "invalid_move", "not_reviewer"
 FIRST, NFA = "first_author", "not_first_author"
 MATRIX = [
     ("room.read", "room", [1, 1, 1, 1, 1, 1]),
@@ -468,9 +468,9 @@ MATRIX = [
     ("coauthor.leave", "member led first", [NAUTH] + [FIRST] * 5),
     ("coauthor.leave", "member own suspended", [NAUTH] + [SUSP] * 5),
     # Reviews, proposed changes, supports, exports.
-    ("draft.review", "draft in_review tagged", [NAUTH, NUNIT, NUNIT, NUNIT, 1, NUNIT]),
-    ("draft.review", "draft revised tagged", [NAUTH, NUNIT, NUNIT, NUNIT, NREV, NUNIT]),
-    ("draft.review", "draft in_review", [NAUTH] + [NUNIT] * 5),
+    ("draft.review", "draft in_review tagged", [NAUTH, NREVR, NREVR, NREVR, 1, NREVR]),
+    ("draft.review", "draft revised tagged", [NAUTH, NREVR, NREVR, NREVR, NREV, NREVR]),
+    ("draft.review", "draft in_review", [NAUTH] + [NREVR] * 5),
     ("change.decide", "change own", [NAUTH, 1, 1, 1, 1, 1]),
     ("change.decide", "change", [NAUTH] + [NDA] * 5),
     ("change.decide", "change own decided", [NAUTH] + ["change_decided"] * 5),
@@ -539,6 +539,7 @@ def test_every_rule_is_in_the_matrix():
         ("invalid_move", Conflict, "invalid_move"),
         ("move_not_allowed", Forbidden, "move_not_allowed"),
         ("not_in_review", Conflict, "not_in_review"),
+        ("not_reviewer", Forbidden, "not_reviewer"),
         ("change_decided", Conflict, "change_decided"),
         ("draft_withdrawn", Conflict, "draft_withdrawn"),
         ("not_city_team", Forbidden, "forbidden"),

@@ -14,11 +14,11 @@ from forum.accounts.models import ExpertUnit, User, with_grants
 from forum.drafts.models import CONTENT_FIELDS, Draft
 from forum.drafts.rules import clean_content
 from forum.drafts.services import load_draft, new_revision, people_of
-from forum.errors import Conflict, Forbidden, NotFound, ValidationError
+from forum.errors import Conflict, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.moderation.reasons import clean_reason
 from forum.notifications.services import notify
-from forum.policy import decide, ensure
+from forum.policy import ensure, refusal
 from forum.realtime import events
 from forum.realtime.streams import draft_stream, publish, unit_stream
 from forum.reviews.models import CHECKLIST, OPINIONS, ProposedChange, Review
@@ -65,13 +65,6 @@ def _clean_changes(draft: Draft, changes: list[tuple[str, object]], errors: dict
     return cleaned_changes
 
 
-def ensure_reviewer(actor: User, draft: Draft) -> None:
-    """The policy's "draft.review", in words about reviewing."""
-    if decide(actor, "draft.review", draft).reason == "not_unit_member":
-        raise _not_reviewer()  # the policy's own words for it speak of the unit's queue
-    ensure(actor, "draft.review", draft)
-
-
 def reviewing_unit(actor: User, draft: Draft, unit_id: int | None) -> ExpertUnit:
     """The unit the expert reviews for: one of theirs the draft is tagged for (named if they
     are an expert of more than one)."""
@@ -86,14 +79,7 @@ def reviewing_unit(actor: User, draft: Draft, unit_id: int | None) -> ExpertUnit
             _("Say which of your units this review is for."),
             {"unit_id": _("Choose a unit.")},
         )
-    raise _not_reviewer()
-
-
-def _not_reviewer() -> Forbidden:
-    return Forbidden(
-        _("Only an expert of a unit the draft is tagged for may review it, for that unit."),
-        code="not_unit_member",
-    )
+    raise refusal("not_reviewer")
 
 
 def add_review(
@@ -109,7 +95,7 @@ def add_review(
 ) -> Review:
     """An expert's review of the draft's current revision, with the changes it proposes."""
     draft = load_draft(draft_id, actor)
-    ensure_reviewer(actor, draft)
+    ensure(actor, "draft.review", draft)
     unit = reviewing_unit(actor, draft, unit_id)
     errors: dict[str, str] = {}
     if opinion not in OPINIONS:

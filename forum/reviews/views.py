@@ -90,7 +90,7 @@ def draft_reviews(draft_id: int):
 @transactional
 def new_review(draft_id: int):
     draft = load_draft(draft_id, current_user)
-    services.ensure_reviewer(current_user, draft)
+    ensure(current_user, "draft.review", draft)
     units = [tag.unit for tag in draft.unit_tags if current_user.is_expert_of(tag.unit)]
     form = ReviewForm()
     form.fill_choices(units)

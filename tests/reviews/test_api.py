@@ -112,8 +112,8 @@ def test_an_expert_reviews_and_everyone_reads_it(api, anna, ewa):
     ("who", "payload", "status", "code"),
     [
         ("guest", REVIEW, 401, "not_authenticated"),
-        ("resident", REVIEW, 403, "not_unit_member"),
-        ("other unit", REVIEW, 403, "not_unit_member"),
+        ("resident", REVIEW, 403, "not_reviewer"),
+        ("other unit", REVIEW, 403, "not_reviewer"),
         ("expert", REVIEW | {"opinion": "great"}, 422, "invalid"),
         ("expert", REVIEW | {"body": ""}, 422, "invalid"),
         ("expert", REVIEW | {"changes": {"colour": 1}}, 422, "invalid"),

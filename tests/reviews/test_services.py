@@ -88,11 +88,11 @@ def test_a_review_is_published_on_the_draft_and_the_unit_and_told_to_the_authors
 @pytest.mark.parametrize(
     ("who", "code"),
     [
-        ("resident", "not_unit_member"),
-        ("author", "not_unit_member"),
-        ("other unit", "not_unit_member"),
-        ("ambassador", "not_unit_member"),
-        ("admin", "not_unit_member"),
+        ("resident", "not_reviewer"),
+        ("author", "not_reviewer"),
+        ("other unit", "not_reviewer"),
+        ("ambassador", "not_reviewer"),
+        ("admin", "not_reviewer"),
     ],
 )
 def test_only_an_expert_of_a_tagged_unit_reviews(anna, draft_id, who, code):
@@ -133,7 +133,7 @@ def test_an_expert_of_two_tagged_units_names_the_one_reviewing(anna):
     error = refused(services.add_review, expert, draft_id, **REVIEW)
     assert (error.status, list(error.fields)) == (422, ["unit_id"])
     assert refused(services.add_review, expert, draft_id, unit_id=unit_id("WE"), **REVIEW).code == (
-        "not_unit_member"
+        "not_reviewer"
     )
     assert review(expert, draft_id, unit_id=unit_id("ZDMK")).unit_id == unit_id("ZDMK")
 

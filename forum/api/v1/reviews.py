@@ -88,7 +88,7 @@ def draft_reviews(draft_id: int):
     status=201,
     errors=ACTING
     | {
-        403: ("suspended", "not_unit_member"),
+        403: ("suspended", "not_reviewer"),
         404: ("not_found",),
         409: ("not_in_review", "already_reviewed"),
     },
