@@ -17,7 +17,7 @@ from forum.drafts.models import (
     DraftSourcePost,
     DraftStatusChange,
 )
-from forum.drafts.rules import clean_content, cost_cap_error
+from forum.drafts.rules import clean_content, cost_cap_error, missing
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.policy import ensure
@@ -148,6 +148,13 @@ def new_revision(draft: Draft, actor: User, changes: dict, note: str = "") -> Dr
     if "cost_items" in cleaned or "area_id" in cleaned:
         if (over := cost_cap_error(draft)) is not None:
             raise ValidationError(over, {"cost_items": over}, code="over_cost_cap")
+    # BO's rules hold from the moment a draft leaves `draft` status: a save may not undo them.
+    if draft.status != "draft" and (problems := missing(draft)):
+        raise ValidationError(
+            _("Once sent for review, a draft keeps every field BO requires."),
+            problems,
+            code="draft_incomplete",
+        )
     bumped = db.session.execute(
         Draft.__table__.update()
         .where(Draft.__table__.c.id == draft.id, Draft.__table__.c.version == before)

@@ -220,3 +220,20 @@ def test_the_demo_has_a_promoted_complete_draft_and_one_just_started(app):
         assert missing(drafts[0]) == {} and drafts[0].version == 2
         assert [tag.unit.code for tag in drafts[0].unit_tags] == ["ZZM"]  # kept from the thread
         assert "category_id" in missing(drafts[1])
+
+
+def test_a_draft_in_review_keeps_what_bo_requires(anna, piotr):
+    from forum.drafts import status
+    from forum.transactions import transaction
+
+    draft_id = run(editing.start_own_draft, anna, area_id(), {"title": "Ławki"}).id
+    run(editing.edit_draft, anna, draft_id, complete_fields(), 1)
+    with app_context(), transaction():
+        db.session.add(UnitTag(unit_id=unit_id("ZZM"), draft_id=draft_id, tagged_by_id=piotr.id))
+    run(status.move, anna, draft_id, "in_review")
+    with pytest.raises(ValidationError) as refused:
+        run(editing.edit_draft, anna, draft_id, {"justification": ""}, 2)
+    assert refused.value.code == "draft_incomplete" and "justification" in refused.value.fields
+    run(editing.edit_draft, anna, draft_id, {"justification": "Bo brakuje ławek."}, 2)
+    with app_context():
+        assert db.session.get(Draft, draft_id).justification == "Bo brakuje ławek."
