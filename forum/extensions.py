@@ -54,3 +54,23 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 socketio = SocketIO()
+
+
+def insert_unless_taken(model, values: dict, index_elements: list[str], index_where=None):
+    """Insert a row unless a unique index already holds one with the same keys: its id, or None.
+
+    This is how a "one per person" rule holds when two requests race past a service's check:
+    the later insert does nothing and its transaction goes on, so the service answers with a
+    clear refusal. (Not a savepoint: on SQLite, releasing a savepoint that opened the
+    transaction commits it.) Column defaults apply as in any insert.
+    """
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = {"sqlite": sqlite, "postgresql": postgresql}[db.session.get_bind().dialect.name]
+    statement = (
+        dialect.insert(model)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=index_elements, index_where=index_where)
+        .returning(model.id)
+    )
+    return db.session.execute(statement).scalar()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import text as sql
 from sqlalchemy.orm import joinedload
 
 from forum import text
@@ -24,7 +24,7 @@ from forum.ambassadors.schemas import (
 )
 from forum.areas.models import Area
 from forum.errors import Conflict, NotFound, ValidationError
-from forum.extensions import db, utcnow
+from forum.extensions import db, insert_unless_taken, utcnow
 from forum.notifications.services import notify
 from forum.policy import ensure, refusal
 
@@ -93,18 +93,16 @@ def apply(user, area_id: int, motivation: str, contact: str) -> AmbassadorApplic
     )
     if has_pending(user.id, area.id):
         raise _pending_conflict()
-    application = AmbassadorApplication(
-        user_id=user.id, area_id=area.id, created_at=utcnow(), status="pending", **values
+    application_id = insert_unless_taken(
+        AmbassadorApplication,
+        {"user_id": user.id, "area_id": area.id, "created_at": utcnow(), "status": "pending"}
+        | values,
+        ["user_id", "area_id"],
+        sql("status = 'pending'"),  # one pending per person and area: the index's own words
     )
-    db.session.add(application)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # A concurrent request of the same person committed its application since the check
-        # above: the partial unique index refused this one. Nothing of this request is kept.
-        db.session.rollback()
-        raise _pending_conflict() from None
-    return application
+    if application_id is None:  # a request of the same person's got there first
+        raise _pending_conflict()
+    return db.session.get(AmbassadorApplication, application_id)
 
 
 def access_application(application_id: int) -> AmbassadorApplication:

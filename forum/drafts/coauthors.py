@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from forum import ratelimits
@@ -16,7 +15,7 @@ from forum.accounts.services import EMAIL
 from forum.drafts.models import Draft, DraftAuthor
 from forum.drafts.services import draft_updated, load_draft, people_of
 from forum.errors import Conflict, NotFound, ValidationError
-from forum.extensions import db, utcnow
+from forum.extensions import db, insert_unless_taken, utcnow
 from forum.notifications.services import notify
 from forum.policy import ensure, refusal
 
@@ -80,20 +79,25 @@ def invite(actor, draft_id: int, email) -> DraftAuthor:
         )
     if (place := place_of(invitee, draft)) is not None:
         raise _already(invitee, place)
-    invitation = DraftAuthor(
-        user_id=invitee.id, role="coauthor", invited_by_id=actor.id, invited_at=utcnow()
+    invitation_id = insert_unless_taken(
+        DraftAuthor,
+        {
+            "draft_id": draft.id,
+            "user_id": invitee.id,
+            "role": "coauthor",
+            "invited_by_id": actor.id,
+            "invited_at": utcnow(),
+        },
+        ["draft_id", "user_id"],
     )
-    draft.authors.append(invitation)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # Another author invited the same person since the check above: one invitation stands.
-        db.session.rollback()
+    if invitation_id is None:  # another author invited the same person since the check above
         raise Conflict(
             _("%(name)s is invited to this draft already.", name=invitee.display_name),
             {"email": _("Invited already.")},
             code="already_invited",
-        ) from None
+        )
+    db.session.expire(draft, ["authors"])
+    invitation = db.session.get(DraftAuthor, invitation_id)
     notify(invitee.id, "coauthor_invited", actor_id=actor.id, draft_id=draft.id)
     draft_updated(draft)
     return invitation

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, false, func, or_, select, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from forum import text
@@ -24,7 +23,7 @@ from forum.areas.models import Area, Room, RoomMember
 from forum.discussion import services as discussion
 from forum.discussion.models import Post, Thread
 from forum.errors import Conflict, NotFound, ValidationError
-from forum.extensions import db, utcnow
+from forum.extensions import db, insert_unless_taken, utcnow
 from forum.flags.models import Flag
 from forum.moderation import log
 from forum.moderation import services as moderation
@@ -82,25 +81,6 @@ def flaggable_post(user, post_id: int) -> Post:
     return post
 
 
-def _insert_open_flag(values: dict) -> int | None:
-    """Insert the flag unless the person has an open one on the post; its id, or None.
-
-    The partial unique index decides when two requests race: the later one inserts nothing and
-    its transaction goes on (no savepoint: on SQLite a savepoint that opens the transaction
-    commits it when released).
-    """
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}[db.session.get_bind().dialect.name]
-    statement = (
-        dialect.insert(Flag)
-        .values(**values)
-        .on_conflict_do_nothing(
-            index_elements=["post_id", "flagger_id"], index_where=Flag.resolved_at.is_(None)
-        )
-        .returning(Flag.id)
-    )
-    return db.session.execute(statement).scalar()
-
-
 def flag_post(user, post_id: int, reason: str | None, words: str | None = "") -> Flag:
     """Flag a post for the moderators of its area, with a reason from REASONS."""
     post = flaggable_post(user, post_id)
@@ -115,7 +95,8 @@ def flag_post(user, post_id: int, reason: str | None, words: str | None = "") ->
         raise ValidationError(_("Some fields need correcting."), errors)
     if open_flag_of(user, post) is not None:  # the usual case, said plainly
         raise _already_flagged()
-    flag_id = _insert_open_flag(
+    flag_id = insert_unless_taken(
+        Flag,
         {
             "post_id": post.id,
             "flagger_id": user.id,
@@ -123,7 +104,9 @@ def flag_post(user, post_id: int, reason: str | None, words: str | None = "") ->
             "text": words,
             "created_at": utcnow(),
             "resolution_note": "",
-        }
+        },
+        ["post_id", "flagger_id"],
+        Flag.resolved_at.is_(None),  # one open flag per person and post
     )
     if flag_id is None:  # a request of the same person's got there first
         raise _already_flagged()

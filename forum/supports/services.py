@@ -8,14 +8,13 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 
 from forum.accounts.models import User
 from forum.areas.models import Area
 from forum.budget.services import budget_area
 from forum.drafts.models import Draft
 from forum.errors import Conflict, NotFound
-from forum.extensions import db, utcnow
+from forum.extensions import db, insert_unless_taken, utcnow
 from forum.policy import can, ensure
 from forum.supports.models import DISTRICT_SUPPORTS_NEEDED, Support
 
@@ -82,18 +81,20 @@ def support(actor: User, draft: Draft) -> Support:
     ensure(actor, "draft.support", draft)
     if own_support(actor, draft) is not None:
         raise _already_supported()
-    row = Support(
-        draft_id=draft.id, user_id=actor.id, counts=would_count(actor, draft), created_at=utcnow()
+    support_id = insert_unless_taken(
+        Support,
+        {
+            "draft_id": draft.id,
+            "user_id": actor.id,
+            "counts": would_count(actor, draft),
+            "created_at": utcnow(),
+        },
+        ["draft_id", "user_id"],
     )
-    db.session.add(row)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        # A concurrent request of the same person committed its support since the check above.
-        db.session.rollback()
-        raise _already_supported() from None
+    if support_id is None:  # a request of the same person's got there first
+        raise _already_supported()
     _changed(draft)
-    return row
+    return db.session.get(Support, support_id)
 
 
 def withdraw(actor: User, draft: Draft) -> None:
