@@ -22,7 +22,7 @@ from forum.discussion.models import Post, Thread
 from forum.drafts import services as drafts
 from forum.drafts.models import Draft
 from forum.errors import Conflict, NotFound, ValidationError
-from forum.extensions import db, utcnow
+from forum.extensions import db, insert_unless_taken, utcnow
 from forum.notifications.services import notify
 from forum.policy import can, ensure
 from forum.realtime import events
@@ -88,22 +88,14 @@ def _active_tags(**subject) -> list[UnitTag]:
 
 
 def _insert_tag(values: dict) -> int | None:
-    """Insert the tag unless the item is in the unit's queue already; its id, or None.
-
-    The partial unique indexes decide when two requests race (see flags._insert_open_flag).
-    """
-    dialect = {"sqlite": sqlite, "postgresql": postgresql}[db.session.get_bind().dialect.name]
+    """Insert the tag unless the item is in the unit's queue already; its id, or None."""
     column = "thread_id" if values.get("thread_id") is not None else "draft_id"
-    statement = (
-        dialect.insert(UnitTag)
-        .values(**values)
-        .on_conflict_do_nothing(
-            index_elements=["unit_id", column],
-            index_where=(getattr(UnitTag, column).is_not(None)) & UnitTag.removed_at.is_(None),
-        )
-        .returning(UnitTag.id)
+    return insert_unless_taken(
+        UnitTag,
+        values,
+        ["unit_id", column],
+        getattr(UnitTag, column).is_not(None) & UnitTag.removed_at.is_(None),
     )
-    return db.session.execute(statement).scalar()
 
 
 def _set_units(user, subject: dict, unit_ids, *, add_only: bool) -> tuple[list, list]:
