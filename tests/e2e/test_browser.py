@@ -139,19 +139,19 @@ def test_room_page_shows_new_threads_below_pinned_ones_and_counts_replies(open_p
 def test_a_reply_to_annas_thread_raises_her_unread_count_live(open_page, forum_server):
     anna = open_page(ANNA, path="/")
     count = anna.locator("#notifications-link .unread-count")
-    # The demo's replies in her thread, ZZM's official answer in it, and the news that it
-    # became a proposal draft.
-    expect(count).to_have_attribute("data-count", "5")
+    # The demo leaves her some unread news (replies, ZZM's answer, her drafts' moves and reviews).
+    before = int(count.get_attribute("data-count"))
+    assert before > 0
     anna.wait_for_function("() => window.io && document.readyState === 'complete'")
     jan = logged_in(forum_server, JAN[0])
     status, _body = call(
         jan, "POST", f"{forum_server.url}/api/v1/threads/1/posts", {"body": unique("Też tak myślę")}
     )
     assert status == 201
-    expect(count).to_have_attribute("data-count", "6", timeout=WAIT_MS)
+    expect(count).to_have_attribute("data-count", str(before + 1), timeout=WAIT_MS)
     expect(anna.locator("#live-region")).to_contain_text(JAN[2], timeout=WAIT_MS)
     anna.locator("#notifications-link").click()
-    expect(anna.locator("ol.notifications > li.unread")).to_have_count(6)
+    expect(anna.locator("ol.notifications > li.unread")).to_have_count(before + 1)
 
 
 def test_logging_out_in_one_tab_ends_the_live_page_in_another(open_page):
