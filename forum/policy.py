@@ -26,11 +26,13 @@ from forum.discussion.models import Post, Thread
 from forum.drafts.models import Draft, DraftAuthor
 from forum.errors import Conflict, DomainError, Forbidden, NotAuthenticated, NotFound
 from forum.flags.models import Flag
+from forum.meetings.models import Meeting, MeetingQuestion, MeetingSignup
 from forum.moderation.models import Mute  # noqa: F401  (User.mutes is mapped to it)
 from forum.notifications.models import Notification
 from forum.reviews.models import ProposedChange
 from forum.supports.models import Support
 from forum.units.models import OfficialAnswer, UnitTag
+from forum.workshops.models import WorkshopItem
 
 
 @dataclass(frozen=True)
@@ -464,6 +466,117 @@ def _export_drafts(user, _target) -> Decision:
     return deny("not_city_team")
 
 
+# --- meetings and the workshop series -------------------------------------------------------
+
+
+def _schedule_meeting(user, room: Room) -> Decision:
+    """Hold a meeting in a room: the area's ambassadors (in their areas) and the admins."""
+    if not (read := _read_room(user, room)):
+        return read
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    if not is_moderator_of(user, room.area):
+        return deny("not_moderator")
+    if not (active := _not_suspended(user)):
+        return active
+    return deny("room_archived") if room.is_archived else ALLOW
+
+
+def _read_meeting(user, meeting: Meeting) -> Decision:
+    return _read_room(user, meeting.room)
+
+
+def _host(user, meeting: Meeting) -> Decision:
+    """The meeting's host (or an admin, standing in), on a meeting that was not cancelled."""
+    if not (read := _read_meeting(user, meeting)):
+        return read
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    if meeting.host_id != user.id and not user.is_admin:
+        return deny("not_host")
+    if not (active := _not_suspended(user)):
+        return active
+    return deny("meeting_cancelled") if meeting.cancelled_at is not None else ALLOW
+
+
+def _edit_meeting(user, meeting: Meeting) -> Decision:
+    """Change or cancel a meeting before it ends."""
+    if not (host := _host(user, meeting)):
+        return host
+    return deny("meeting_ended") if meeting.status() == "ended" else ALLOW
+
+
+def _run_meeting(user, meeting: Meeting) -> Decision:
+    """Move through the agenda: the host, while the meeting runs."""
+    if not (host := _host(user, meeting)):
+        return host
+    status = meeting.status()
+    return ALLOW if status == "live" else deny("meeting_not_live", status)
+
+
+def _write_minutes(user, meeting: Meeting) -> Decision:
+    """Write and publish the minutes, link what came of it: the host, once it ended."""
+    if not (host := _host(user, meeting)):
+        return host
+    return ALLOW if meeting.status() == "ended" else deny("meeting_not_ended")
+
+
+def _read_attendance(user, meeting: Meeting) -> Decision:
+    """Who signed up and who was present, by name: the host and the area's moderators."""
+    if not (read := _read_meeting(user, meeting)):
+        return read
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    if meeting.host_id == user.id or is_moderator_of(user, meeting.room.area):
+        return ALLOW
+    return deny("not_host")
+
+
+def _take_part(user, meeting: Meeting) -> Decision:
+    """Sign up, or ask the experts a question: a reader, logged in and not suspended, before
+    the meeting ends."""
+    if not (read := _read_meeting(user, meeting)):
+        return read
+    if not (active := _not_suspended(user)):
+        return active
+    if meeting.cancelled_at is not None:
+        return deny("meeting_cancelled")
+    return deny("meeting_ended") if meeting.status() == "ended" else ALLOW
+
+
+def _withdraw_signup(user, signup: MeetingSignup) -> Decision:
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    if signup.user_id != user.id:
+        return deny("not_found")
+    return deny("meeting_ended") if signup.meeting.status() == "ended" else ALLOW
+
+
+def _answer_question(user, question: MeetingQuestion) -> Decision:
+    """Mark a question answered (or not yet): the host."""
+    return _host(user, question.meeting)
+
+
+def _mark_workshop_item(user, thread: Thread) -> Decision:
+    """Mark a thread of a workshop's room as a need or an idea of the series: its moderators."""
+    if not (read := _read_thread(user, thread)):
+        return read
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    return ALLOW if is_moderator_of(user, thread.room.area) else deny("not_moderator")
+
+
+def _link_needs(user, idea: WorkshopItem) -> Decision:
+    """Say which needs an idea answers: the idea's author and the moderators."""
+    if not (read := _read_thread(user, idea.thread)):
+        return read
+    if not user.is_authenticated:
+        return deny("not_authenticated")
+    if idea.thread.author_id != user.id and not is_moderator_of(user, idea.thread.room.area):
+        return deny("not_author_or_moderator")
+    return _not_suspended(user)
+
+
 def _administer(user, _target) -> Decision:
     if not user.is_authenticated:
         return deny("not_authenticated")
@@ -510,6 +623,19 @@ RULES: dict[str, Callable[[User, object], Decision]] = {
     "change.decide": _decide_change,
     "support.withdraw": _withdraw_support,
     "drafts.export": _export_drafts,
+    "meeting.schedule": _schedule_meeting,
+    "meeting.read": _read_meeting,
+    "meeting.edit": _edit_meeting,
+    "meeting.run": _run_meeting,
+    "meeting.write_minutes": _write_minutes,
+    "meeting.read_attendance": _read_attendance,
+    "meeting.signup": _take_part,
+    "meeting.ask": _take_part,
+    "signup.withdraw": _withdraw_signup,
+    "question.answer": _answer_question,
+    "workshop_item.mark": _mark_workshop_item,
+    "idea.link_needs": _link_needs,
+    "series.manage": _administer,
     # The admin area: everything in it is for the admins alone.
     "admin.read": _administer,
     "applications.review": _administer,
@@ -558,6 +684,10 @@ def _not_found(target, _detail) -> DomainError:
         Support: _("There is no such support."),
         UnitTag: _("There is no such queue item."),
         OfficialAnswer: _("There is no such official answer."),
+        Meeting: _("There is no such meeting."),
+        MeetingSignup: _("You are not signed up for this meeting."),
+        MeetingQuestion: _("There is no such question."),
+        WorkshopItem: _("There is no such need or idea."),
     }
     return NotFound(messages.get(type(target), _("There is nothing here.")))
 
@@ -662,6 +792,22 @@ REFUSALS: dict[str, Callable[[object], DomainError]] = {
     ),
     "not_city_team": lambda _t, _d: Forbidden(
         _("Only the city's coordinators and the units' experts may do this.")
+    ),
+    "not_host": lambda _t, _d: Forbidden(
+        _("Only the meeting's host may do this."), code="not_host"
+    ),
+    "meeting_cancelled": lambda _t, _d: Conflict(
+        _("This meeting was cancelled."), code="meeting_cancelled"
+    ),
+    "meeting_ended": lambda _t, _d: Conflict(_("This meeting has ended."), code="meeting_ended"),
+    "meeting_not_live": lambda _t, status: Conflict(
+        _("The meeting has not started yet.")
+        if status == "upcoming"
+        else _("The meeting is not running now."),
+        code="meeting_not_live",
+    ),
+    "meeting_not_ended": lambda _t, _d: Conflict(
+        _("Minutes are written once the meeting has ended."), code="meeting_not_ended"
     ),
 }
 

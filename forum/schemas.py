@@ -74,10 +74,20 @@ def _encodable(text: str) -> bool:
 InputT = TypeVar("InputT", bound=Input)
 
 
+# A validator's own error, whose message is already written for people (and translated).
+EXPLAINED = "explained"
+
+
+def explained(message: str) -> PydanticCustomError:
+    return PydanticCustomError(EXPLAINED, message)
+
+
 def _message(error: dict) -> str:
     kind, context = error["type"], error.get("ctx", {})
     if kind == "missing":
         return _("This field is required.")
+    if kind == EXPLAINED:
+        return error["msg"]
     if kind == "string_type":
         return _("Must be a string.")
     if kind in ("int_type", "int_parsing", "int_from_float", "value_error"):

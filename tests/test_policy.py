@@ -13,12 +13,14 @@ from forum.drafts.models import STATUSES, Draft, DraftAuthor
 from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound
 from forum.extensions import db, utcnow
 from forum.flags.models import Flag
+from forum.meetings.models import Meeting, MeetingQuestion, MeetingSignup
 from forum.moderation.models import Mute
 from forum.notifications.models import Notification
 from forum.policy import REFUSALS, RULES, DraftMove, can, decide, ensure, refusal
 from forum.reviews.models import ProposedChange, Review
 from forum.supports.models import Support
 from forum.units.models import OfficialAnswer, UnitTag
+from forum.workshops.models import WorkshopItem
 from tests.conftest import GUEST, app_context, forum_app, make_user, room_of, use_app
 
 ROLES = ["guest", "resident", "ambassador_here", "ambassador_elsewhere", "expert", "admin"]
@@ -137,6 +139,31 @@ def _draft(case: str, asker, someone, status: str | None = None) -> Draft:
     return draft
 
 
+def _meeting(case: str, asker, people) -> Meeting:
+    """A meeting in XIII Podgórze's room hosted by its ambassador ("own": by the asker);
+    "live", "ended", "cancelled" set its time; "private", "archived", "suspended" as for rooms."""
+    words = case.split()
+    host = asker if "own" in words and asker.is_authenticated else people["ambassador_here"]
+    room = _room(case, asker)
+    now = utcnow()
+    starts = {"live": now - timedelta(minutes=30), "ended": now - timedelta(hours=3)}
+    starts_at = next((starts[w] for w in words if w in starts), now + timedelta(days=2))
+    thread = Thread(room=room, author_id=host.id, title="Spotkanie")
+    meeting = Meeting(
+        room=room,
+        host_id=host.id,
+        title="Spotkanie",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        thread=thread,
+    )
+    if "cancelled" in words:
+        meeting.cancelled_at = now
+    db.session.add(meeting)
+    db.session.flush()
+    return meeting
+
+
 def _member(case: str, asker, people) -> DraftAuthor:
     """Someone's place among a draft's authors, the target of removing and leaving. "led": the
     asker is the draft's first author, "co": its co-author; "first": the place is the first
@@ -229,6 +256,25 @@ def _target(case: str, asker, people):
         db.session.add(answer)
         db.session.flush()
         return answer
+    if case.startswith("meeting"):
+        return _meeting(case, asker, people)
+    if case.startswith("signup"):
+        signup = MeetingSignup(meeting=_meeting(case, asker, people), user_id=owner.id)
+        db.session.add(signup)
+        db.session.flush()
+        return signup
+    if case.startswith("question"):
+        question = MeetingQuestion(
+            meeting=_meeting(case, asker, people), author_id=someone.id, body="Kiedy?"
+        )
+        db.session.add(question)
+        db.session.flush()
+        return question
+    if case.startswith("idea"):
+        series_thread = _thread(case.replace("idea", "thread"), owner, asker)
+        db.session.flush()
+        # The rules read only the idea's thread: a stage is not needed to ask them.
+        return WorkshopItem(thread=series_thread, kind="idea", marked_by_id=someone.id)
     if case.startswith("area"):
         return _area(case, asker)
     if case.startswith("flag"):
@@ -290,6 +336,8 @@ NAOM, NEXP, PROMOTED = "not_author_or_moderator", "not_expert_answer", "already_
 NDA, CLOSED, NREV, NTEAM = "not_draft_author", "draft_closed", "not_in_review", "not_city_team"
 NMOVE, INVALID, NREVR = "move_not_allowed", "invalid_move", "not_reviewer"
 FIRST, NFA = "first_author", "not_first_author"
+NHOST, ENDED, CANC = "not_host", "meeting_ended", "meeting_cancelled"
+NLIVE, NENDED = "meeting_not_live", "meeting_not_ended"
 MATRIX = [
     ("room.read", "room", [1, 1, 1, 1, 1, 1]),
     ("room.read", "room private", [NF, NF, NF, NF, NF, 1]),
@@ -482,6 +530,48 @@ MATRIX = [
     ("support.withdraw", "support own", [NAUTH, 1, 1, 1, 1, 1]),
     ("support.withdraw", "support other", [NAUTH] + [NF] * 5),
     ("drafts.export", "nothing", [NAUTH, NTEAM, NTEAM, NTEAM, 1, 1]),
+    # Meetings: held by the area's ambassadors, run by their host, open to the room's readers.
+    ("meeting.schedule", "room", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("meeting.schedule", "room subarea", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("meeting.schedule", "room archived", [NAUTH, NMOD, ARCH, NMOD, NMOD, ARCH]),
+    ("meeting.schedule", "room suspended", [NAUTH, NMOD, SUSP, NMOD, NMOD, SUSP]),
+    ("meeting.schedule", "room private", [NF, NF, NF, NF, NF, 1]),
+    ("meeting.read", "meeting", [1, 1, 1, 1, 1, 1]),
+    ("meeting.read", "meeting private", [NF, NF, NF, NF, NF, 1]),
+    ("meeting.edit", "meeting", [NAUTH, NHOST, 1, NHOST, NHOST, 1]),
+    ("meeting.edit", "meeting own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("meeting.edit", "meeting live", [NAUTH, NHOST, 1, NHOST, NHOST, 1]),
+    ("meeting.edit", "meeting ended", [NAUTH, NHOST, ENDED, NHOST, NHOST, ENDED]),
+    ("meeting.edit", "meeting cancelled", [NAUTH, NHOST, CANC, NHOST, NHOST, CANC]),
+    ("meeting.edit", "meeting own suspended", [NAUTH] + [SUSP] * 5),
+    ("meeting.run", "meeting live", [NAUTH, NHOST, 1, NHOST, NHOST, 1]),
+    ("meeting.run", "meeting", [NAUTH, NHOST, NLIVE, NHOST, NHOST, NLIVE]),
+    ("meeting.run", "meeting ended", [NAUTH, NHOST, NLIVE, NHOST, NHOST, NLIVE]),
+    ("meeting.run", "meeting live cancelled", [NAUTH, NHOST, CANC, NHOST, NHOST, CANC]),
+    ("meeting.write_minutes", "meeting ended", [NAUTH, NHOST, 1, NHOST, NHOST, 1]),
+    ("meeting.write_minutes", "meeting live", [NAUTH, NHOST, NENDED, NHOST, NHOST, NENDED]),
+    ("meeting.read_attendance", "meeting", [NAUTH, NHOST, 1, NHOST, NHOST, 1]),
+    ("meeting.read_attendance", "meeting own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("meeting.signup", "meeting", [NAUTH, 1, 1, 1, 1, 1]),
+    ("meeting.signup", "meeting live", [NAUTH, 1, 1, 1, 1, 1]),
+    ("meeting.signup", "meeting ended", [NAUTH] + [ENDED] * 5),
+    ("meeting.signup", "meeting cancelled", [NAUTH] + [CANC] * 5),
+    ("meeting.signup", "meeting suspended", [NAUTH] + [SUSP] * 5),
+    ("meeting.signup", "meeting private", [NF, NF, NF, NF, NF, 1]),
+    ("meeting.ask", "meeting live", [NAUTH, 1, 1, 1, 1, 1]),
+    ("meeting.ask", "meeting ended", [NAUTH] + [ENDED] * 5),
+    ("signup.withdraw", "signup own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("signup.withdraw", "signup", [NAUTH] + [NF] * 5),
+    ("signup.withdraw", "signup own ended", [NAUTH] + [ENDED] * 5),
+    ("question.answer", "question live", [NAUTH, NHOST, 1, NHOST, NHOST, 1]),
+    ("question.answer", "question live cancelled", [NAUTH, NHOST, CANC, NHOST, NHOST, CANC]),
+    # The workshop series: needs and ideas are threads its moderators mark.
+    ("workshop_item.mark", "thread", [NAUTH, NMOD, 1, NMOD, NMOD, 1]),
+    ("workshop_item.mark", "thread private", [NF, NF, NF, NF, NF, 1]),
+    ("idea.link_needs", "idea own", [NAUTH, 1, 1, 1, 1, 1]),
+    ("idea.link_needs", "idea", [NAUTH, NAOM, 1, NAOM, NAOM, 1]),
+    ("idea.link_needs", "idea own suspended", [NAUTH] + [SUSP] * 5),
+    ("series.manage", "nothing", [NAUTH, NADMIN, NADMIN, NADMIN, NADMIN, 1]),
 ]
 
 CASES = [
@@ -543,6 +633,11 @@ def test_every_rule_is_in_the_matrix():
         ("change_decided", Conflict, "change_decided"),
         ("draft_withdrawn", Conflict, "draft_withdrawn"),
         ("not_city_team", Forbidden, "forbidden"),
+        ("not_host", Forbidden, "not_host"),
+        ("meeting_cancelled", Conflict, "meeting_cancelled"),
+        ("meeting_ended", Conflict, "meeting_ended"),
+        ("meeting_not_live", Conflict, "meeting_not_live"),
+        ("meeting_not_ended", Conflict, "meeting_not_ended"),
     ],
 )
 def test_every_reason_has_its_error(app, reason, error, code):

@@ -12,6 +12,7 @@ from forum.areas.models import Area, Room
 from forum.discussion.models import Post, Thread
 from forum.drafts.models import Draft
 from forum.extensions import UTCDateTime, db, utcnow
+from forum.meetings.models import Meeting
 
 
 class Notification(db.Model):
@@ -29,6 +30,8 @@ class Notification(db.Model):
     # For notifications about a proposal draft, and the expert unit that acted (a review).
     draft_id: Mapped[int | None] = mapped_column(ForeignKey("draft.id"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("expert_unit.id"))
+    # For notifications about a meeting (a reminder, minutes published, an invitation).
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meeting.id"))
     # Words from the person who acted (an admin's message, a moderator's reason), if any.
     message: Mapped[str] = mapped_column(String(1000), default="")
     # When what it announces ends (a mute), if it ends.
@@ -44,6 +47,7 @@ class Notification(db.Model):
     room: Mapped[Room | None] = relationship()
     draft: Mapped[Draft | None] = relationship()
     unit: Mapped[ExpertUnit | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
 
     @property
     def is_read(self) -> bool:
@@ -60,4 +64,5 @@ def with_subjects():
         joinedload(Notification.room).joinedload(Room.area),
         joinedload(Notification.draft),
         joinedload(Notification.unit),
+        joinedload(Notification.meeting),
     )

@@ -23,6 +23,12 @@ class DraftRef(Shape):
     title: str
 
 
+class MeetingRef(Shape):
+    id: Id
+    title: str
+    starts_at: datetime
+
+
 class PlaceRef(Shape):
     """An area or a room, by id and name."""
 
@@ -57,6 +63,11 @@ Kind = Literal[
     "review_added",
     "change_accepted",
     "change_declined",
+    "meeting_invited",
+    "meeting_reminder",
+    "meeting_changed",
+    "meeting_cancelled",
+    "meeting_minutes",
 ]
 
 
@@ -76,7 +87,11 @@ class Notification(Shape):
         "`draft`'s authors; draft_in_review / draft_revised / draft_ready / "
         "draft_withdrawn / draft_reopened: `draft` moved to that status (`message`: why); "
         "review_added: `unit` reviewed `draft`; change_accepted / change_declined: the authors "
-        "decided on a change your unit proposed (`message`: why declined)."
+        "decided on a change your unit proposed (`message`: why declined); meeting_invited: "
+        "you, or your `unit`, are invited to `meeting`; meeting_reminder: `meeting`, which you "
+        "signed up for, starts soon; meeting_changed / meeting_cancelled: `meeting` you signed "
+        "up for was moved or changed / cancelled; meeting_minutes: the minutes of `meeting` are "
+        "published."
     )
     actor: Person | None = Field(description="Who did it; None once their post was deleted.")
     thread: ThreadRef | None = Field(description="None if you may no longer read the thread.")
@@ -84,6 +99,9 @@ class Notification(Shape):
     area: PlaceRef | None = Field(None, description="The area it is about, if any.")
     draft: DraftRef | None = Field(None, description="The proposal draft it is about, if any.")
     unit: PlaceRef | None = Field(None, description="The expert unit that acted, if any.")
+    meeting: MeetingRef | None = Field(
+        None, description="The meeting it is about, if any (None if you may not read it)."
+    )
     room: PlaceRef | None = Field(
         None, description="The room it is about, if any (None if you may not read it)."
     )
@@ -118,6 +136,7 @@ def notification_view(notification: NotificationModel, viewer) -> Notification:
         notification.area,
         notification.room,
     )
+    meeting = notification.meeting
     readable = thread is not None and can(viewer, "thread.read", thread)
     # A reply's author is shown only while the reply stands; a moderator always is.
     gone = notification.kind in REPLY_KINDS and (post is None or post.is_deleted)
@@ -140,6 +159,11 @@ def notification_view(notification: NotificationModel, viewer) -> Notification:
             else None
         ),
         room=PlaceRef(id=room.id, name=room.name) if room_readable else None,
+        meeting=(
+            MeetingRef(id=meeting.id, title=meeting.title, starts_at=meeting.starts_at)
+            if meeting is not None and can(viewer, "meeting.read", meeting)
+            else None
+        ),
         message=notification.message,
         until=notification.until,
         created_at=notification.created_at,

@@ -42,6 +42,8 @@ def open_notification(notification_id: int):
     """Follow a notification to what it is about; it counts as read."""
     notification = services.mark_read(services.inbox_owner(current_user), notification_id)
     view = notification_view(notification, current_user)
+    if view.meeting is not None:
+        return redirect(url_for("meetings.meeting", meeting_id=view.meeting.id))
     if view.draft is not None and view.kind in COAUTHOR_KINDS:
         return redirect(url_for("coauthors.index", draft_id=view.draft.id))
     if view.draft is not None:  # news of a draft (drafts are public) opens the draft's page

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from forum.discussion.models import Thread
 from forum.extensions import db
+from forum.meetings.models import Meeting
 from forum.realtime.dispatch import REVOCATIONS
 from forum.realtime.streams import StreamKey
 from forum.realtime.subjects import GUEST
@@ -50,12 +51,17 @@ def sessions_ended(session_ids) -> None:
 
 
 def _room_channels(room_ids: set[int], joined: list[str]) -> list[str]:
-    """The channels of these rooms and of their threads that some socket here follows."""
-    thread_ids = [StreamKey.parse(name).target_id for name in joined if name.startswith("thread:")]
-    in_rooms = db.session.scalars(
-        select(Thread.id).where(Thread.room_id.in_(room_ids), Thread.id.in_(thread_ids))
-    )
-    return [f"room:{room_id}" for room_id in room_ids] + [f"thread:{t}" for t in in_rooms]
+    """The channels of these rooms, and of their threads and meetings, that some socket here
+    follows."""
+    channels = [f"room:{room_id}" for room_id in room_ids]
+    for kind, model in (("thread", Thread), ("meeting", Meeting)):
+        ids = [StreamKey.parse(name).target_id for name in joined if name.startswith(kind + ":")]
+        if ids:
+            in_rooms = db.session.scalars(
+                select(model.id).where(model.room_id.in_(room_ids), model.id.in_(ids))
+            )
+            channels += [f"{kind}:{target_id}" for target_id in in_rooms]
+    return channels
 
 
 @event.listens_for(Session, "after_transaction_end")

@@ -13,6 +13,7 @@ from forum.discussion.services import access_room, access_thread
 from forum.drafts.models import Draft
 from forum.errors import DomainError, NotFound
 from forum.extensions import db
+from forum.meetings.models import Meeting
 from forum.policy import ensure
 from forum.realtime import events
 from forum.realtime.models import Stream, StreamEvent
@@ -33,6 +34,7 @@ def authorize(viewer, key: StreamKey):
         "user": (User, "user.read_stream"),
         "area": (Area, "area.moderate"),
         "draft": (Draft, "draft.read"),
+        "meeting": (Meeting, "meeting.read"),
     }[key.kind]
     target = db.session.get(model, key.target_id)
     if target is None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from forum.extensions import socketio
 from forum.realtime import dispatch, events
 
-PRESENCE_KINDS = ("room", "thread")  # streams whose readers are listed as "here now"
+PRESENCE_KINDS = ("room", "thread", "meeting")  # streams whose readers are listed as "here now"
 
 
 @dataclass

@@ -18,17 +18,19 @@ from forum.discussion.schemas import Body, Post, Thread
 from forum.drafts.schemas import DraftSummary
 from forum.flags.schemas import Flag
 from forum.idempotency import Key
+from forum.meetings.schemas import MeetingSummary, Question
 from forum.notifications.schemas import Notification
 from forum.reviews.schemas import Review
 from forum.schemas import MAX_ID, Count, Id, Input, Seq, Shape
 from forum.units.schemas import QueueItem
 
-STREAM_PATTERN = r"^(room|thread|unit|user|area|draft):[1-9][0-9]{0,18}$"
+STREAM_PATTERN = r"^(room|thread|unit|user|area|draft|meeting):[1-9][0-9]{0,18}$"
 StreamName = Annotated[
     str,
     Field(
         pattern=STREAM_PATTERN,
-        description='A stream: "room:3", "thread:7", "unit:2", "user:5", "area:4", "draft:6".',
+        description='A stream: "room:3", "thread:7", "unit:2", "user:5", "area:4", "draft:6", '
+        '"meeting:8".',
     ),
 ]
 
@@ -47,6 +49,9 @@ FLAG_RESOLVED = "flag_resolved"
 DRAFT_UPDATED = "draft_updated"
 REVIEW_ADDED = "review_added"
 QUEUE_UPDATED = "queue_updated"
+MEETING_UPDATED = "meeting_updated"
+QUESTION_ASKED = "question_asked"
+QUESTION_UPDATED = "question_updated"
 # Server → client, signals.
 PRESENCE = "presence"
 TYPING = "typing"
@@ -107,6 +112,20 @@ class QueueEvent(Envelope):
     item: QueueItem
 
 
+class MeetingEvent(Envelope):
+    """A meeting was scheduled or changed, moved to another agenda item, cancelled, or its
+    minutes came out: on its own stream and on its room's."""
+
+    meeting: MeetingSummary
+
+
+class QuestionEvent(Envelope):
+    """A quick question to a meeting's experts was asked, or marked answered (or not): on the
+    meeting's stream."""
+
+    question: Question
+
+
 @dataclass(frozen=True)
 class EventType:
     payload: type[Envelope]
@@ -128,11 +147,14 @@ EVENTS: dict[str, EventType] = {
     DRAFT_UPDATED: EventType(DraftEvent, "draft"),
     REVIEW_ADDED: EventType(ReviewEvent, "review"),
     QUEUE_UPDATED: EventType(QueueEvent, "queue_item"),
+    MEETING_UPDATED: EventType(MeetingEvent, "meeting"),
+    QUESTION_ASKED: EventType(QuestionEvent, "question"),
+    QUESTION_UPDATED: EventType(QuestionEvent, "question"),
 }
 
 
 class PresenceSignal(Shape):
-    """Who has a room or thread open now (in this worker)."""
+    """Who has a room, thread or meeting open now (in this worker)."""
 
     stream: StreamName
     count: Count = Field(description="Open connections, guests included.")
@@ -214,7 +236,7 @@ class CatchUp(Shape):
 
 class JoinAck(CatchUp):
     stream: StreamName
-    presence: PresenceSignal | None = Field(description="For room and thread streams.")
+    presence: PresenceSignal | None = Field(description="For room, thread and meeting streams.")
     can_reply: bool | None = Field(
         description="For a thread stream: whether the viewer may reply now (else null)."
     )

@@ -2,7 +2,7 @@
 
 A stream is an area room (its thread list), a thread (its posts), an expert unit (its queue),
 a person (their notifications), an area (its moderators' queue of flags) or a proposal draft
-(its page). Services call
+(its page), or a meeting (its agenda and questions). Services call
 ``publish()`` inside the caller's transaction. Just before that transaction commits, each
 stream's events get the stream's next numbers under the stream's row lock (so seq order is
 commit order and a gap is always visible), the log gets one row per event (name, subject id,
@@ -26,7 +26,7 @@ from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.subjects import SUBJECTS
 from forum.schemas import id_from_text
 
-KINDS = ("room", "thread", "unit", "user", "area", "draft")
+KINDS = ("room", "thread", "unit", "user", "area", "draft", "meeting")
 # Keys of Session.info: what this transaction published, and what to send once it commits.
 PENDING = "realtime_pending"
 OUTBOX = "realtime_outbox"
@@ -73,6 +73,11 @@ def area_stream(area_id: int) -> StreamKey:
 def draft_stream(draft_id: int) -> StreamKey:
     """A draft's own stream: its page follows status, revisions and reviews."""
     return StreamKey("draft", draft_id)
+
+
+def meeting_stream(meeting_id: int) -> StreamKey:
+    """A meeting's own stream: its status, current agenda item, questions and who is here."""
+    return StreamKey("meeting", meeting_id)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from forum.drafts.schemas import draft_summary_view
 from forum.extensions import db
 from forum.flags.models import Flag
 from forum.flags.schemas import flag_view
+from forum.meetings.models import Meeting, MeetingInvitation, MeetingQuestion
+from forum.meetings.schemas import meeting_summary_view, question_view
 from forum.notifications.models import Notification, with_subjects
 from forum.notifications.schemas import notification_view
 from forum.reviews.models import Review
@@ -107,6 +109,30 @@ def load_queue_items(ids: list[int]) -> dict[int, UnitTag]:
     )
 
 
+def with_meeting_parts():
+    """Loader options for what a meeting's summary shows."""
+    return (
+        joinedload(Meeting.room).joinedload(Room.area),
+        joinedload(Meeting.host),
+        selectinload(Meeting.agenda),
+        selectinload(Meeting.invitations).options(
+            joinedload(MeetingInvitation.unit), joinedload(MeetingInvitation.user)
+        ),
+    )
+
+
+def load_meetings(ids: list[int]) -> dict[int, Meeting]:
+    return _by_id(select(Meeting).where(Meeting.id.in_(ids)).options(*with_meeting_parts()))
+
+
+def load_questions(ids: list[int]) -> dict[int, MeetingQuestion]:
+    return _by_id(
+        select(MeetingQuestion)
+        .where(MeetingQuestion.id.in_(ids))
+        .options(joinedload(MeetingQuestion.author), joinedload(MeetingQuestion.unit))
+    )
+
+
 def load_users(ids: list[int]) -> dict[int, User]:
     return _by_id(select(User).where(User.id.in_(ids)))
 
@@ -187,5 +213,18 @@ SUBJECTS: dict[str, Subject] = {
         load_queue_items,
         lambda tag, viewer, memo: {"item": queue_item_view(tag, viewer)},
         lambda tag: GUEST,
+    ),
+    # A meeting's stream and its room's are read by the room's readers alike.
+    "meeting": Subject(
+        Meeting,
+        load_meetings,
+        lambda meeting, viewer, memo: {"meeting": meeting_summary_view(meeting)},
+        lambda meeting: GUEST,
+    ),
+    "question": Subject(
+        MeetingQuestion,
+        load_questions,
+        lambda question, viewer, memo: {"question": question_view(question)},
+        lambda question: GUEST,
     ),
 }
