@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from forum.accounts.models import ExpertUnit, User
 from forum.areas.models import Area
 from forum.discussion.services import access_room, access_thread
 from forum.drafts.models import Draft
-from forum.errors import DomainError, NotFound
+from forum.errors import DomainError
 from forum.extensions import db
 from forum.meetings.models import Meeting
-from forum.policy import ensure
+from forum.policy import ensure, refusal
 from forum.realtime import events
 from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.streams import StreamKey, event_payload
@@ -37,8 +36,8 @@ def authorize(viewer, key: StreamKey):
         "meeting": (Meeting, "meeting.read"),
     }[key.kind]
     target = db.session.get(model, key.target_id)
-    if target is None:
-        raise NotFound(_("There is nothing here."))
+    if target is None:  # in the words of the policy's refusal of an unreadable one
+        raise refusal("not_found", model())
     ensure(viewer, action, target)
     return target
 
