@@ -27,6 +27,8 @@ from forum.meetings import services as meetings
 from forum.meetings.models import Meeting
 from forum.meetings.schemas import MeetingInput
 from forum.policy import can, ensure
+from forum.realtime import events
+from forum.realtime.streams import publish, room_stream
 from forum.reviews.models import Review
 from forum.schemas import parse
 from forum.units.models import OfficialAnswer
@@ -278,6 +280,13 @@ def start_item(
     return item
 
 
+def _thread_changed(thread: Thread) -> None:
+    """The thread's place in the series changed: its room's followers (the series page among
+    them) get it again."""
+    db.session.flush()
+    publish(events.THREAD_UPDATED, room_stream(thread.room_id), thread)
+
+
 def is_meeting_thread(thread_id: int) -> bool:
     return db.session.scalar(select(Meeting.id).where(Meeting.thread_id == thread_id)) is not None
 
@@ -327,6 +336,7 @@ def mark_thread(user: User, series_id: int, number: int, thread_id: int) -> Work
             _("This thread is a need or an idea of another workshop already."),
             code="already_marked",
         )
+    _thread_changed(thread)
     return db.session.get(WorkshopItem, item_id)
 
 
@@ -355,7 +365,7 @@ def unmark(user: User, item_id: int) -> WorkshopItem:
     )
     db.session.expire(item, ["answers"])
     db.session.delete(item)
-    db.session.flush()
+    _thread_changed(item.thread)
     return item
 
 
@@ -369,7 +379,7 @@ def link_needs(user: User, item_id: int, need_ids) -> WorkshopItem:
     db.session.execute(delete(IdeaNeed).where(IdeaNeed.idea_id == item.id))
     db.session.expire(item, ["answers"])
     db.session.add_all(IdeaNeed(idea_id=item.id, need_id=need.id) for need in needs)
-    db.session.flush()
+    _thread_changed(item.thread)
     db.session.expire(item, ["answers"])
     return item
 

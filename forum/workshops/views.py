@@ -13,6 +13,7 @@ from forum.budget.services import current_edition
 from forum.errors import Conflict, Forbidden, RateLimited, ValidationError
 from forum.extensions import db
 from forum.policy import can, ensure
+from forum.realtime.streams import last_seq, room_stream
 from forum.schemas import id_from_text, parse
 from forum.transactions import transactional
 from forum.web import show_errors
@@ -47,6 +48,9 @@ def index():
 
 def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, status: int = 200):
     series = services.load_series(series_id)
+    # Before the pipeline: a change made meanwhile is caught up by the page's script.
+    rooms = sorted({stage.meeting.room_id for stage in series.stages})
+    streams = [[str(room_stream(room)), last_seq(room_stream(room))] for room in rooms]
     forms = dict(forms or {})
     sent = set(forms)  # the form sent and refused keeps its key: corrected, it goes through once
     for number, prefix in ITEM_FORM_PREFIX.items():
@@ -56,6 +60,7 @@ def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, stat
     page = render_template(
         "workshops/series.html",
         series=series,
+        streams=streams,
         stages=stages,
         pipeline=services.pipeline(current_user, series),
         forms=forms,
