@@ -46,7 +46,7 @@ def test_needs_and_ideas_arrive_live_and_the_pipeline_shows_the_review(open_page
     anna.wait_for_url("**/threads/*")
     need = jan.locator("#needs-list .thread-line", has_text="Zacienione przystanki")
     expect(need).to_have_count(1, timeout=WAIT_MS)
-    expect(need).to_contain_text("Nikt jeszcze nie odpowiedział na tę potrzebę")
+    expect(need).to_contain_text("Żaden pomysł nie odpowiada jeszcze na tę potrzebę")
 
     # Her idea answering it arrives under the need.
     anna.goto(forum_server.url + path)
