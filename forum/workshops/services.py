@@ -402,6 +402,24 @@ def series_needs(series_id: int) -> list[WorkshopItem]:
     )
 
 
+def item_of_thread(thread_id: int) -> WorkshopItem | None:
+    """The need or idea the thread is, if it is one (with its stage and series)."""
+    return db.session.scalar(
+        select(WorkshopItem)
+        .where(WorkshopItem.thread_id == thread_id)
+        .options(joinedload(WorkshopItem.stage).joinedload(WorkshopStage.series))
+    )
+
+
+def stage_of_meeting(meeting_id: int) -> WorkshopStage | None:
+    """The workshop stage the meeting is, if it is one (with its series)."""
+    return db.session.scalar(
+        select(WorkshopStage)
+        .where(WorkshopStage.meeting_id == meeting_id)
+        .options(joinedload(WorkshopStage.series))
+    )
+
+
 def markable_threads(user, stage: WorkshopStage) -> list[Thread]:
     """The stage room's latest threads that are not needs or ideas yet (nor meetings'
     discussions), for its moderators to mark."""

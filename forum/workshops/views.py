@@ -28,6 +28,17 @@ FORM_REFUSALS = (ValidationError, Forbidden, Conflict, RateLimited)
 ITEM_FORM_PREFIX = {1: "need", 2: "idea"}
 
 
+@bp.app_context_processor
+def workshop_helpers():
+    """For the banners of a thread that is a need or an idea (workshops/_thread_banner.html)
+    and of a meeting that is a workshop (workshops/_meeting_banner.html)."""
+    return {
+        "workshop_item_of": lambda thread: services.item_of_thread(thread.id),
+        "workshop_stage_of": lambda meeting: services.stage_of_meeting(meeting.id),
+        "workshop_stage_name": services.stage_name,
+    }
+
+
 def series_url(series_id: int, anchor: str | None = None) -> str:
     return url_for("workshops.series", series_id=series_id, _anchor=anchor)
 

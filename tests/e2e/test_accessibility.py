@@ -356,6 +356,8 @@ PAGES = [
     Page("/workshop-items/{idea}/needs", "anna"),
     Page("/workshop-items/{idea}/needs", "anna", lang="en"),
     Page("/workshop-items/{need}/unmark", "admin"),
+    Page("/threads/{need_thread}"),  # a need's thread links to the series
+    Page("/meetings/{workshop}", "anna", lang="en"),  # a workshop's meeting, to its series
 ]
 
 
@@ -509,8 +511,14 @@ def workshop_places(server) -> dict[str, int]:
     status, body = call(client, "GET", f"{server.url}/api/v1/workshops/{series}")
     assert status == 200, body
     idea = next(i["id"] for i in body["ideas"] if i["answers"] and i["author"]["id"] == 1)
-    need = next(n["id"] for n in body["needs"] if n["marked_by"]["id"] != n["author"]["id"])
-    return {"series": series, "idea": idea, "need": need}
+    need = next(n for n in body["needs"] if n["marked_by"]["id"] != n["author"]["id"])
+    return {
+        "series": series,
+        "idea": idea,
+        "need": need["id"],
+        "need_thread": need["thread"]["id"],
+        "workshop": body["series"]["stages"][0]["meeting"]["id"],
+    }
 
 
 def registration_link(server) -> str:

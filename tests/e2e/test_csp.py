@@ -46,6 +46,7 @@ WALK = PAGES + [
     Page("/workshops/{series}/stages/2/mark"),
     Page("/workshop-items/{idea}/needs"),
     Page("/workshop-items/{need}/unmark"),
+    Page("/meetings/{workshop}"),
     Page("/users/3"),
     Page("/threads/987654", status=404),
     # Pages only people see, as a guest sees them: the login form they are sent to.

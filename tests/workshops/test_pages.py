@@ -149,3 +149,18 @@ def test_the_idea_author_chooses_its_needs(app, series, ola):
     with app_context():
         assert [a.need_id for a in db.session.get(WorkshopItem, idea).answers] == [water]
     assert client.get(f"/workshop-items/{shade}/needs").status_code == 403  # not her need
+
+
+def test_a_need_thread_and_a_workshop_meeting_link_to_their_series(client, series, ola):
+    need = get(WorkshopItem, add(ola, series, 1, "Cień na placach zabaw"))
+    page = text(client.get(f"/threads/{need.thread_id}"))
+    assert f'href="/workshops/{series}#item-{need.id}"' in page
+    from forum.extensions import db
+    from tests.conftest import app_context
+
+    with app_context():
+        stage = db.session.get(WorkshopSeries, series).stages[1]
+        meeting_id, meeting_thread = stage.meeting_id, stage.meeting.thread_id
+    page = text(client.get(f"/meetings/{meeting_id}"))
+    assert f'href="/workshops/{series}"' in page and "Warsztat 2: pomysły" in page
+    assert "/workshops/" not in text(client.get(f"/threads/{meeting_thread}"))
