@@ -16,6 +16,7 @@ from forum.discussion import services as discussion
 from forum.discussion.models import Post
 from forum.drafts import editing, promotion, status
 from forum.extensions import db, utcnow
+from forum.meetings import times
 from forum.reviews import services as reviews
 from forum.schemas import parse
 from forum.units import services as units
@@ -45,8 +46,11 @@ def _opening(thread_id: int) -> int:
 def _seed_workshops(users: dict) -> None:
     anna, jan, tomasz = users["anna"], users["jan"], users["tomasz"]
     admin, ewa, piotr = users["admin"], users["ewa"], users["piotr"]
-    now = utcnow().replace(minute=0, second=0, microsecond=0)
-    starts = [now - timedelta(days=21), now - timedelta(days=7), now + timedelta(days=5)]
+    # Evening workshops at 17:00 in Kraków: three weeks ago, last week, in five days.
+    today = times.local(utcnow()).replace(hour=17, minute=0, second=0, microsecond=0)
+    starts = [
+        times.to_utc((today + timedelta(days=days)).replace(tzinfo=None)) for days in (-21, -7, 5)
+    ]
     data = parse(
         SeriesInput,
         {
