@@ -65,6 +65,10 @@ def _seed_workshops(users: dict) -> None:
                 }
                 for start in starts
             ],
+            "invited_unit_ids": [
+                db.session.scalar(select(ExpertUnit.id).where(ExpertUnit.code == code))
+                for code in ("ZZM", "ZDMK")
+            ],
         },
     )
     with without_rate_limits():

@@ -112,6 +112,9 @@ class SeriesInput(Input):
     title: str = Field(min_length=3, max_length=SERIES_TITLE_MAX)
     description: str = Field("", max_length=DESCRIPTION_MAX)
     stages: list[StageInput] = Field(min_length=3, max_length=3)
+    invited_unit_ids: list[Id] = Field(
+        default_factory=list, max_length=50, description="Expert units invited to every workshop."
+    )
 
 
 class NewItemThread(Input):

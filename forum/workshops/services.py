@@ -38,6 +38,8 @@ from forum.workshops.schemas import SeriesInput
 # What each stage gathers: needs in the first, ideas in the second; the third makes drafts.
 ITEM_OF_STAGE = {1: "need", 2: "idea"}
 MARKABLE_THREADS = 100  # the stage room's latest threads offered for marking
+# A meeting's fields the series gives all its workshops (an error about one is the series').
+SERIES_FIELDS = ("invited_unit_ids",)
 
 
 def stage_name(number: int) -> str:
@@ -116,7 +118,10 @@ def _stage_rooms(data: SeriesInput) -> list[Room]:
 def _in_stage(index: int, error: DomainError) -> DomainError:
     """A meeting's refusal, said of the stage it is about."""
     if isinstance(error, ValidationError):
-        fields = {f"stages.{index}.{name}": message for name, message in error.fields.items()}
+        fields = {
+            name if name in SERIES_FIELDS else f"stages.{index}.{name}": message
+            for name, message in error.fields.items()
+        }
         return ValidationError(error.message, fields)
     if isinstance(error, Conflict) and error.code == "meeting_overlaps":
         message = _("%(stage)s: %(problem)s", stage=stage_name(index + 1), problem=error.message)
@@ -126,7 +131,8 @@ def _in_stage(index: int, error: DomainError) -> DomainError:
 
 def create_series(admin: User, data: SeriesInput, *, now: datetime | None = None) -> WorkshopSeries:
     """A series for a budget edition with its three stages, each a workshop meeting the admin
-    hosts (scheduled as any meeting: times checked, its thread made, invitations sent)."""
+    hosts with the invited expert units (scheduled as any meeting: times checked, its thread
+    made, the units' experts told)."""
     ensure(admin, "series.manage", None)
     now = now or utcnow()
     edition = _edition(data.edition_id)
@@ -152,6 +158,7 @@ def create_series(admin: User, data: SeriesInput, *, now: datetime | None = None
                 "description": description,
                 "starts_at": stage.starts_at.isoformat(),
                 "ends_at": stage.ends_at.isoformat(),
+                "invited_unit_ids": list(data.invited_unit_ids),
             },
         )
         try:

@@ -16,6 +16,7 @@ from forum.policy import can, ensure
 from forum.realtime.streams import last_seq, room_stream
 from forum.schemas import id_from_text, parse
 from forum.transactions import transactional
+from forum.units.services import all_units
 from forum.web import show_errors
 from forum.workshops import services
 from forum.workshops.forms import ItemForm, MarkForm, NeedsForm, SeriesForm, UnmarkForm
@@ -132,8 +133,24 @@ def _choices(form: SeriesForm) -> None:
         getattr(form, f"stage_{number}_room_id").choices = rooms
 
 
+def _render_new(form: SeriesForm, chosen: set[int]) -> str:
+    return render_template(
+        "workshops/new.html",
+        form=form,
+        stage_name=services.stage_name,
+        units=all_units(),
+        chosen=chosen,
+    )
+
+
+def _chosen_units() -> list[int]:
+    # An id that names nothing becomes 0, which the service refuses as not a unit.
+    return [id_from_text(value) or 0 for value in request.form.getlist("invited_unit_ids")]
+
+
 def _form_input(form: SeriesForm) -> dict:
     return {
+        "invited_unit_ids": _chosen_units(),
         "edition_id": id_from_text(form.edition_id.data),
         "title": form.title.data or "",
         "description": form.description.data or "",
@@ -170,7 +187,7 @@ def new():
         form.edition_id.data = str(edition.id) if edition else ""
         for number, room in enumerate(services.default_rooms(), start=1):
             getattr(form, f"stage_{number}_room_id").data = str(room.id) if room else ""
-        return render_template("workshops/new.html", form=form, stage_name=services.stage_name)
+        return _render_new(form, set())
     form.validate_on_submit()
     try:
         data = parse(SeriesInput, _form_input(form))
@@ -178,8 +195,7 @@ def new():
     except FORM_REFUSALS as error:
         _on_form(error)
         show_errors(form, error)
-        page = render_template("workshops/new.html", form=form, stage_name=services.stage_name)
-        return page, error.status, error.headers
+        return _render_new(form, set(_chosen_units())), error.status, error.headers
     flash(_("The series is created with its three workshop meetings."))
     return redirect(series_url(created.id))
 

@@ -104,7 +104,9 @@ def test_admins_create_a_series_from_the_form(app, admin, ola):
     assert 'id="stage_2_starts_at-error"' in text(refused) and count(WorkshopSeries) == 0
     refused = client.post("/workshops/new", data={**data, "stage_3_room_id": "1"})
     assert refused.status_code == 422 and 'id="stage_3_room_id-error"' in text(refused)
-    created = client.post("/workshops/new", data=data)
+    refused = client.post("/workshops/new", data={**data, "invited_unit_ids": ["1", "999"]})
+    assert refused.status_code == 422 and 'id="unit-1" checked' in text(refused)
+    created = client.post("/workshops/new", data={**data, "invited_unit_ids": ["1"]})
     assert created.status_code == 302 and count(WorkshopSeries) == 1
 
 

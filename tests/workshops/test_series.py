@@ -127,3 +127,20 @@ def test_times_in_krakow_across_the_october_change(admin):
         datetime(2026, 10, 25, 17, 0, tzinfo=UTC),
         datetime(2026, 10, 31, 17, 0, tzinfo=UTC),
     ]
+
+
+def test_the_invited_units_are_invited_to_every_workshop(admin, ewa):
+    from forum.accounts.models import ExpertUnit
+    from forum.notifications.models import Notification
+
+    with app_context():
+        zzm = db.session.scalar(db.select(ExpertUnit.id).where(ExpertUnit.code == "ZZM"))
+    series_id = create(admin, invited_unit_ids=[zzm])
+    with app_context():
+        series = db.session.get(WorkshopSeries, series_id)
+        assert [[i.unit_id for i in s.meeting.invitations] for s in series.stages] == [[zzm]] * 3
+    assert count(Notification, Notification.user_id == ewa.id) == 3
+    with pytest.raises(ValidationError) as refused:
+        later = stages(utcnow() + timedelta(days=60))
+        create(admin, title="Inna seria", stages=later, invited_unit_ids=[9999])
+    assert set(refused.value.fields) == {"invited_unit_ids"}

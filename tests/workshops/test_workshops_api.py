@@ -40,6 +40,12 @@ def test_an_admin_creates_a_series(api, admin, ola):
     body["stages"] = stages(utcnow() + timedelta(days=4))  # the same times as the first
     refused = api.post("/api/v1/workshops", json=body)
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "meeting_overlaps"
+    later = stages(utcnow() + timedelta(days=90))
+    unknown = api.post(
+        "/api/v1/workshops", json={**body, "stages": later, "invited_unit_ids": [999]}
+    )
+    assert unknown.status_code == 422
+    assert "invited_unit_ids" in unknown.get_json()["error"]["fields"]
     too_few = api.post("/api/v1/workshops", json={**body, "stages": body["stages"][:2]})
     assert too_few.status_code == 422
     assert count(WorkshopSeries) == 1
