@@ -62,6 +62,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.supports import views as supports_views
     from forum.units import views as units_views
     from forum.web import decline_websocket_compression, reject_out_of_range_ids
+    from forum.workshops import views as workshops_views
 
     app.url_value_preprocessor(reject_out_of_range_ids)
     db.init_app(app)
@@ -108,6 +109,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(budget_views.bp)
     app.register_blueprint(units_views.bp)
     app.register_blueprint(meetings_views.bp)
+    app.register_blueprint(workshops_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

@@ -21,6 +21,7 @@ from forum.moderation import services as moderation
 from forum.reviews.demo import seed_drafts
 from forum.supports import services as supports
 from forum.units import services as units
+from forum.workshops.demo import _seed_workshops
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -119,6 +120,7 @@ def seed_demo_data() -> bool:
     seed_drafts(users)  # one draft at each status, reviewed (forum/reviews/demo.py)
     _seed_draft_history(users)
     _seed_supports(users)
+    _seed_workshops(users)  # the city workshop series (forum/workshops/demo.py)
     return True
 
 

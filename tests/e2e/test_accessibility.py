@@ -335,6 +335,29 @@ PAGES = [
         submit="#allocations-heading ~ form button",
         status=422,
     ),
+    # The city workshop series (issue 10, part D; {series}: the demo's series, {idea}: Anna's
+    # idea answering a need, {need}: the need the coordinator marked).
+    Page("/workshops"),
+    Page("/workshops", "admin", lang="en"),
+    Page("/workshops/{series}"),
+    Page("/workshops/{series}", "anna"),
+    Page("/workshops/{series}", "admin", lang="en"),
+    Page(
+        "/workshops/{series}",
+        "anna",
+        fill={"#need-title": "x"},
+        submit="form[action$='/stages/1/threads'] button[type=submit]",
+        status=422,
+    ),
+    Page("/workshops/new", "admin"),
+    Page("/workshops/new", "admin", lang="en", submit=COMPOSER, status=422),
+    Page("/workshops/{series}/stages/1/mark", "admin"),
+    Page("/workshops/{series}/stages/2/mark", "admin", lang="en"),
+    Page("/workshop-items/{idea}/needs", "anna"),
+    Page("/workshop-items/{idea}/needs", "anna", lang="en"),
+    Page("/workshop-items/{need}/unmark", "admin"),
+    Page("/threads/{need_thread}"),  # a need's thread links to the series
+    Page("/meetings/{workshop}", "anna", lang="en"),  # a workshop's meeting, to its series
 ]
 
 
@@ -403,6 +426,7 @@ def places(server) -> dict[str, int]:
         **draft_places(server),
         **history_places(server),
         **supported_places(server),
+        **workshop_places(server),
     }
 
 
@@ -475,6 +499,26 @@ def supported_places(server) -> dict[str, int]:
     assert status == 200, body
     drafts = body["drafts"]
     return {"supported": next(d["id"] for d in drafts if d["title"].startswith("Stoły do gry"))}
+
+
+def workshop_places(server) -> dict[str, int]:
+    """The demo's workshop series, Anna's idea that answers a need, the need the coordinator
+    marked (not its author)."""
+    client = http_client()
+    status, body = call(client, "GET", server.url + "/api/v1/workshops")
+    assert status == 200, body
+    series = body["series"][0]["id"]
+    status, body = call(client, "GET", f"{server.url}/api/v1/workshops/{series}")
+    assert status == 200, body
+    idea = next(i["id"] for i in body["ideas"] if i["answers"] and i["author"]["id"] == 1)
+    need = next(n for n in body["needs"] if n["marked_by"]["id"] != n["author"]["id"])
+    return {
+        "series": series,
+        "idea": idea,
+        "need": need["id"],
+        "need_thread": need["thread"]["id"],
+        "workshop": body["series"]["stages"][0]["meeting"]["id"],
+    }
 
 
 def registration_link(server) -> str:

@@ -40,6 +40,13 @@ places = accessibility.places
 sessions = accessibility.sessions
 
 WALK = PAGES + [
+    # The workshop pages for admins, moderators and an idea's author, as a guest sees them.
+    Page("/workshops/new"),
+    Page("/workshops/{series}/stages/1/mark"),
+    Page("/workshops/{series}/stages/2/mark"),
+    Page("/workshop-items/{idea}/needs"),
+    Page("/workshop-items/{need}/unmark"),
+    Page("/meetings/{workshop}"),
     Page("/users/3"),
     Page("/threads/987654", status=404),
     # Pages only people see, as a guest sees them: the login form they are sent to.

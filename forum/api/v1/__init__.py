@@ -19,6 +19,7 @@ from forum.api.v1 import (  # noqa: F401
     streams,
     supports,
     units,
+    workshops,
 )
 from forum.api.v1.base import bp
 
