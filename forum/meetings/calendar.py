@@ -9,6 +9,7 @@ that imported it updates it (a new time, its cancellation) instead of adding ano
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 from flask import url_for
@@ -36,8 +37,10 @@ def event(meeting: Meeting) -> Event:
     entry.add("dtstamp", meeting.updated_at)
     entry.add("created", meeting.created_at)
     entry.add("last-modified", meeting.updated_at)
-    # Each change of the meeting makes a higher number, as RFC 5545 wants of SEQUENCE.
-    entry.add("sequence", int((meeting.updated_at - meeting.created_at).total_seconds()))
+    # Each change of the meeting makes a higher number, as RFC 5545 wants of SEQUENCE: the
+    # seconds (rounded up) between its scheduling and its last change.
+    changed = (meeting.updated_at - meeting.created_at).total_seconds()
+    entry.add("sequence", math.ceil(max(changed, 0)))
     entry.add("summary", meeting.title)
     entry.add("dtstart", times.local(meeting.starts_at))
     entry.add("dtend", times.local(meeting.ends_at))
