@@ -335,6 +335,20 @@ PAGES = [
         submit="#allocations-heading ~ form button",
         status=422,
     ),
+    # Meetings (issue 10, part A; {meeting}: the demo's upcoming meeting in XIII Podgórze, which
+    # Piotr hosts, Anna is signed up for and ZZM, Ewa's unit, is invited to).
+    Page("/meetings"),
+    Page("/meetings?when=past", "anna", lang="en"),
+    Page("/meetings/{meeting}"),
+    Page("/meetings/{meeting}", "anna", lang="en"),
+    Page("/meetings/{meeting}", "piotr"),
+    Page("/meetings/{meeting}", "ewa", lang="en"),
+    Page("/rooms/{room}/meetings/new", "piotr"),
+    Page("/rooms/{room}/meetings/new", "piotr", lang="en", submit=COMPOSER, status=422),
+    Page("/meetings/{meeting}/edit", "piotr", lang="en"),
+    Page("/meetings/{meeting}/cancel", "piotr"),
+    Page("/meetings/{meeting}/cancel", "piotr", lang="en", submit=COMPOSER, status=422),
+    Page("/meetings/{meeting}/signup/withdraw", "anna"),
 ]
 
 
@@ -403,6 +417,7 @@ def places(server) -> dict[str, int]:
         **draft_places(server),
         **history_places(server),
         **supported_places(server),
+        **meeting_places(server),
     }
 
 
@@ -475,6 +490,13 @@ def supported_places(server) -> dict[str, int]:
     assert status == 200, body
     drafts = body["drafts"]
     return {"supported": next(d["id"] for d in drafts if d["title"].startswith("Stoły do gry"))}
+
+
+def meeting_places(server) -> dict[str, int]:
+    """The demo's upcoming meeting in XIII Podgórze."""
+    status, body = call(http_client(), "GET", server.url + "/api/v1/meetings?per_page=100")
+    assert status == 200, body
+    return {"meeting": next(m["id"] for m in body["meetings"] if m["title"].startswith("Zieleń w"))}
 
 
 def registration_link(server) -> str:
