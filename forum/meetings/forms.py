@@ -18,7 +18,7 @@ SPARE_AGENDA_ROWS = 3
 
 class AgendaRowForm(Form):
     title = StringField(_l("Item"))
-    planned_minutes = StringField(_l("Minutes"))
+    planned_minutes = StringField(_l("Planned minutes"))
 
 
 class MeetingForm(KeyedForm):

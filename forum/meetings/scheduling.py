@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -108,9 +109,10 @@ def edit_meeting(
         raise ValidationError(
             _("Some fields need correcting."),
             {
-                "capacity": _(
-                    "%(num)d people have signed up already: the capacity cannot be lower.",
-                    num=meeting.signup_count,
+                "capacity": ngettext(
+                    "%(num)d person has signed up already: the places cannot be fewer.",
+                    "%(num)d people have signed up already: the places cannot be fewer.",
+                    meeting.signup_count,
                 )
             },
         )
