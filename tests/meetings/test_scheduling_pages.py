@@ -270,15 +270,15 @@ def _schedule_in(user, room_id, title, days):
 
 
 def test_the_city_wide_list_with_past_and_cancelled_meetings(app, client, piotr, ended_meeting):
-    upcoming = schedule(piotr, title="Nadchodzące")
-    update(Meeting, ended_meeting, title="Minione")
+    upcoming = schedule(piotr, title="Spotkanie A")
+    update(Meeting, ended_meeting, title="Spotkanie B")
     page = client.get("/meetings").get_data(as_text=True)
-    assert "Nadchodzące" in page and "Minione" not in page
+    assert "Spotkanie A" in page and "Spotkanie B" not in page
     past = client.get("/meetings?when=past").get_data(as_text=True)
-    assert "Minione" in past and "Nadchodzące" not in past
+    assert "Spotkanie B" in past and "Spotkanie A" not in past
     update(Meeting, upcoming, cancelled_at=utcnow())
     cancelled = client.get("/meetings?when=cancelled").get_data(as_text=True)
-    assert "Nadchodzące" in cancelled
+    assert "Spotkanie A" in cancelled
     assert "/meetings" in client.get("/").get_data(as_text=True)  # the menu's link
     assert client.get("/meetings?page=0").status_code == 404
 
