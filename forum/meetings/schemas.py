@@ -191,3 +191,7 @@ class Cancellation(Input):
     reason: str = Field(
         min_length=1, max_length=500, description="Why: the people signed up and invited read it."
     )
+
+
+class SignupRequest(Input):
+    """Nothing to say: an empty object."""

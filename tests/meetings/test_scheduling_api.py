@@ -83,11 +83,11 @@ def test_refusals_are_clear_and_write_nothing(api, piotr, ola):
 def test_signing_up_past_the_capacity_is_refused(api, piotr, ola):
     meeting = schedule(piotr, capacity=1)
     api.login(ola)
-    answer = api.put(f"/api/v1/meetings/{meeting}/signup")
+    answer = api.put(f"/api/v1/meetings/{meeting}/signup", json={})
     assert answer.status_code == 200 and answer.get_json()["signed_up"]
     assert answer.get_json()["meeting"]["signups"] == 1
     api.login(make_user("Kuba"))
-    full = api.put(f"/api/v1/meetings/{meeting}/signup")
+    full = api.put(f"/api/v1/meetings/{meeting}/signup", json={})
     assert full.status_code == 409 and full.get_json()["error"]["code"] == "meeting_full"
     assert count(MeetingSignup) == 1
     api.login(ola)
@@ -95,12 +95,12 @@ def test_signing_up_past_the_capacity_is_refused(api, piotr, ola):
     assert gone.status_code == 200 and not gone.get_json()["signed_up"]
     assert api.delete(f"/api/v1/meetings/{meeting}/signup").status_code == 404
     api.logout()
-    assert api.put(f"/api/v1/meetings/{meeting}/signup").status_code == 401
+    assert api.put(f"/api/v1/meetings/{meeting}/signup", json={}).status_code == 401
 
 
 def test_the_host_changes_and_cancels(api, piotr, ola, meeting):
     api.login(ola)
-    api.put(f"/api/v1/meetings/{meeting}/signup")
+    api.put(f"/api/v1/meetings/{meeting}/signup", json={})
     body = _body(utcnow() + timedelta(days=5), title="Nowy termin")
     assert api.put(f"/api/v1/meetings/{meeting}", json=body).status_code == 403
     assert (
@@ -124,15 +124,15 @@ def test_the_host_changes_and_cancels(api, piotr, ola, meeting):
     again = api.post(f"/api/v1/meetings/{meeting}/cancellation", json={"reason": "x"})
     assert again.status_code == 409 and again.get_json()["error"]["code"] == "meeting_cancelled"
     api.login(ola)
-    late = api.put(f"/api/v1/meetings/{meeting}/signup")
+    late = api.put(f"/api/v1/meetings/{meeting}/signup", json={})
     assert late.status_code == 409
 
 
 def test_capacity_cannot_go_below_those_signed_up(api, piotr, ola, meeting):
     api.login(ola)
-    api.put(f"/api/v1/meetings/{meeting}/signup")
+    api.put(f"/api/v1/meetings/{meeting}/signup", json={})
     api.login(make_user("Kuba"))
-    api.put(f"/api/v1/meetings/{meeting}/signup")
+    api.put(f"/api/v1/meetings/{meeting}/signup", json={})
     api.login(piotr)
     refused = api.put(f"/api/v1/meetings/{meeting}", json=_body(capacity=1))
     assert refused.status_code == 422 and "capacity" in refused.get_json()["error"]["fields"]

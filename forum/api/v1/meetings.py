@@ -12,6 +12,7 @@ from forum.meetings.schemas import (
     MeetingInput,
     MeetingPage,
     MeetingQuery,
+    SignupRequest,
     meeting_summary_view,
 )
 from forum.policy import can
@@ -126,6 +127,7 @@ def cancel_meeting(meeting_id: int, body: Cancellation):
     "PUT",
     "/meetings/<int:meeting_id>/signup",
     summary="Sign up for a meeting (again: nothing changes).",
+    body=SignupRequest,
     answer=MeetingAnswer,
     errors={
         401: ("not_authenticated",),
@@ -133,7 +135,7 @@ def cancel_meeting(meeting_id: int, body: Cancellation):
         409: ("meeting_full", "meeting_cancelled", "meeting_ended"),
     },
 )
-def sign_up(meeting_id: int):
+def sign_up(meeting_id: int, body: SignupRequest):
     services.sign_up(current_user, meeting_id)
     return _answer(meeting_id)
 
