@@ -10,7 +10,17 @@ from forum.extensions import utcnow
 from forum.meetings import times
 from forum.meetings.models import AgendaItem, Meeting, MeetingInvitation, MeetingSignup
 from forum.notifications.models import Notification
-from tests.conftest import count, district, get, make_user, room_by_slug, room_of, run, update
+from tests.conftest import (
+    app_context,
+    count,
+    district,
+    get,
+    make_user,
+    room_by_slug,
+    room_of,
+    run,
+    update,
+)
 from tests.meetings.conftest import logged_in, schedule
 
 
@@ -324,3 +334,42 @@ def test_invitations_change_on_edit_and_the_newly_invited_are_told(app, piotr, e
         data=_form(_local(start), _local(start + timedelta(hours=2)), invited_unit_ids=["999"]),
     )
     assert bad.status_code == 422
+
+
+def test_an_agenda_item_the_meeting_reached_stays(app, piotr, live_meeting):
+    with_items = get(Meeting, live_meeting)
+    with app_context():
+        from forum.extensions import db
+
+        items = db.session.scalars(
+            db.select(AgendaItem)
+            .where(AgendaItem.meeting_id == live_meeting)
+            .order_by(AgendaItem.position)
+        ).all()
+        reached = items[2].id
+    update(AgendaItem, reached, started_at=utcnow())
+    start = times.local(with_items.starts_at).replace(tzinfo=None)
+    end = times.local(with_items.ends_at).replace(tzinfo=None)
+    # A live meeting keeps its start (written to the minute, as the form shows it).
+    answer = logged_in(app, piotr).post(
+        f"/meetings/{live_meeting}/edit",
+        data=_form(_local(start), _local(end), title="Inny tytuł", capacity=""),
+    )
+    assert answer.status_code == 422
+    page = answer.get_data(as_text=True)
+    assert 'id="agenda-error"' in page and "Inny tytuł" in page
+    assert get(Meeting, live_meeting).title == "Zieleń na Zabłociu"
+    assert count(AgendaItem, AgendaItem.meeting_id == live_meeting) == 3
+    # Keeping all three items (renamed) is fine, and the live meeting's start stays as stored.
+    answer = logged_in(app, piotr).post(
+        f"/meetings/{live_meeting}/edit",
+        data=_form(
+            _local(start),
+            _local(end),
+            capacity="",
+            **{"agenda-2-title": "Pytania", "agenda-2-planned_minutes": "30"},
+        ),
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert get(Meeting, live_meeting).starts_at == with_items.starts_at
+    assert get(AgendaItem, reached).title == "Pytania"
