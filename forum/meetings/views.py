@@ -5,6 +5,7 @@ meeting, signing up and withdrawing, the lists of meetings, and the calendar fil
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +13,7 @@ from forum.areas.services import load_area
 from forum.discussion.services import access_room
 from forum.errors import Conflict, Forbidden, NotFound, RateLimited, ValidationError
 from forum.extensions import db, utcnow
-from forum.meetings import calendar, scheduling, services
+from forum.meetings import calendar, scheduling, services, times
 from forum.meetings.forms import (
     CancelForm,
     MeetingForm,
@@ -42,8 +43,15 @@ def meeting_helpers():
     return {
         "upcoming_meetings": lambda area=None, room=None: scheduling.upcoming_for(
             current_user, area=area, room=room
-        )
+        ),
+        "same_day": lambda start, end: times.local(start).date() == times.local(end).date(),
     }
+
+
+@bp.app_template_filter("local_clock")
+def local_clock(value) -> str:
+    """Only the hour and minute, in Kraków (the day is shown beside it)."""
+    return format_datetime(value, "HH:mm")
 
 
 @bp.get("/meetings/<int:meeting_id>")

@@ -87,6 +87,9 @@ def test_the_schedule_form_takes_krakow_time_across_the_october_change(app, piot
     # Shown in Kraków's time on either side of the change.
     assert "01:30" in page and "04:00" in page
     assert "0 of 12 places taken" in page or "0 z 12" in page
+    # The list gives the day once when the meeting ends on the day it starts.
+    listed = client.get("/meetings").get_data(as_text=True)
+    assert 'datetime="2027-10-31T03:00:00+00:00">04:00</time>' in listed
     edit = client.get(f"/meetings/{meeting_id}/edit").get_data(as_text=True)
     assert 'value="2027-10-31T01:30"' in edit and 'value="2027-10-31T04:00"' in edit
 
