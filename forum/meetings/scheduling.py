@@ -8,11 +8,12 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import select, true, update
 from sqlalchemy.orm import joinedload
 
 from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.areas.models import Area, Room
+from forum.discussion import services as discussion
 from forum.errors import NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.meetings import services
@@ -94,6 +95,10 @@ def edit_meeting(
     now = now or utcnow()
     meeting = services.access_meeting(editor, meeting_id)
     ensure(editor, "meeting.edit", meeting)
+    errors: dict[str, str] = {}
+    title = discussion._clean_title(data.title, errors)  # as the meeting's thread was titled
+    if errors:
+        raise ValidationError(_("Some fields need correcting."), errors)
     video_url = services._clean_video_url(data.video_url)
     # A form writes minutes: the same minute as before is the time as stored (with its seconds).
     starts_at = _unless_same_minute(data.starts_at, meeting.starts_at)
@@ -105,7 +110,18 @@ def edit_meeting(
                 _("Some fields need correcting."), {"starts_at": _("Choose a time in the future.")}
             )
         services.check_times(meeting.room_id, starts_at, ends_at, now, moving=meeting.id)
-    if data.capacity is not None and data.capacity < meeting.signup_count:
+    # Checked and set in one conditional UPDATE, so a sign-up racing it cannot pass the limit.
+    fits = db.session.execute(
+        update(Meeting)
+        .where(
+            Meeting.id == meeting.id,
+            true() if data.capacity is None else Meeting.signup_count <= data.capacity,
+        )
+        .values(capacity=data.capacity)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(meeting, ["capacity", "signup_count"])
+    if not fits:
         raise ValidationError(
             _("Some fields need correcting."),
             {
@@ -118,10 +134,9 @@ def edit_meeting(
         )
     _sync_agenda(meeting, data)
     newly_invited = _sync_invitations(meeting, data)
-    meeting.title = data.title.strip()
+    meeting.title = title
     meeting.description = data.description.strip()
     meeting.video_url = video_url
-    meeting.capacity = data.capacity
     if starts_at != meeting.starts_at:
         meeting.reminder_sent_at = None  # a new start: the reminder goes out again before it
     meeting.starts_at, meeting.ends_at = starts_at, ends_at

@@ -203,3 +203,12 @@ def test_times_with_an_offset_are_taken_as_written(api, piotr):
         json=_body(starts_at="2030-01-15T18:00+01:00", ends_at="2030-01-15T19:00+01:00"),
     )
     assert answer.get_json()["meeting"]["starts_at"] == start.isoformat().replace("+00:00", "Z")
+
+
+def test_a_changed_title_is_held_to_the_threads_rules(api, piotr, meeting):
+    api.login(piotr)
+    short = api.put(f"/api/v1/meetings/{meeting}", json=_body(title="  ab "))
+    assert short.status_code == 422 and "title" in short.get_json()["error"]["fields"]
+    spaced = api.put(f"/api/v1/meetings/{meeting}", json=_body(title="  Plac   zabaw  "))
+    assert spaced.status_code == 200
+    assert get(Meeting, meeting).title == spaced.get_json()["meeting"]["title"]
