@@ -27,7 +27,7 @@ from forum.meetings.forms import (
 from forum.meetings.models import Meeting
 from forum.meetings.schemas import MeetingInput
 from forum.policy import ensure
-from forum.schemas import parse
+from forum.schemas import id_from_text, parse
 from forum.transactions import transactional
 from forum.web import page_number
 
@@ -67,9 +67,15 @@ def meeting(meeting_id: int):
 
 @bp.get("/meetings")
 def index():
+    """City-wide, or in an area (?area_id=, with its osiedla): upcoming, past or cancelled."""
     when = scheduling.filter_choice(request.args.get("when"))
-    page = scheduling.list_meetings(current_user, when=when, page=page_number())
-    return render_template("meetings/index.html", page=page, when=when)
+    area = None
+    if "area_id" in request.args:
+        area = load_area(current_user, id_from_text(request.args["area_id"]) or 0).area
+    page = scheduling.list_meetings(
+        current_user, area_id=area.id if area else None, when=when, page=page_number()
+    )
+    return render_template("meetings/index.html", page=page, when=when, area=area)
 
 
 # --- scheduling and editing -----------------------------------------------------------------

@@ -339,6 +339,7 @@ PAGES = [
     # Piotr hosts, Anna is signed up for and ZZM, Ewa's unit, is invited to).
     Page("/meetings"),
     Page("/meetings?when=past", "anna", lang="en"),
+    Page("/meetings?area_id={district}&when=past"),
     Page("/meetings/{meeting}"),
     Page("/meetings/{meeting}", "anna", lang="en"),
     Page("/meetings/{meeting}", "piotr"),

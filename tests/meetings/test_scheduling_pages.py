@@ -376,3 +376,16 @@ def test_an_agenda_item_the_meeting_reached_stays(app, piotr, live_meeting):
     assert answer.status_code == 302, answer.get_data(as_text=True)
     assert get(Meeting, live_meeting).starts_at == with_items.starts_at
     assert get(AgendaItem, reached).title == "Pytania"
+
+
+def test_an_areas_past_meetings(app, client, piotr, ended_meeting):
+    update(Meeting, ended_meeting, title="Spotkanie C")
+    podgorze = district("XIII")
+    area_page = client.get(f"/areas/{podgorze.id}").get_data(as_text=True)
+    assert f"/meetings?area_id={podgorze.id}&amp;when=past" in area_page
+    past = client.get(f"/meetings?area_id={podgorze.id}&when=past").get_data(as_text=True)
+    assert "Spotkanie C" in past and "XIII Podgórze" in past
+    elsewhere = client.get(f"/meetings?area_id={district('I').id}&when=past")
+    assert "Spotkanie C" not in elsewhere.get_data(as_text=True)
+    assert client.get("/meetings?area_id=abc").status_code == 404
+    assert client.get("/meetings?area_id=999999").status_code == 404
