@@ -79,6 +79,8 @@ WALK = PAGES + [
     Page("/threads/1/lock"),
     Page("/threads/1/move"),
     Page("/meetings/{meeting}/edit"),
+    Page("/meetings/{meeting}/signup/withdraw"),
+    Page("/meetings?when=past"),
     Page("/meetings/{meeting}/cancel"),
     Page("/rooms/{room}/meetings/new"),
     # A draft's co-author pages, as a guest: nothing to decline or leave; the login form.
