@@ -65,6 +65,8 @@ class Config:
     EVENT_LOG_RETENTION_DAYS = float(os.environ.get("EVENT_LOG_RETENTION_DAYS", "7"))
     # A write repeated with the same idempotency key within this window gets the first answer.
     IDEMPOTENCY_KEY_HOURS = float(os.environ.get("IDEMPOTENCY_KEY_HOURS", "24"))
+    # Minutes before a meeting's start when the people signed up and invited are reminded.
+    MEETING_REMINDER_MINUTES = int(os.environ.get("MEETING_REMINDER_MINUTES", "60"))
     # "eventlet" in production (run.py); "threading" works with the same code.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "threading")
 

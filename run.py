@@ -19,7 +19,12 @@ if ASYNC_MODE == "eventlet":
     eventlet.monkey_patch()
 
 from forum import create_app  # noqa: E402  (after monkey-patching)
-from forum.cli import prepare_database, prune_event_log, prune_idempotency_keys  # noqa: E402
+from forum.cli import (  # noqa: E402
+    prepare_database,
+    prune_event_log,
+    prune_idempotency_keys,
+    send_meeting_reminders,
+)
 from forum.extensions import socketio  # noqa: E402
 
 app = create_app()
@@ -60,6 +65,20 @@ def prune_event_log_periodically() -> None:
             app.logger.exception("pruning the live-event log or idempotency keys failed")
 
 
+# Meeting reminders go out within a minute of falling due (forum/meetings/reminders.py).
+REMIND_EVERY_SECONDS = 60
+
+
+def send_meeting_reminders_periodically() -> None:
+    while True:
+        socketio.sleep(REMIND_EVERY_SECONDS)
+        try:
+            with app.app_context():
+                send_meeting_reminders()
+        except Exception:  # the next minute tries again; serving goes on
+            app.logger.exception("sending meeting reminders failed")
+
+
 if __name__ == "__main__":
     with app.app_context():
         prepare_database(with_demo=app.config["SEED_DEMO_DATA"])
@@ -73,6 +92,7 @@ if __name__ == "__main__":
 
         fastpath.install()
     socketio.start_background_task(prune_event_log_periodically)
+    socketio.start_background_task(send_meeting_reminders_periodically)
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
     socketio.run(

@@ -1,4 +1,5 @@
-"""flask commands: init-db, seed-demo, prune-events, prune-idempotency-keys, roles, room-visibility.
+"""flask commands: init-db, seed-demo, prune-events, prune-idempotency-keys, roles, room-visibility,
+send-meeting-reminders.
 
 Each command is a boundary: it runs its work in one transaction (pruning: one per batch).
 """
@@ -24,6 +25,7 @@ from forum.budget.services import seed_budget_data
 from forum.demo import seed_demo_data
 from forum.errors import DomainError
 from forum.extensions import db, socketio, utcnow
+from forum.meetings.reminders import send_due_reminders
 from forum.realtime.streams import PRUNE_BATCH, prune_events
 from forum.transactions import transaction
 
@@ -65,6 +67,12 @@ def prune_idempotency_keys() -> int:
     """Drop idempotency keys (and the answers kept with them) older than IDEMPOTENCY_KEY_HOURS."""
     cutoff = utcnow() - idempotency.window()
     return _prune_in_batches(lambda: idempotency.prune(cutoff, PRUNE_BATCH))
+
+
+def send_meeting_reminders() -> int:
+    """Remind of the meetings that start soon (each once, whoever runs it first); how many
+    notifications went out. Each meeting in a transaction of its own."""
+    return send_due_reminders(utcnow(), transaction=transaction)
 
 
 def _scope(role: str, area_slug: str | None, unit_code: str | None, required: bool = True):
@@ -132,6 +140,12 @@ def register(app: Flask) -> None:
     def prune_keys() -> None:
         """Drop idempotency keys older than IDEMPOTENCY_KEY_HOURS (run.py does it hourly)."""
         click.echo(f"Removed {prune_idempotency_keys()} idempotency keys.")
+
+    @app.cli.command("send-meeting-reminders")
+    def meeting_reminders() -> None:
+        """Remind people of meetings starting within MEETING_REMINDER_MINUTES (run.py does it
+        every minute); safe to run beside it."""
+        click.echo(f"Sent {send_meeting_reminders()} meeting reminders.")
 
     @app.cli.command("grant-role")
     @role_arguments

@@ -15,7 +15,7 @@ from forum.meetings.models import AgendaItem as AgendaItemModel
 from forum.meetings.models import Meeting as MeetingModel
 from forum.meetings.models import MeetingQuestion as QuestionModel
 from forum.notifications.schemas import PlaceRef
-from forum.schemas import Count, Id, Input, Shape, explained
+from forum.schemas import Count, Id, Input, PageQuery, Pagination, QueryInt, Shape, explained
 
 Status = Literal["upcoming", "live", "ended", "cancelled"]
 TITLE_MAX, DESCRIPTION_MAX, VIDEO_URL_MAX = 200, 5000, 500
@@ -155,3 +155,43 @@ class MeetingInput(Input):
     agenda: list[AgendaItemInput] = Field(default_factory=list, max_length=AGENDA_MAX_ITEMS)
     invited_unit_ids: list[Id] = Field(default_factory=list, max_length=50)
     invited_expert_ids: list[Id] = Field(default_factory=list, max_length=50)
+
+
+# --- scheduling and finding meetings (forum/api/v1/meetings.py) ------------------------------
+
+
+class MeetingAnswer(Shape):
+    """A meeting, with what the asking person may do with it."""
+
+    meeting: MeetingSummary
+    signed_up: bool = Field(description="Whether the asking person is signed up.")
+    can_sign_up: bool = Field(description="Signing up is open to them (places may be gone).")
+    can_edit: bool = Field(description="They may change or cancel it (its host, an admin).")
+    ics_url: str = Field(description="The meeting as an iCalendar file.")
+
+
+class MeetingPage(Shape):
+    meetings: list[MeetingSummary]
+    meta: Pagination
+
+
+class MeetingQuery(PageQuery):
+    area_id: QueryInt | None = Field(
+        None, ge=1, description="An area's id: meetings in its rooms and its osiedla's."
+    )
+    room_id: QueryInt | None = Field(None, ge=1, description="A room's id: its meetings.")
+    when: Literal["upcoming", "past", "cancelled", "all"] = Field(
+        "upcoming",
+        description="upcoming (not ended, live ones too; soonest first), past (ended), "
+        "cancelled, or all (the last three latest first).",
+    )
+
+
+class Cancellation(Input):
+    reason: str = Field(
+        min_length=1, max_length=500, description="Why: the people signed up and invited read it."
+    )
+
+
+class SignupRequest(Input):
+    """Nothing to say: an empty object."""

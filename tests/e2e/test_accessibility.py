@@ -358,6 +358,21 @@ PAGES = [
     Page("/workshop-items/{need}/unmark", "admin"),
     Page("/threads/{need_thread}"),  # a need's thread links to the series
     Page("/meetings/{workshop}", "anna", lang="en"),  # a workshop's meeting, to its series
+    # Meetings (issue 10, part A; {meeting}: the demo's upcoming meeting in XIII Podgórze, which
+    # Piotr hosts, Anna is signed up for and ZZM, Ewa's unit, is invited to).
+    Page("/meetings"),
+    Page("/meetings?when=past", "anna", lang="en"),
+    Page("/meetings?area_id={district}&when=past"),
+    Page("/meetings/{meeting}"),
+    Page("/meetings/{meeting}", "anna", lang="en"),
+    Page("/meetings/{meeting}", "piotr"),
+    Page("/meetings/{meeting}", "ewa", lang="en"),
+    Page("/rooms/{room}/meetings/new", "piotr"),
+    Page("/rooms/{room}/meetings/new", "piotr", lang="en", submit=COMPOSER, status=422),
+    Page("/meetings/{meeting}/edit", "piotr", lang="en"),
+    Page("/meetings/{meeting}/cancel", "piotr"),
+    Page("/meetings/{meeting}/cancel", "piotr", lang="en", submit=COMPOSER, status=422),
+    Page("/meetings/{meeting}/signup/withdraw", "anna"),
 ]
 
 
@@ -427,6 +442,7 @@ def places(server) -> dict[str, int]:
         **history_places(server),
         **supported_places(server),
         **workshop_places(server),
+        **meeting_places(server),
     }
 
 
@@ -519,6 +535,13 @@ def workshop_places(server) -> dict[str, int]:
         "need_thread": need["thread"]["id"],
         "workshop": body["series"]["stages"][0]["meeting"]["id"],
     }
+
+
+def meeting_places(server) -> dict[str, int]:
+    """The demo's upcoming meeting in XIII Podgórze."""
+    status, body = call(http_client(), "GET", server.url + "/api/v1/meetings?per_page=100")
+    assert status == 200, body
+    return {"meeting": next(m["id"] for m in body["meetings"] if m["title"].startswith("Zieleń w"))}
 
 
 def registration_link(server) -> str:

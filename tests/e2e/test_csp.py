@@ -85,6 +85,11 @@ WALK = PAGES + [
     Page("/rooms/{room}/mutes/new?user_id=2"),
     Page("/threads/1/lock"),
     Page("/threads/1/move"),
+    Page("/meetings/{meeting}/edit"),
+    Page("/meetings/{meeting}/signup/withdraw"),
+    Page("/meetings?when=past"),
+    Page("/meetings/{meeting}/cancel"),
+    Page("/rooms/{room}/meetings/new"),
     # A draft's co-author pages, as a guest: nothing to decline or leave; the login form.
     Page("/drafts/{history}/invitation/decline", status=404),
     Page("/drafts/{history}/leave", status=404),
