@@ -78,6 +78,7 @@ def _clock(moment: datetime) -> str:
 def minutes_template(meeting: Meeting) -> str:
     """Where the host starts: a heading per agenda item with its planned minutes (and when it
     started), then the questions asked, each answered or not."""
+    said = _("What was said and decided.")
     parts = []
     for item in meeting.agenda:
         planned = ngettext(
@@ -85,11 +86,10 @@ def minutes_template(meeting: Meeting) -> str:
         )
         if item.started_at is not None:
             planned += _("; started at %(time)s", time=_clock(item.started_at))
-        parts.append(
-            f"# {item.position}. {item.title}\n\n_{planned}._\n\n{_('What was said and decided.')}"
-        )
+        parts.append(f"# {item.position}. {item.title}\n\n_{planned}._\n\n{said}")
     if not meeting.agenda:
-        parts.append(f"# {_('Summary')}\n\n{_('What was said and decided.')}")
+        summary = _("Summary")
+        parts.append(f"# {summary}\n\n{said}")
     questions = questions_of(meeting.id)
     if questions:
         lines = []
@@ -97,7 +97,8 @@ def minutes_template(meeting: Meeting) -> str:
             state = _("answered") if question.answered_at is not None else _("not answered")
             to = question.unit.code if question.unit is not None else _("all experts")
             lines.append(f"- {question.body} ({to}; {state})")
-        parts.append(f"# {_('Questions to the experts')}\n\n" + "\n".join(lines))
+        heading = _("Questions to the experts")
+        parts.append(f"# {heading}\n\n" + "\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
 

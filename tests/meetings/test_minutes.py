@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask_babel import force_locale
 
 from forum.areas.models import Room
 from forum.discussion import services as discussion
@@ -115,7 +116,7 @@ def test_the_template_has_a_heading_per_item_and_the_questions(piotr, ola, ended
     item_started(ended_meeting, 1, get(Meeting, ended_meeting).starts_at)
     asked(ended_meeting, ola, "Kiedy posadzicie drzewa?", answered=True, unit_code="ZZM")
     asked(ended_meeting, ola, "Czy będą ławki?", answered=False)
-    with app_context():
+    with app_context(), force_locale("en"):
         meeting = minutes.access_minutes(actor(piotr), ended_meeting)
         source = minutes.minutes_template(meeting)
     headings = re.findall(r"^# (.+)$", source, re.MULTILINE)
@@ -401,7 +402,7 @@ def test_times_of_a_meeting_on_the_last_sunday_of_october(app, piotr):
     item_started(meeting_id, 1, datetime(2026, 10, 25, 0, 30, tzinfo=UTC))  # 02:30 CEST
     item_started(meeting_id, 2, datetime(2026, 10, 25, 1, 30, tzinfo=UTC))  # 02:30 CET
     item_started(meeting_id, 3, datetime(2026, 10, 25, 2, 15, tzinfo=UTC))  # 03:15 CET
-    with app_context():
+    with app_context(), force_locale("en"):
         source = minutes.minutes_template(minutes.access_minutes(actor(piotr), meeting_id))
     assert re.findall(r"started at (\d\d:\d\d)", source) == ["02:30", "02:30", "03:15"]
     page = logged_in(app, piotr).get(f"/meetings/{meeting_id}").get_data(as_text=True)
@@ -411,3 +412,24 @@ def test_times_of_a_meeting_on_the_last_sunday_of_october(app, piotr):
         ("01:30", "02:30"),
         ("02:15", "03:15"),
     ]
+
+
+def test_the_template_is_in_the_hosts_language(app, piotr, ended_meeting):
+    page = logged_in_pl(app, piotr).get(f"/meetings/{ended_meeting}/minutes")
+    text = page.get_data(as_text=True)
+    assert "_Plan: 10 minut._" in text and "_Plan: 50 minut._" in text
+    assert "Co powiedziano i co ustalono." in text
+
+
+def test_a_meeting_without_an_agenda_starts_from_a_summary(piotr):
+    start = datetime.now(UTC) - timedelta(hours=3)
+    meeting_id = schedule(
+        piotr,
+        now=start - timedelta(days=1),
+        starts_at=start.isoformat(),
+        ends_at=(start + timedelta(hours=1)).isoformat(),
+        agenda=[],
+    )
+    with app_context(), force_locale("en"):
+        source = minutes.minutes_template(minutes.access_minutes(actor(piotr), meeting_id))
+    assert source == "# Summary\n\nWhat was said and decided.\n"
