@@ -31,7 +31,9 @@ from forum.meetings.models import (
 from forum.meetings.services import access_meeting, published
 from forum.notifications.services import notify
 from forum.policy import can, ensure
+from forum.realtime.streams import last_seq, meeting_stream
 from forum.sanitize import render_markdown
+from forum.schemas import id_from_text
 
 MINUTES_MAX = 20_000
 # /threads/12, /threads/12#post-3, /drafts/5/edit: what an address of a thread or draft looks like.
@@ -156,20 +158,21 @@ def reference(address: str | None, kind: str | None, host: str) -> tuple[str, in
     """("thread" | "draft", id) of what someone wrote: an address of this forum (its path, or
     the whole URL), or a number, read as the kind chosen."""
     value = (address or "").strip()
-    if value.isascii() and value.isdigit() and len(value) <= 19 and int(value) >= 1:
+    if (number := id_from_text(value)) is not None:
         if kind not in KINDS:
             raise field_error("kind", _("Say whether the number is a thread's or a draft's."))
-        return kind, int(value)
+        return kind, number
     parts = urlsplit(value)
     if parts.netloc and parts.netloc != host:
         raise field_error("address", _("Give the address of a thread or a draft of this forum."))
     found = ADDRESS.match(parts.path)
-    if not found or (parts.scheme and parts.scheme not in ("http", "https")):
+    number = id_from_text(found[2]) if found else None
+    if number is None or (parts.scheme and parts.scheme not in ("http", "https")):
         raise field_error(
             "address",
             _("Give a thread's or a draft's address (like /threads/12) or its number."),
         )
-    return ("thread" if found[1] == "threads" else "draft"), int(found[2])
+    return ("thread" if found[1] == "threads" else "draft"), number
 
 
 def outcome_target(
@@ -301,6 +304,7 @@ def attendance(user, meeting_id: int) -> tuple[Meeting, Attendance]:
 @dataclass
 class AfterView:
     meeting: Meeting
+    seq: int  # of the meeting's stream, read before the rest: a later change is caught up
     minutes_visible: bool
     can_write: bool
     can_read_attendance: bool
@@ -311,8 +315,11 @@ class AfterView:
 
 
 def after_view(user, meeting: Meeting) -> AfterView:
+    seq = last_seq(meeting_stream(meeting.id))
+    db.session.refresh(meeting)  # as it is now, from this seq on
     return AfterView(
         meeting=meeting,
+        seq=seq,
         minutes_visible=minutes_visible(user, meeting),
         can_write=can(user, "meeting.write_minutes", meeting),
         can_read_attendance=can(user, "meeting.read_attendance", meeting),

@@ -49,3 +49,25 @@ def test_the_host_edits_the_minutes_and_links_a_thread(open_page, forum_server):
     expect(anna.locator("#meeting-after .minutes strong")).to_have_text("ławki")
     expect(anna.locator("#meeting-after ul.outcomes")).to_contain_text("Więcej zieleni")
     expect(anna.locator("#meeting-after a[href$='/attendance']")).to_have_count(0)
+
+
+def test_a_reader_sees_the_minutes_change_live(open_page, forum_server):
+    meeting_id = past_meeting(forum_server)
+    anna = open_page(ANNA, f"/meetings/{meeting_id}")
+    expect(anna.locator("#meeting-after")).to_have_attribute("data-state", "live")
+
+    piotr = http_client()
+    email, password = PIOTR
+    status, body = call(
+        piotr, "POST", forum_server.url + "/api/v1/session", {"email": email, "password": password}
+    )
+    assert status == 200, body
+    status, body = call(
+        piotr,
+        "PUT",
+        f"{forum_server.url}/api/v1/meetings/{meeting_id}/minutes",
+        {"source": "# Poprawione\n\nDopisaliśmy termin: **maj**."},
+    )
+    assert status == 200, body
+    expect(anna.locator("#meeting-after .minutes h3")).to_have_text(["Poprawione"])
+    expect(anna.locator("#live-region")).to_contain_text("Protokół tego spotkania się zmienił.")

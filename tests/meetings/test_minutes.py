@@ -229,6 +229,8 @@ def test_threads_and_drafts_are_linked_by_address_or_number(piotr, ola, ended_me
         ("javascript:alert(1)", None, "address"),
         ("12", None, "kind"),
         ("0", "thread", "address"),
+        ("99999999999999999999", "thread", "address"),
+        ("/threads/9999999999999999999", None, "address"),
     ):
         with pytest.raises(ValidationError) as refused:
             minutes.reference(address, kind, host)
