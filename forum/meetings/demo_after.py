@@ -20,7 +20,7 @@ from forum.schemas import parse
 
 MINUTES = """# 1. Powitanie
 
-Piotr przywitał 5 osób; Ewa Wiśniewska odpowiadała za ZZM.
+Piotr przywitał uczestników; Ewa Wiśniewska odpowiadała za ZZM.
 
 # 2. Potrzeby mieszkańców
 
