@@ -17,6 +17,7 @@ from forum.drafts import coauthors, editing, promotion
 from forum.drafts import services as drafts
 from forum.extensions import db
 from forum.flags import services as flags
+from forum.meetings.demo_after import _seed_after
 from forum.meetings.demo_scheduling import _seed_scheduling
 from forum.moderation import services as moderation
 from forum.reviews.demo import seed_drafts
@@ -123,6 +124,7 @@ def seed_demo_data() -> bool:
     _seed_supports(users)
     _seed_workshops(users)  # the city workshop series (forum/workshops/demo.py)
     _seed_scheduling(users)  # an upcoming meeting with sign-ups (forum/meetings)
+    _seed_after(users)  # a past meeting with minutes (forum/meetings/demo_after.py)
     return True
 
 

@@ -76,6 +76,9 @@ COMPOSER = "form.composer button[type=submit]"  # new thread, edit a post
 REPLY_FORM = "#reply-form button[type=submit]"
 REVIEW_FORM = "form.review-form button[type=submit]"
 DECLINE_FORM = "form.decline-form button[type=submit]"
+MINUTES_PREVIEW = "form.minutes-form button[formaction]"
+MINUTES_SAVE = "form.minutes-form button[value=save]"
+OUTCOME_FORM = "form.outcome-form button[type=submit]"
 PAGES = [
     Page("/"),
     Page("/", lang="en"),
@@ -373,6 +376,32 @@ PAGES = [
     Page("/meetings/{meeting}/cancel", "piotr"),
     Page("/meetings/{meeting}/cancel", "piotr", lang="en", submit=COMPOSER, status=422),
     Page("/meetings/{meeting}/signup/withdraw", "anna"),
+    # After a meeting (issue 10, part C; {past}: the demo's meeting that ended last week in XIII
+    # Podgórze, with minutes, attendance and two outcomes, {past_outcome} the first).
+    Page("/meetings/{past}"),
+    Page("/meetings/{past}", "anna", lang="en"),
+    Page("/meetings/{past}", "piotr"),
+    Page("/meetings/{past}/minutes", "piotr"),
+    Page("/meetings/{past}/minutes", "piotr", lang="en"),
+    Page("/meetings/{past}/minutes", "piotr", submit=MINUTES_PREVIEW),
+    Page(
+        "/meetings/{past}/minutes",
+        "piotr",
+        lang="en",
+        fill={"#source": " "},
+        submit=MINUTES_SAVE,
+        status=422,
+    ),
+    Page(
+        "/meetings/{past}/minutes",
+        "piotr",
+        fill={"#outcome-address": "/rooms/1"},
+        submit=OUTCOME_FORM,
+        status=422,
+    ),
+    Page("/meetings/{past}/attendance", "piotr"),
+    Page("/meetings/{past}/attendance", "piotr", lang="en"),
+    Page("/meetings/{past}/outcomes/{past_outcome}/remove", "piotr"),
 ]
 
 
@@ -443,6 +472,7 @@ def places(server) -> dict[str, int]:
         **supported_places(server),
         **workshop_places(server),
         **meeting_places(server),
+        **meeting_after_places(server),
     }
 
 
@@ -542,6 +572,16 @@ def meeting_places(server) -> dict[str, int]:
     status, body = call(http_client(), "GET", server.url + "/api/v1/meetings?per_page=100")
     assert status == 200, body
     return {"meeting": next(m["id"] for m in body["meetings"] if m["title"].startswith("Zieleń w"))}
+
+
+def meeting_after_places(server) -> dict[str, int]:
+    """The demo's past meeting with published minutes, and its first outcome."""
+    client = http_client()
+    for meeting_id in range(1, 30):
+        status, body = call(client, "GET", f"{server.url}/api/v1/meetings/{meeting_id}/record")
+        if status == 200 and body["published"] and body["outcomes"]:
+            return {"past": meeting_id, "past_outcome": body["outcomes"][0]["id"]}
+    raise AssertionError("the demo has no past meeting with minutes")
 
 
 def registration_link(server) -> str:

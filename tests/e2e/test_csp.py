@@ -117,6 +117,10 @@ WALK = PAGES + [
     Page("/threads/1/units"),
     Page("/posts/3/official"),
     Page("/threads/1/official/1/remove"),
+    # The host's pages after a meeting, as a guest: the login form.
+    Page("/meetings/{past}/minutes"),
+    Page("/meetings/{past}/attendance"),
+    Page("/meetings/{past}/outcomes/{past_outcome}/remove"),
 ]
 REPORT_SECONDS = 10
 
