@@ -10,6 +10,7 @@ from forum.api.v1 import (  # noqa: F401
     drafts,
     exports,
     flags,
+    meeting_live,
     moderation,
     notifications,
     openapi,
