@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from forum.accounts.models import ExpertUnit
 from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationError
 from forum.extensions import db, utcnow
 from forum.meetings import live
@@ -18,35 +17,9 @@ from forum.meetings.models import AgendaItem, Meeting, MeetingAttendance, Meetin
 from forum.realtime.streams import last_seq, meeting_stream, room_stream
 from forum.realtime.subjects import GUEST
 from forum.schemas import parse
-from forum.transactions import transaction
 from tests.conftest import app_context, count, get, make_user, run, update
 from tests.meetings.conftest import logged_in, schedule
-
-
-@pytest.fixture(autouse=True)
-def leave_the_agenda(app):
-    """The test database is dropped table by table after each test, and a meeting's current
-    item points back into agenda_item: clear it first, or the drop breaks that foreign key."""
-    yield
-    with app_context(), transaction():
-        db.session.execute(db.update(Meeting).values(current_item_id=None))
-
-
-def zzm() -> int:
-    with app_context():
-        return db.session.scalars(select(ExpertUnit.id).where(ExpertUnit.code == "ZZM")).one()
-
-
-def running(host, **values) -> int:
-    """A meeting that started 20 minutes ago, as the live_meeting fixture, with these values."""
-    start = utcnow() - timedelta(minutes=20)
-    return schedule(
-        host,
-        now=start - timedelta(days=1),
-        starts_at=start.isoformat(),
-        ends_at=(start + timedelta(hours=2, minutes=20)).isoformat(),
-        **values,
-    )
+from tests.meetings.live_helpers import leave_the_agenda, running, zzm  # noqa: F401
 
 
 @pytest.fixture
