@@ -17,6 +17,7 @@ from forum.drafts import coauthors, editing, promotion
 from forum.drafts import services as drafts
 from forum.extensions import db
 from forum.flags import services as flags
+from forum.meetings.demo_live import seed_live_meeting
 from forum.moderation import services as moderation
 from forum.reviews.demo import seed_drafts
 from forum.supports import services as supports
@@ -119,6 +120,7 @@ def seed_demo_data() -> bool:
     seed_drafts(users)  # one draft at each status, reviewed (forum/reviews/demo.py)
     _seed_draft_history(users)
     _seed_supports(users)
+    seed_live_meeting(users)  # issue 10, part B: a meeting running now in Zabłocie
     return True
 
 

@@ -4,24 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from forum.accounts.models import ExpertUnit
 from forum.extensions import db, utcnow
-from forum.meetings.models import Meeting
-from forum.transactions import transaction
 from tests.conftest import app_context
 from tests.meetings.conftest import schedule
-
-
-@pytest.fixture(autouse=True)
-def leave_the_agenda(app):
-    """The test database is dropped table by table after each test, and a meeting's current
-    item points back into agenda_item: clear it first, or the drop breaks that foreign key."""
-    yield
-    with app_context(), transaction():
-        db.session.execute(db.update(Meeting).values(current_item_id=None))
 
 
 def zzm() -> int:

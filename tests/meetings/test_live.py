@@ -19,7 +19,7 @@ from forum.realtime.subjects import GUEST
 from forum.schemas import parse
 from tests.conftest import app_context, count, get, make_user, run, update
 from tests.meetings.conftest import logged_in, schedule
-from tests.meetings.live_helpers import leave_the_agenda, running, zzm  # noqa: F401
+from tests.meetings.live_helpers import running, zzm
 
 
 @pytest.fixture

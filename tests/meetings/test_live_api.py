@@ -8,7 +8,7 @@ from sqlalchemy import select
 from forum.extensions import db
 from forum.meetings.models import AgendaItem, Meeting, MeetingQuestion
 from tests.conftest import app_context, count, get
-from tests.meetings.live_helpers import leave_the_agenda, running, zzm  # noqa: F401
+from tests.meetings.live_helpers import running, zzm
 
 
 def items(meeting_id: int) -> list[int]:

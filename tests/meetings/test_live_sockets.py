@@ -16,7 +16,7 @@ from forum.meetings.models import AgendaItem, Meeting, MeetingAttendance
 from forum.realtime import events
 from tests.conftest import app_context, count, get, run, wait_until
 from tests.meetings.conftest import logged_in
-from tests.meetings.live_helpers import leave_the_agenda, running, zzm  # noqa: F401
+from tests.meetings.live_helpers import running, zzm
 
 
 def items(meeting_id: int) -> list[int]:
