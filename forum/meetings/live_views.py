@@ -28,6 +28,8 @@ from forum.transactions import transaction, transactional
 from forum.web import show_errors
 
 bp = Blueprint("meeting_live", __name__)
+# The question form shares the page with the reply form: its fields get ids of their own.
+QUESTION_PREFIX = "question"
 
 # Refusals the question form shows in itself, keeping the text; others are the error page's.
 FORM_REFUSALS = (ValidationError, RateLimited)
@@ -73,7 +75,7 @@ def live_section(meeting: Meeting) -> LiveSection:
     can_ask = bool(meeting.invitations) and can(current_user, "meeting.ask", meeting)
     question_form = g.get("question_form")  # sent and refused: shown again with its errors
     if can_ask and question_form is None:
-        question_form = QuestionForm()
+        question_form = QuestionForm(prefix=QUESTION_PREFIX)
     if question_form is not None:
         question_form.unit_id.choices = [("", _("Any of the invited experts"))] + [
             (str(unit.id), f"{unit.name} ({unit.code})") for unit in units
@@ -145,7 +147,7 @@ def move(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/questions")
 @transactional
 def ask(meeting_id: int):
-    form = QuestionForm()
+    form = QuestionForm(prefix=QUESTION_PREFIX)
     form.validate_on_submit()
     unit_id = id_from_text(form.unit_id.data) if form.unit_id.data else None
     try:

@@ -35,12 +35,13 @@ function meetingUpdated(meeting) {
 }
 
 function showPeople(snapshot) {
-  const line = document.getElementById("meeting-people");
+  const line = document.getElementById("presence");
   if (!line || !snapshot) return;
   const names = snapshot.users.map((user) => user.display_name);
   if (snapshot.guests) names.push(plural("guests", snapshot.guests));
   const count = snapshot.users.length + snapshot.guests;
   line.textContent = names.length ? `${plural("hereNow", count)}: ${list(names)}` : text("nobody");
+  line.hidden = false;
 }
 
 const meetingHandlers = {

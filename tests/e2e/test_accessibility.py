@@ -335,6 +335,22 @@ PAGES = [
         submit="#allocations-heading ~ form button",
         status=422,
     ),
+    # A meeting while it runs (issue 10, part B; {live_meeting}: the demo's meeting running in
+    # Zabłocie, hosted by Piotr, on its second item, ZZM invited).
+    Page("/meetings/{live_meeting}"),
+    Page("/meetings/{live_meeting}", live=True),
+    Page("/meetings/{live_meeting}", "anna", live=True),
+    Page("/meetings/{live_meeting}", "piotr", lang="en", live=True),
+    Page("/meetings/{live_meeting}", "piotr"),
+    Page(
+        "/meetings/{live_meeting}",
+        "anna",
+        lang="en",
+        fill={"#question-body": " "},
+        submit=".question-form button[type=submit]",
+        status=422,
+    ),
+    Page("/rooms/{zablocie}", "anna", live=True),
 ]
 
 
@@ -403,6 +419,7 @@ def places(server) -> dict[str, int]:
         **draft_places(server),
         **history_places(server),
         **supported_places(server),
+        **meeting_live_places(server),
     }
 
 
@@ -475,6 +492,16 @@ def supported_places(server) -> dict[str, int]:
     assert status == 200, body
     drafts = body["drafts"]
     return {"supported": next(d["id"] for d in drafts if d["title"].startswith("Stoły do gry"))}
+
+
+def meeting_live_places(server) -> dict[str, int]:
+    """The demo's meeting running now, from the banner on its room's page (Zabłocie)."""
+    status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
+    assert status == 200, body
+    room = next(r["id"] for r in body["rooms"] if r["slug"] == "zablocie")
+    page = http_client().open(f"{server.url}/rooms/{room}", timeout=10).read().decode()
+    banner = page.split('id="meeting-banner"', 1)[1]
+    return {"live_meeting": int(re.search(r'href="/meetings/(\d+)"', banner).group(1))}
 
 
 def registration_link(server) -> str:

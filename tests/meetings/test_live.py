@@ -297,16 +297,18 @@ def test_upcoming_and_ended_meetings_have_no_live_section(app, piotr, meeting, e
 def test_asking_from_the_page_and_a_refused_question_keeps_its_text(app, piotr, ola, with_experts):
     client = logged_in(app, ola)
     page = client.get(f"/meetings/{with_experts}").get_data(as_text=True)
-    assert "Questions to the experts" in page and 'name="unit_id"' in page
+    assert "Questions to the experts" in page and 'name="question-unit_id"' in page
     answer = client.post(
-        f"/meetings/{with_experts}/questions", data={"body": "Ile drzew?", "unit_id": str(zzm())}
+        f"/meetings/{with_experts}/questions",
+        data={"question-body": "Ile drzew?", "question-unit_id": str(zzm())},
     )
     assert answer.status_code == 302
     with app_context():
         [question] = live.questions_of(with_experts)
     assert answer.location.endswith(f"#question-{question.id}")
     refused = client.post(
-        f"/meetings/{with_experts}/questions", data={"body": "Ile ławek?", "unit_id": "999"}
+        f"/meetings/{with_experts}/questions",
+        data={"question-body": "Ile ławek?", "question-unit_id": "999"},
     )
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)

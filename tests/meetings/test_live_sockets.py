@@ -109,7 +109,7 @@ def test_who_is_here_on_the_meeting(app, connect, piotr, ola, live_meeting):
     wait_until(lambda: host_sees(["Ola", "Piotr"]), what="Ola among those here")
     # The page, rendered now, names them too (for a browser without JavaScript).
     page = logged_in(app, piotr).get(f"/meetings/{live_meeting}").get_data(as_text=True)
-    people = re.search(r'<p id="meeting-people">([^<]*)</p>', page).group(1)
+    people = re.search(r'<p id="presence">([^<]*)</p>', page).group(1)
     assert people.startswith("2 ") and people.endswith(": Ola, Piotr")
 
 
