@@ -264,21 +264,21 @@ def test_the_live_section_shows_the_current_item_and_the_host_gets_the_controls(
     host = logged_in(app, piotr)
     page = host.get(f"/meetings/{live_meeting}").get_data(as_text=True)
     assert 'data-live="meeting:' in page and "meeting-live.js" in page
-    assert "Start the agenda" in page
+    assert "Rozpocznij porządek" in page
     answer = host.post(f"/meetings/{live_meeting}/agenda", data={"item_id": str(first.id)})
     assert answer.status_code == 302 and answer.location.endswith("#meeting-now")
     page = host.get(f"/meetings/{live_meeting}").get_data(as_text=True)
     assert re.search(r'aria-current="step">\s*<span class="item-title">Powitanie', page)
-    assert "Next item" in page and "Previous item" not in page
+    assert "Następny punkt" in page and "Poprzedni punkt" not in page
     resident = logged_in(app, ola).get(f"/meetings/{live_meeting}").get_data(as_text=True)
-    assert "Powitanie" in resident and "Next item" not in resident
+    assert "Powitanie" in resident and "Następny punkt" not in resident
     assert f'action="/meetings/{live_meeting}/agenda"' not in resident
     # A resident's move, sent anyway, is refused and changes nothing.
     refused = logged_in(app, ola).post(
         f"/meetings/{live_meeting}/agenda", data={"item_id": str(second.id)}
     )
     assert refused.status_code == 403
-    assert "Only the meeting&#39;s host may do this." in refused.get_data(as_text=True)
+    assert "Może to zrobić tylko prowadzący spotkanie." in refused.get_data(as_text=True)
     assert get(Meeting, live_meeting).current_item_id == first.id
 
 
@@ -297,7 +297,7 @@ def test_upcoming_and_ended_meetings_have_no_live_section(app, piotr, meeting, e
 def test_asking_from_the_page_and_a_refused_question_keeps_its_text(app, piotr, ola, with_experts):
     client = logged_in(app, ola)
     page = client.get(f"/meetings/{with_experts}").get_data(as_text=True)
-    assert "Questions to the experts" in page and 'name="question-unit_id"' in page
+    assert "Pytania do ekspertów" in page and 'name="question-unit_id"' in page
     answer = client.post(
         f"/meetings/{with_experts}/questions",
         data={"question-body": "Ile drzew?", "question-unit_id": str(zzm())},
@@ -312,18 +312,20 @@ def test_asking_from_the_page_and_a_refused_question_keeps_its_text(app, piotr, 
     )
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
-    assert "Choose one of the units invited to the meeting." in text and "Ile ławek?" in text
+    assert "Wybierz jedną z jednostek zaproszonych na spotkanie." in text and "Ile ławek?" in text
     assert count(MeetingQuestion) == 1
     # The host marks it answered from the page; a resident cannot.
-    assert "Mark as answered" not in text
+    assert "Oznacz jako odpowiedziane" not in text
     host = logged_in(app, piotr)
-    assert "Mark as answered" in host.get(f"/meetings/{with_experts}").get_data(as_text=True)
+    assert "Oznacz jako odpowiedziane" in host.get(f"/meetings/{with_experts}").get_data(
+        as_text=True
+    )
     marked = client.post(f"/meeting-questions/{question.id}/answered", data={"answered": "1"})
     assert marked.status_code == 403
     marked = host.post(f"/meeting-questions/{question.id}/answered", data={"answered": "1"})
     assert marked.status_code == 302
     page = client.get(f"/meetings/{with_experts}").get_data(as_text=True)
-    assert "Answered" in page and "Ile drzew?" in page
+    assert "Odpowiedziano" in page and "Ile drzew?" in page
 
 
 def test_the_section_shows_the_latest_replies_of_the_meeting_thread(app, ola, live_meeting):
@@ -357,4 +359,4 @@ def test_the_room_page_shows_a_running_meeting_as_live(app, piotr, meeting, live
     assert f'href="/meetings/{meeting}"' not in page  # upcoming: not in the banner
     run(live.move_agenda, piotr, live_meeting, to(agenda_of(live_meeting)[1].id))
     page = app.test_client().get(f"/rooms/{room_id}").get_data(as_text=True)
-    assert "Now: Potrzeby." in page
+    assert "Teraz: Potrzeby." in page

@@ -52,7 +52,7 @@ def test_refused_moves(api, piotr, ola, meeting, live_meeting):
     api.login(piotr)
     answer = api.post(f"/api/v1/meetings/{meeting}/agenda/current", json=body)
     assert answer.status_code == 409 and answer.json["error"]["code"] == "meeting_not_live"
-    assert "not started" in answer.json["error"]["message"]
+    assert "nie zaczęło" in answer.json["error"]["message"]
     for meeting_id in (meeting, live_meeting):
         assert get(Meeting, meeting_id).current_item_id is None
 
