@@ -16,7 +16,8 @@ class MoveForm(FlaskForm):
 
 
 class QuestionForm(KeyedForm):
-    body = TextAreaField(_l("Your question (at most %(num)d characters)", num=QUESTION_MAX))
+    # Not "body": the page's reply form has that field (and so that id) already.
+    question = TextAreaField(_l("Your question (at most %(num)d characters)", num=QUESTION_MAX))
     unit_id = SelectField(_l("To"), choices=[], validate_choice=False)
 
 

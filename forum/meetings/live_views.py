@@ -28,8 +28,6 @@ from forum.transactions import transaction, transactional
 from forum.web import show_errors
 
 bp = Blueprint("meeting_live", __name__)
-# The question form shares the page with the reply form: its fields get ids of their own.
-QUESTION_PREFIX = "question"
 
 # Refusals the question form shows in itself, keeping the text; others are the error page's.
 FORM_REFUSALS = (ValidationError, RateLimited)
@@ -75,7 +73,7 @@ def live_section(meeting: Meeting) -> LiveSection:
     can_ask = bool(meeting.invitations) and can(current_user, "meeting.ask", meeting)
     question_form = g.get("question_form")  # sent and refused: shown again with its errors
     if can_ask and question_form is None:
-        question_form = QuestionForm(prefix=QUESTION_PREFIX)
+        question_form = QuestionForm()
     if question_form is not None:
         question_form.unit_id.choices = [("", _("Any of the invited experts"))] + [
             (str(unit.id), f"{unit.name} ({unit.code})") for unit in units
@@ -147,13 +145,15 @@ def move(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/questions")
 @transactional
 def ask(meeting_id: int):
-    form = QuestionForm(prefix=QUESTION_PREFIX)
+    form = QuestionForm()
     form.validate_on_submit()
     unit_id = id_from_text(form.unit_id.data) if form.unit_id.data else None
     try:
-        data = parse(QuestionInput, {"body": form.body.data or "", "unit_id": unit_id})
+        data = parse(QuestionInput, {"body": form.question.data or "", "unit_id": unit_id})
         question = live.ask(current_user, meeting_id, data)
     except FORM_REFUSALS as error:
+        if "body" in error.fields:  # the form calls it "question"
+            error.fields["question"] = error.fields.pop("body")
         show_errors(form, error)
         g.question_form = form
         return meeting_views.meeting(meeting_id), error.status, error.headers

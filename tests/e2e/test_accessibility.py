@@ -346,7 +346,7 @@ PAGES = [
         "/meetings/{live_meeting}",
         "anna",
         lang="en",
-        fill={"#question-body": " "},
+        fill={"#question": " "},
         submit=".question-form button[type=submit]",
         status=422,
     ),

@@ -48,7 +48,7 @@ def test_the_agenda_questions_and_replies_reach_a_resident_live(open_page, forum
     expect(anna.locator(".live-agenda [aria-current=step]")).to_contain_text("Pytania do ZZM")
     expect(lobby.locator("#meeting-banner")).to_contain_text("Pytania do ZZM")
 
-    anna.fill("#question-body", "Czy ławki będą z oparciem?")
+    anna.fill("#question", "Czy ławki będą z oparciem?")
     anna.click(".question-form button[type=submit]")
     expect(piotr.locator("#meeting-question-list")).to_contain_text("Czy ławki będą z oparciem?")
 

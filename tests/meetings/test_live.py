@@ -297,10 +297,10 @@ def test_upcoming_and_ended_meetings_have_no_live_section(app, piotr, meeting, e
 def test_asking_from_the_page_and_a_refused_question_keeps_its_text(app, piotr, ola, with_experts):
     client = logged_in(app, ola)
     page = client.get(f"/meetings/{with_experts}").get_data(as_text=True)
-    assert "Pytania do ekspertów" in page and 'name="question-unit_id"' in page
+    assert "Pytania do ekspertów" in page and 'name="unit_id"' in page
     answer = client.post(
         f"/meetings/{with_experts}/questions",
-        data={"question-body": "Ile drzew?", "question-unit_id": str(zzm())},
+        data={"question": "Ile drzew?", "unit_id": str(zzm())},
     )
     assert answer.status_code == 302
     with app_context():
@@ -308,7 +308,7 @@ def test_asking_from_the_page_and_a_refused_question_keeps_its_text(app, piotr, 
     assert answer.location.endswith(f"#question-{question.id}")
     refused = client.post(
         f"/meetings/{with_experts}/questions",
-        data={"question-body": "Ile ławek?", "question-unit_id": "999"},
+        data={"question": "Ile ławek?", "unit_id": "999"},
     )
     assert refused.status_code == 422
     text = refused.get_data(as_text=True)
@@ -360,3 +360,14 @@ def test_the_room_page_shows_a_running_meeting_as_live(app, piotr, meeting, live
     run(live.move_agenda, piotr, live_meeting, to(agenda_of(live_meeting)[1].id))
     page = app.test_client().get(f"/rooms/{room_id}").get_data(as_text=True)
     assert "Teraz: Potrzeby." in page
+
+
+def test_a_question_sent_twice_with_its_forms_key_is_asked_once(app, ola, with_experts):
+    client = logged_in(app, ola)
+    page = client.get(f"/meetings/{with_experts}").get_data(as_text=True)
+    form = page[page.index('class="question-form"') :]
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', form).group(1)
+    sent = {"question": "Ile drzew?", "unit_id": "", "idempotency_key": key}
+    for _ in range(2):
+        assert client.post(f"/meetings/{with_experts}/questions", data=sent).status_code == 302
+    assert count(MeetingQuestion) == 1
