@@ -350,6 +350,7 @@ PAGES = [
         submit=".question-form button[type=submit]",
         status=422,
     ),
+    Page("/rooms/{zablocie}"),
     Page("/rooms/{zablocie}", "anna", live=True),
 ]
 
