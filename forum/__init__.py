@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.flags import views as flags_views
     from forum.idempotency import new_key
     from forum.meetings import minutes_views
+    from forum.meetings import live_views as meeting_live_views
     from forum.meetings import views as meetings_views
     from forum.moderation import views as moderation_views
     from forum.notifications import views as notifications_views
@@ -112,6 +113,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.register_blueprint(meetings_views.bp)
     app.register_blueprint(workshops_views.bp)
     app.register_blueprint(minutes_views.bp)
+    app.register_blueprint(meeting_live_views.bp)
     app.register_blueprint(api_v1)
     csrf.exempt(api_v1)  # the API takes JSON only, which a cross-site form cannot send
     app.register_blueprint(security.bp)

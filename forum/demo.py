@@ -19,6 +19,7 @@ from forum.extensions import db
 from forum.flags import services as flags
 from forum.meetings.demo_after import _seed_after
 from forum.meetings.demo_scheduling import _seed_scheduling
+from forum.meetings.demo_live import seed_live_meeting
 from forum.moderation import services as moderation
 from forum.reviews.demo import seed_drafts
 from forum.supports import services as supports
@@ -125,6 +126,7 @@ def seed_demo_data() -> bool:
     _seed_workshops(users)  # the city workshop series (forum/workshops/demo.py)
     _seed_scheduling(users)  # an upcoming meeting with sign-ups (forum/meetings)
     _seed_after(users)  # a past meeting with minutes (forum/meetings/demo_after.py)
+    seed_live_meeting(users)  # issue 10, part B: a meeting running now in Zabłocie
     return True
 
 

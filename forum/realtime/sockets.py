@@ -5,6 +5,9 @@ and only then puts the socket on it. Every event is handled in its own context w
 socket's own login, re-checked against the server's list of live logins.
 """
 
+from collections import defaultdict
+from collections.abc import Callable
+
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import join_room, leave_room
@@ -16,6 +19,20 @@ from forum.realtime.catchup import authorize, catch_up
 from forum.realtime.streams import StreamKey, room_stream, thread_stream
 from forum.schemas import parse
 from forum.transactions import socket_event
+
+# What else joining a stream of a kind does, in the join's transaction: callback(viewer, target)
+# with the object the stream follows (a meeting's stream records who attended, say).
+ON_JOIN: dict[str, list[Callable]] = defaultdict(list)
+
+
+def on_join(kind: str) -> Callable:
+    """Register a callback run when someone joins a stream of this kind."""
+
+    def register(callback: Callable) -> Callable:
+        ON_JOIN[kind].append(callback)
+        return callback
+
+    return register
 
 
 def connections():
@@ -56,6 +73,8 @@ def join(data=None):
     asked = parse(events.JoinRequest, data)
     key = stream_of(asked)
     target = authorize(current_user, key)
+    for callback in ON_JOIN.get(key.kind, ()):
+        callback(current_user, target)
     channel = str(key)
     join_room(channel)
     connections().join(request.sid, channel)

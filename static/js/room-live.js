@@ -6,6 +6,7 @@ import {
   announce, authorNodes, countOf, root, seq, setCount, text, timeElement, url,
 } from "./page.js";
 import { showPresence, showStatus } from "./presence.js";
+import { refresher } from "./refresh.js";
 import { socket } from "./socket.js";
 
 const firstPage = root.dataset.page === "1"; // new threads appear on the first page only
@@ -97,9 +98,26 @@ function updateThread(thread) {
   if (thread.reply_count > before) announce(text("announceReply", { title: titleOf(line) }));
 }
 
+// The banner of a meeting running in the room (meetings/_room_banner.html): fresh on each
+// meeting_updated, and when a meeting of the room starts or ends, which no event says.
+let bannerTimer = null;
+const refreshBanner = refresher("meeting-banner", (element) => {
+  element.dataset.state = "fresh"; // the browser tests wait for it
+  watchTheClock();
+});
+
+function watchTheClock() {
+  clearTimeout(bannerTimer);
+  const at = document.querySelector("#meeting-banner [data-changes-at]")?.dataset.changesAt;
+  const wait = at ? Date.parse(at) - Date.now() + 1000 : NaN;
+  if (wait > 0 && wait < 2 ** 31 - 1) bannerTimer = setTimeout(refreshBanner, wait);
+}
+watchTheClock();
+
 const handlers = {
   thread_created: (data) => addThread(data.thread),
   thread_updated: (data) => updateThread(data.thread),
+  meeting_updated: () => refreshBanner(),
 };
 
 follow(socket, {

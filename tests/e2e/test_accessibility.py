@@ -402,6 +402,23 @@ PAGES = [
     Page("/meetings/{past}/attendance", "piotr"),
     Page("/meetings/{past}/attendance", "piotr", lang="en"),
     Page("/meetings/{past}/outcomes/{past_outcome}/remove", "piotr"),
+    # A meeting while it runs (issue 10, part B; {live_meeting}: the demo's meeting running in
+    # Zabłocie, hosted by Piotr, on its second item, ZZM invited).
+    Page("/meetings/{live_meeting}"),
+    Page("/meetings/{live_meeting}", live=True),
+    Page("/meetings/{live_meeting}", "anna", live=True),
+    Page("/meetings/{live_meeting}", "piotr", lang="en", live=True),
+    Page("/meetings/{live_meeting}", "piotr"),
+    Page(
+        "/meetings/{live_meeting}",
+        "anna",
+        lang="en",
+        fill={"#question": " "},
+        submit=".question-form button[type=submit]",
+        status=422,
+    ),
+    Page("/rooms/{zablocie}"),
+    Page("/rooms/{zablocie}", "anna", live=True),
 ]
 
 
@@ -473,6 +490,7 @@ def places(server) -> dict[str, int]:
         **workshop_places(server),
         **meeting_places(server),
         **meeting_after_places(server),
+        **meeting_live_places(server),
     }
 
 
@@ -582,6 +600,16 @@ def meeting_after_places(server) -> dict[str, int]:
         if status == 200 and body["published"] and body["outcomes"]:
             return {"past": meeting_id, "past_outcome": body["outcomes"][0]["id"]}
     raise AssertionError("the demo has no past meeting with minutes")
+
+
+def meeting_live_places(server) -> dict[str, int]:
+    """The demo's meeting running now, from the banner on its room's page (Zabłocie)."""
+    status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
+    assert status == 200, body
+    room = next(r["id"] for r in body["rooms"] if r["slug"] == "zablocie")
+    page = http_client().open(f"{server.url}/rooms/{room}", timeout=10).read().decode()
+    banner = page.split('id="meeting-banner"', 1)[1]
+    return {"live_meeting": int(re.search(r'href="/meetings/(\d+)"', banner).group(1))}
 
 
 def registration_link(server) -> str:

@@ -12,6 +12,7 @@ from forum.api.v1 import (  # noqa: F401
     flags,
     meeting_minutes,
     meetings,
+    meeting_live,
     moderation,
     notifications,
     openapi,
