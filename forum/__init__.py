@@ -48,8 +48,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.extensions import babel, csrf, db, login_manager, migrate, socketio
     from forum.flags import views as flags_views
     from forum.idempotency import new_key
-    from forum.meetings import minutes_views
     from forum.meetings import live_views as meeting_live_views
+    from forum.meetings import minutes_views
     from forum.meetings import views as meetings_views
     from forum.moderation import views as moderation_views
     from forum.notifications import views as notifications_views

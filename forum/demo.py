@@ -18,8 +18,8 @@ from forum.drafts import services as drafts
 from forum.extensions import db
 from forum.flags import services as flags
 from forum.meetings.demo_after import _seed_after
-from forum.meetings.demo_scheduling import _seed_scheduling
 from forum.meetings.demo_live import seed_live_meeting
+from forum.meetings.demo_scheduling import _seed_scheduling
 from forum.moderation import services as moderation
 from forum.reviews.demo import seed_drafts
 from forum.supports import services as supports
