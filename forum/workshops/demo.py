@@ -4,10 +4,8 @@ draft in review that ZZM has reviewed."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 
 from forum.accounts.models import ExpertUnit
@@ -22,19 +20,6 @@ from forum.schemas import parse
 from forum.units import services as units
 from forum.workshops import services
 from forum.workshops.schemas import SeriesInput
-
-
-@contextmanager
-def without_rate_limits():
-    """Demo data is written at once by the forum itself, not by people posting too fast (the
-    admin hosts three workshops, each with its thread, within a second)."""
-    config = current_app.config
-    enabled = config["RATELIMIT_ENABLED"]
-    config["RATELIMIT_ENABLED"] = False
-    try:
-        yield
-    finally:
-        config["RATELIMIT_ENABLED"] = enabled
 
 
 def _opening(thread_id: int) -> int:
@@ -71,106 +56,105 @@ def _seed_workshops(users: dict) -> None:
             ],
         },
     )
-    with without_rate_limits():
-        series = services.create_series(admin, data, now=starts[0] - timedelta(days=7))
-        needs_room = series.stages[0].meeting.room_id
+    series = services.create_series(admin, data, now=starts[0] - timedelta(days=7))
+    needs_room = series.stages[0].meeting.room_id
 
-        # Workshop 1: needs, two started from the series page, one marked by the coordinator.
-        shade = services.start_item(
-            anna,
-            series.id,
-            1,
-            "Cień na placach zabaw",
-            "Latem place zabaw w parkach nagrzewają się do południa i stoją puste.",
-        )
-        crossings = services.start_item(
-            jan,
-            series.id,
-            1,
-            "Bezpieczna droga do szkoły",
-            "Przy wielu szkołach brakuje bezpiecznych przejść i wyniesionych skrzyżowań.",
-        )
-        benches = discussion.create_thread(
-            piotr,
-            needs_room,
-            "Ławki dla seniorów na trasach do przychodni",
-            "Seniorzy z Podgórza mówią, że nie mają gdzie odpocząć po drodze do lekarza.",
-        )
-        services.mark_thread(admin, series.id, 1, benches.id)
-        services.start_item(
-            tomasz,
-            series.id,
-            1,
-            "Miejsca do naprawy rowerów",
-            "Brakuje stacji z pompką i narzędziami przy trasach rowerowych.",
-        )
+    # Workshop 1: needs, two started from the series page, one marked by the coordinator.
+    shade = services.start_item(
+        anna,
+        series.id,
+        1,
+        "Cień na placach zabaw",
+        "Latem place zabaw w parkach nagrzewają się do południa i stoją puste.",
+    )
+    crossings = services.start_item(
+        jan,
+        series.id,
+        1,
+        "Bezpieczna droga do szkoły",
+        "Przy wielu szkołach brakuje bezpiecznych przejść i wyniesionych skrzyżowań.",
+    )
+    benches = discussion.create_thread(
+        piotr,
+        needs_room,
+        "Ławki dla seniorów na trasach do przychodni",
+        "Seniorzy z Podgórza mówią, że nie mają gdzie odpocząć po drodze do lekarza.",
+    )
+    services.mark_thread(admin, series.id, 1, benches.id)
+    services.start_item(
+        tomasz,
+        series.id,
+        1,
+        "Miejsca do naprawy rowerów",
+        "Brakuje stacji z pompką i narzędziami przy trasach rowerowych.",
+    )
 
-        # ZZM answers the first need officially in its thread.
-        zzm = db.session.scalar(select(ExpertUnit.id).where(ExpertUnit.code == "ZZM"))
-        units.tag_thread(anna, shade.thread_id, [zzm])
-        answer = discussion.create_reply(
-            ewa,
-            shade.thread_id,
-            "ZZM może sadzić drzewa przy placach zabaw na terenach miejskich; "
-            "najlepiej lipy i klony o szerokich koronach.",
-        )
-        units.mark_official(ewa, answer.id)
+    # ZZM answers the first need officially in its thread.
+    zzm = db.session.scalar(select(ExpertUnit.id).where(ExpertUnit.code == "ZZM"))
+    units.tag_thread(anna, shade.thread_id, [zzm])
+    answer = discussion.create_reply(
+        ewa,
+        shade.thread_id,
+        "ZZM może sadzić drzewa przy placach zabaw na terenach miejskich; "
+        "najlepiej lipy i klony o szerokich koronach.",
+    )
+    units.mark_official(ewa, answer.id)
 
-        # Workshop 2: ideas, two answering needs, one answering none yet.
-        trees = services.start_item(
-            anna,
-            series.id,
-            2,
-            "Drzewa przy piaskownicach",
-            "Posadźmy drzewa o szerokich koronach przy piaskownicach miejskich placów zabaw.",
-            (shade.id,),
-        )
-        services.start_item(
-            jan,
-            series.id,
-            2,
-            "Wyniesione przejścia przy szkołach",
-            "Przejścia wyniesione do poziomu chodnika przy pięciu szkołach podstawowych.",
-            (crossings.id,),
-        )
-        services.start_item(
-            tomasz,
-            series.id,
-            2,
-            "Mapa poidełek i toalet",
-            "Jedna mapa miejskich poidełek i toalet publicznych, także w wersji papierowej.",
-        )
+    # Workshop 2: ideas, two answering needs, one answering none yet.
+    trees = services.start_item(
+        anna,
+        series.id,
+        2,
+        "Drzewa przy piaskownicach",
+        "Posadźmy drzewa o szerokich koronach przy piaskownicach miejskich placów zabaw.",
+        (shade.id,),
+    )
+    services.start_item(
+        jan,
+        series.id,
+        2,
+        "Wyniesione przejścia przy szkołach",
+        "Przejścia wyniesione do poziomu chodnika przy pięciu szkołach podstawowych.",
+        (crossings.id,),
+    )
+    services.start_item(
+        tomasz,
+        series.id,
+        2,
+        "Mapa poidełek i toalet",
+        "Jedna mapa miejskich poidełek i toalet publicznych, także w wersji papierowej.",
+    )
 
-        # Workshop 3 (ahead): the tree idea is already a draft in review, reviewed by ZZM.
-        draft = promotion.promote_thread(
-            admin, trees.thread_id, source_post_ids=(_opening(trees.thread_id),)
-        )
-        editing.edit_draft(
-            anna,
-            draft.id,
-            {
-                "short_description": "Dwadzieścia drzew o szerokich koronach przy piaskownicach "
-                "miejskich placów zabaw, by dzieci bawiły się latem w cieniu.",
-                "category_id": db.session.scalar(
-                    select(Category.id).where(Category.code == "greenery")
-                ),
-                "locations": ["Place zabaw w parkach miejskich (lista w opisie)"],
-                "description": "Nasadzenia lip i klonów przy piaskownicach w parku Bednarskiego, "
-                "parku Jordana i na Plantach Nowohuckich, z pielęgnacją przez trzy lata.",
-                "justification": "Latem place zabaw bez cienia stoją puste w najcieplejsze dni.",
-                "beneficiaries": "Dzieci, ich rodzice i opiekunowie.",
-                "cost_items": [{"item": "Drzewa z nasadzeniem i pielęgnacją", "amount": 240_000}],
-                "deliverable_in_year": True,
-            },
-            version=1,
-            note="Uzupełnione po drugim warsztacie",
-        )
-        units.tag_draft(anna, draft.id, [zzm])
-        status.move(anna, draft.id, "in_review", "Prosimy ZZM o ocenę przed trzecim warsztatem.")
-        reviews.add_review(
-            ewa,
-            draft.id,
-            opinion="positive",
-            checklist={"site_city_owned": True, "within_competence": True},
-            body="Place zabaw są na terenach ZZM; koszt nasadzeń z pielęgnacją jest realny.",
-        )
+    # Workshop 3 (ahead): the tree idea is already a draft in review, reviewed by ZZM.
+    draft = promotion.promote_thread(
+        admin, trees.thread_id, source_post_ids=(_opening(trees.thread_id),)
+    )
+    editing.edit_draft(
+        anna,
+        draft.id,
+        {
+            "short_description": "Dwadzieścia drzew o szerokich koronach przy piaskownicach "
+            "miejskich placów zabaw, by dzieci bawiły się latem w cieniu.",
+            "category_id": db.session.scalar(
+                select(Category.id).where(Category.code == "greenery")
+            ),
+            "locations": ["Place zabaw w parkach miejskich (lista w opisie)"],
+            "description": "Nasadzenia lip i klonów przy piaskownicach w parku Bednarskiego, "
+            "parku Jordana i na Plantach Nowohuckich, z pielęgnacją przez trzy lata.",
+            "justification": "Latem place zabaw bez cienia stoją puste w najcieplejsze dni.",
+            "beneficiaries": "Dzieci, ich rodzice i opiekunowie.",
+            "cost_items": [{"item": "Drzewa z nasadzeniem i pielęgnacją", "amount": 240_000}],
+            "deliverable_in_year": True,
+        },
+        version=1,
+        note="Uzupełnione po drugim warsztacie",
+    )
+    units.tag_draft(anna, draft.id, [zzm])
+    status.move(anna, draft.id, "in_review", "Prosimy ZZM o ocenę przed trzecim warsztatem.")
+    reviews.add_review(
+        ewa,
+        draft.id,
+        opinion="positive",
+        checklist={"site_city_owned": True, "within_competence": True},
+        body="Place zabaw są na terenach ZZM; koszt nasadzeń z pielęgnacją jest realny.",
+    )
