@@ -28,7 +28,7 @@ from forum.meetings.models import Meeting
 from forum.meetings.schemas import MeetingInput
 from forum.policy import can, ensure
 from forum.realtime import events
-from forum.realtime.streams import publish, room_stream
+from forum.realtime.streams import meeting_stream, publish
 from forum.reviews.models import Review
 from forum.schemas import parse
 from forum.units.models import OfficialAnswer
@@ -283,15 +283,16 @@ def start_item(
     item = WorkshopItem(stage=stage, thread=thread, kind=kind, marked_by_id=user.id)
     item.answers = [IdeaNeed(need=need) for need in needs]
     db.session.add(item)
-    db.session.flush()
+    _items_changed(stage)
     return item
 
 
-def _thread_changed(thread: Thread) -> None:
-    """The thread's place in the series changed: its room's followers (the series page among
-    them) get it again."""
+def _items_changed(stage: WorkshopStage) -> None:
+    """The stage's needs or ideas changed: the series page, which follows its workshops'
+    meetings, shows its lists again. Not on the room's stream: the room's readers see nothing
+    new, and a reply in the room (thread_updated there) changes no list of the series."""
     db.session.flush()
-    publish(events.THREAD_UPDATED, room_stream(thread.room_id), thread)
+    publish(events.MEETING_UPDATED, meeting_stream(stage.meeting_id), stage.meeting)
 
 
 def is_meeting_thread(thread_id: int) -> bool:
@@ -343,7 +344,7 @@ def mark_thread(user: User, series_id: int, number: int, thread_id: int) -> Work
             _("This thread is a need or an idea of another workshop already."),
             code="already_marked",
         )
-    _thread_changed(thread)
+    _items_changed(stage)
     return db.session.get(WorkshopItem, item_id)
 
 
@@ -372,7 +373,7 @@ def unmark(user: User, item_id: int) -> WorkshopItem:
     )
     db.session.expire(item, ["answers"])
     db.session.delete(item)
-    _thread_changed(item.thread)
+    _items_changed(item.stage)
     return item
 
 
@@ -386,7 +387,7 @@ def link_needs(user: User, item_id: int, need_ids) -> WorkshopItem:
     db.session.execute(delete(IdeaNeed).where(IdeaNeed.idea_id == item.id))
     db.session.expire(item, ["answers"])
     db.session.add_all(IdeaNeed(idea_id=item.id, need_id=need.id) for need in needs)
-    _thread_changed(item.thread)
+    _items_changed(item.stage)
     db.session.expire(item, ["answers"])
     return item
 

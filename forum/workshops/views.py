@@ -13,7 +13,7 @@ from forum.budget.services import current_edition
 from forum.errors import Conflict, Forbidden, RateLimited, ValidationError
 from forum.extensions import db
 from forum.policy import can, ensure
-from forum.realtime.streams import last_seq, room_stream
+from forum.realtime.streams import last_seq, meeting_stream
 from forum.schemas import id_from_text, parse
 from forum.transactions import transactional
 from forum.units.services import all_units
@@ -61,8 +61,8 @@ def index():
 def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, status: int = 200):
     series = services.load_series(series_id)
     # Before the pipeline: a change made meanwhile is caught up by the page's script.
-    rooms = sorted({stage.meeting.room_id for stage in series.stages})
-    streams = [[str(room_stream(room)), last_seq(room_stream(room))] for room in rooms]
+    keys = [meeting_stream(stage.meeting_id) for stage in series.stages]
+    streams = [[str(key), last_seq(key)] for key in keys]
     forms = dict(forms or {})
     sent = set(forms)  # the form sent and refused keeps its key: corrected, it goes through once
     for number, prefix in ITEM_FORM_PREFIX.items():

@@ -1,31 +1,35 @@
-// A workshop series' page, live: it follows the rooms of its workshops. When a thread there is
-// started or changes (a need or an idea added, marked, unmarked or linked to needs) or a
-// workshop meeting changes, the lists of needs and ideas and what became of them are shown
-// again as the server renders them now. The forms to add a need or an idea stay as they are.
+// A workshop series' page, live: it follows its workshops' meetings. When a need or an idea is
+// added, marked, unmarked or linked to needs, or a workshop meeting changes, the lists of needs
+// and ideas and what became of them are shown again as the server renders them now (one fetch,
+// at a random moment within SPREAD_MS: everyone on the page hears of it at once, and the server
+// renders it for them one after another, not all in the same second). The forms stay as they are.
 
 import { follow } from "./channel.js";
 import { announce } from "./page.js";
 import { refresher } from "./refresh.js";
 import { socket } from "./socket.js";
 
+const SPREAD_MS = 2000;
 const page = document.getElementById("workshop-series");
 const status = document.getElementById("workshop-status");
 
 if (page) {
   const lists = ["needs-list", "ideas-list", "pipeline-lists"];
   let changed = 0;
-  const refreshes = lists.map((id) =>
-    refresher(id, () => {
+  const refresh = refresher(
+    lists,
+    () => {
       changed += 1;
       if (changed % lists.length === 0) announce(page.dataset.announceChanged);
-    }),
+    },
+    SPREAD_MS,
   );
   const states = new Map();
   for (const [stream, seq] of JSON.parse(page.dataset.streams || "[]")) {
     follow(socket, {
       stream,
       seq: Number(seq) || 0,
-      onEvent: () => refreshes.forEach((refresh) => refresh()),
+      onEvent: () => refresh(),
       onStatus: (state) => {
         states.set(stream, state);
         const all = [...states.values()];

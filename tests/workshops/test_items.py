@@ -180,3 +180,20 @@ def test_needs_of_another_series_are_not_linked(admin, series, ola):
         run(services.link_needs, ola, idea, (foreign,))
     assert set(refused.value.fields) == {"need_ids"}
     assert count(IdeaNeed) == 0
+
+
+def test_items_are_news_on_the_workshops_meeting_and_replies_are_not(app, connect, series, ola):
+    """The series page follows its workshops' meetings: a need added, an idea linked, a mark
+    taken off each come there; a reply in the workshop's room is not news to the series."""
+    from forum.realtime import events
+
+    with app_context():
+        meeting_id = db.session.get(WorkshopSeries, series).stages[0].meeting_id
+    sock = connect(app.test_client())
+    sock.emit(events.JOIN, {"stream": f"meeting:{meeting_id}"})
+    sock.get_received()
+    need = add(ola, series, 1, "Cień na placach zabaw")
+    [added] = sock.received_named(events.MEETING_UPDATED)
+    assert added["meeting"]["id"] == meeting_id
+    run(discussion.create_reply, ola, get(WorkshopItem, need).thread_id, "Też tak uważam.")
+    assert sock.received_named(events.MEETING_UPDATED) == []
