@@ -87,18 +87,6 @@ def move_agenda(user, meeting_id: int, move: AgendaMove, *, now: datetime | None
 # --- questions to the invited experts --------------------------------------------------------
 
 
-def questions_of(meeting_id: int) -> list[MeetingQuestion]:
-    """The meeting's questions, oldest first (the caller checked that the viewer may read it)."""
-    return list(
-        db.session.scalars(
-            select(MeetingQuestion)
-            .where(MeetingQuestion.meeting_id == meeting_id)
-            .options(joinedload(MeetingQuestion.author), joinedload(MeetingQuestion.unit))
-            .order_by(MeetingQuestion.created_at, MeetingQuestion.id)
-        )
-    )
-
-
 def invited_units(meeting: Meeting) -> list:
     return [i.unit for i in meeting.invitations if i.unit is not None]
 

@@ -21,6 +21,7 @@ from forum.meetings import views as meeting_views
 from forum.meetings.live_forms import AnswerForm, MoveForm, QuestionForm
 from forum.meetings.live_schemas import AgendaMove, QuestionInput
 from forum.meetings.models import AgendaItem, Meeting, MeetingQuestion
+from forum.meetings.services import questions_of
 from forum.policy import can
 from forum.realtime.streams import last_seq, meeting_stream, thread_stream
 from forum.schemas import id_from_text, parse
@@ -85,7 +86,7 @@ def live_section(meeting: Meeting) -> LiveSection:
         current=current,
         previous=agenda[position - 2] if position >= 2 else None,
         next=agenda[position] if position < len(agenda) else None,
-        questions=live.questions_of(meeting.id),
+        questions=questions_of(meeting.id),
         presence=live.presence(meeting.id),
         replies=live.recent_replies(meeting),
         can_run=can(current_user, "meeting.run", meeting),

@@ -28,7 +28,7 @@ from forum.meetings.models import (
     MeetingQuestion,
     MeetingSignup,
 )
-from forum.meetings.services import access_meeting, published
+from forum.meetings.services import access_meeting, published, questions_of
 from forum.notifications.services import notify
 from forum.policy import can, ensure
 from forum.realtime.streams import last_seq, meeting_stream
@@ -60,17 +60,6 @@ def render_minutes(source: str | None) -> tuple[str, str]:
     if not TAG.sub("", html).strip():
         raise field_error("source", _("Write the minutes first: they are empty."))
     return source, html
-
-
-def questions_of(meeting_id: int) -> list[MeetingQuestion]:
-    return list(
-        db.session.scalars(
-            select(MeetingQuestion)
-            .where(MeetingQuestion.meeting_id == meeting_id)
-            .options(joinedload(MeetingQuestion.author), joinedload(MeetingQuestion.unit))
-            .order_by(MeetingQuestion.created_at, MeetingQuestion.id)
-        )
-    )
 
 
 def _clock(moment: datetime) -> str:

@@ -20,6 +20,7 @@ from forum.meetings.models import (
     AgendaItem,
     Meeting,
     MeetingInvitation,
+    MeetingQuestion,
     MeetingSignup,
 )
 from forum.meetings.schemas import MeetingInput
@@ -252,6 +253,18 @@ def withdraw_signup(user: User, meeting_id: int) -> None:
         )
     db.session.expire(meeting, ["signup_count"])
     published(meeting)
+
+
+def questions_of(meeting_id: int) -> list[MeetingQuestion]:
+    """The meeting's questions, oldest first (the caller checked that the viewer may read it)."""
+    return list(
+        db.session.scalars(
+            select(MeetingQuestion)
+            .where(MeetingQuestion.meeting_id == meeting_id)
+            .options(joinedload(MeetingQuestion.author), joinedload(MeetingQuestion.unit))
+            .order_by(MeetingQuestion.created_at, MeetingQuestion.id)
+        )
+    )
 
 
 def upcoming_in(room_ids=None, *, now: datetime | None = None, limit: int = 20) -> list[Meeting]:

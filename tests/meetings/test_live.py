@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from forum.errors import Conflict, Forbidden, NotAuthenticated, NotFound, ValidationError
 from forum.extensions import db, utcnow
-from forum.meetings import live
+from forum.meetings import live, services
 from forum.meetings.live_schemas import AgendaMove, QuestionInput
 from forum.meetings.models import AgendaItem, Meeting, MeetingAttendance, MeetingQuestion
 from forum.realtime.streams import last_seq, meeting_stream, room_stream
@@ -182,7 +182,7 @@ def test_residents_ask_the_invited_unit_or_all_and_the_host_marks_them(piotr, ol
     run(live.mark_answered, piotr, to_unit.id, False)
     assert get(MeetingQuestion, to_unit.id).answered_at is None
     with app_context():
-        assert [q.id for q in live.questions_of(with_experts)] == [to_unit.id, to_all.id]
+        assert [q.id for q in services.questions_of(with_experts)] == [to_unit.id, to_all.id]
 
 
 def test_questions_are_refused_with_clear_errors(piotr, ola, ewa, with_experts):
@@ -304,7 +304,7 @@ def test_asking_from_the_page_and_a_refused_question_keeps_its_text(app, piotr, 
     )
     assert answer.status_code == 302
     with app_context():
-        [question] = live.questions_of(with_experts)
+        [question] = services.questions_of(with_experts)
     assert answer.location.endswith(f"#question-{question.id}")
     refused = client.post(
         f"/meetings/{with_experts}/questions",

@@ -8,7 +8,7 @@ from forum.api.v1.base import operation
 from forum.meetings import live
 from forum.meetings.live_schemas import AgendaMove, AnsweredInput, QuestionInput, Questions
 from forum.meetings.schemas import MeetingSummary, Question, meeting_summary_view, question_view
-from forum.meetings.services import access_meeting
+from forum.meetings.services import access_meeting, questions_of
 from forum.realtime.streams import last_seq, meeting_stream
 
 
@@ -54,9 +54,7 @@ def move_agenda(meeting_id: int, body: AgendaMove):
 def meeting_questions(meeting_id: int):
     seq = last_seq(meeting_stream(meeting_id))  # before the questions: later ones are caught up
     meeting = access_meeting(current_user, meeting_id)
-    return Questions(
-        questions=[question_view(q) for q in live.questions_of(meeting.id)], last_seq=seq
-    )
+    return Questions(questions=[question_view(q) for q in questions_of(meeting.id)], last_seq=seq)
 
 
 @operation(
