@@ -18,7 +18,8 @@ from forum.notifications.schemas import PlaceRef
 from forum.schemas import Count, Id, Input, PageQuery, Pagination, QueryInt, Shape, explained
 
 Status = Literal["upcoming", "live", "ended", "cancelled"]
-TITLE_MAX, DESCRIPTION_MAX, VIDEO_URL_MAX = 200, 5000, 500
+# The description opens the meeting's thread: a post's limit (config BODY_MAX_LENGTH) holds.
+TITLE_MAX, DESCRIPTION_MAX, VIDEO_URL_MAX = 200, 1500, 500
 AGENDA_MAX_ITEMS, ITEM_MINUTES_MAX = 30, 600
 QUESTION_MAX = 500
 
