@@ -122,7 +122,8 @@ for (const line of document.querySelectorAll("#upcoming-meetings .meeting-line[d
     item: undefined, // as the banner shows it
   });
 }
-for (const banner of document.querySelectorAll("#meeting-banner .meeting-banner[data-meeting-id]")) {
+const banners = document.querySelectorAll("#meeting-banner .meeting-banner[data-meeting-id]");
+for (const banner of banners) {
   const id = Number(banner.dataset.meetingId);
   const link = banner.querySelector("a");
   const known = meetings.get(id);
@@ -158,8 +159,9 @@ function showBanner(id, meeting) {
 
 function removeBanner(id) {
   const banner = bannerOf(id);
-  if (banner?.contains(document.activeElement)) document.getElementById("meetings-heading")?.focus();
-  banner?.remove();
+  if (!banner) return;
+  if (banner.contains(document.activeElement)) document.getElementById("meetings-heading")?.focus();
+  banner.remove();
 }
 
 /** The upcoming list's line as a reload would show it: gone once over, "Live now" while on. */
