@@ -85,6 +85,8 @@ function showAgenda(meeting) {
   root.querySelector("#meeting-now").dataset.state = "fresh"; // the browser tests wait for it
 }
 
+let shownItemId = Number(root.querySelector(".live-agenda li.current")?.dataset.itemId) || null;
+
 function meetingUpdated(meeting) {
   if (meeting.status !== "live") {
     reloadSoon(); // ended or cancelled: the page is another one now
@@ -92,8 +94,13 @@ function meetingUpdated(meeting) {
   }
   if (host) refreshAgenda();
   else showAgenda(meeting);
+  watchTheEnd(meeting.ends_at);
   const current = meeting.agenda.find((item) => item.id === meeting.current_item_id);
-  if (current) announce(text("announceMoved", { title: current.title }));
+  // The meeting changes in other ways too (sign-ups, details): only a move is said aloud.
+  if (current && current.id !== shownItemId) {
+    announce(text("announceMoved", { title: current.title }));
+  }
+  shownItemId = meeting.current_item_id;
 }
 
 // --- questions to the experts ----------------------------------------------------------------
@@ -205,9 +212,9 @@ const threadHandlers = {
   post_hidden: (data) => showReply(data.post),
   post_restored: (data) => showReply(data.post),
   post_deleted: (data) => {
-    const li = document.getElementById(`reply-${data.post.id}`);
     showReply(data.post);
-    if (li && data.post.parent_id !== null) setReplyCount(Math.max(0, countOf(wholeDiscussion) - 1));
+    // Counted, listed or not (the server's count goes down for any deleted reply).
+    if (data.post.parent_id !== null) setReplyCount(Math.max(0, countOf(wholeDiscussion) - 1));
   },
   thread_updated: (data) => setReplyCount(data.thread.reply_count),
 };
@@ -257,5 +264,10 @@ follow(socket, {
 setupComposer(socket, threadId, (post) => postCreated(post));
 
 // The meeting ends by the clock, with no event: then the page becomes the one after it.
-const endsIn = Date.parse(root.dataset.endsAt) - Date.now();
-if (endsIn > 0 && endsIn < 2 ** 31 - 1) setTimeout(reloadSoon, endsIn + 1000);
+let endTimer = null;
+function watchTheEnd(iso) {
+  clearTimeout(endTimer);
+  const endsIn = Date.parse(iso) - Date.now();
+  if (endsIn > 0 && endsIn < 2 ** 31 - 1) endTimer = setTimeout(reloadSoon, endsIn + 1000);
+}
+watchTheEnd(root.dataset.endsAt);
