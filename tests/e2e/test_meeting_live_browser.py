@@ -113,3 +113,46 @@ def test_the_host_runs_the_agenda_without_javascript(open_page, forum_server):
     expect(piotr.locator(".questions li").filter(has_text="Ile kosztuje")).to_contain_text(
         "Odpowiedziano"
     )
+
+
+def forward_to(page, iso: str, seconds_after: int = 2) -> None:
+    """Move the page's (installed) clock to a moment, as if the time had passed."""
+    now = page.evaluate("Date.now()")
+    at = page.evaluate("(iso) => Date.parse(iso)", iso)
+    page.clock.fast_forward(int(at - now) + seconds_after * 1000)
+
+
+def test_the_room_banner_follows_the_clock_without_asking_the_server(open_page, forum_server):
+    meeting, room = live_meeting(forum_server)
+    status, body = call(http_client(), "GET", forum_server.url + "/api/v1/meetings?when=upcoming")
+    assert status == 200, body
+    upcoming = next(m for m in body["meetings"] if m["status"] == "upcoming")
+
+    # The running meeting's end: its banner and its line in the upcoming list go.
+    lobby = open_page(JAN, f"/rooms/{room}")
+    lobby.clock.install()
+    lobby.reload()
+    fetched = page_requests(lobby, f"/rooms/{room}", f"/meetings/{meeting}")
+    expect(lobby.locator(f'#meeting-banner a[href="/meetings/{meeting}"]')).to_have_count(1)
+    line = lobby.locator(f'#upcoming-meetings [data-meeting-id="{meeting}"]')
+    forward_to(lobby, line.get_attribute("data-ends-at"))
+    expect(lobby.locator(f'#meeting-banner a[href="/meetings/{meeting}"]')).to_have_count(0)
+    expect(line).to_have_count(0)
+    assert fetched == [], f"the room page asked for pages: {fetched}"
+
+    # An upcoming meeting's start and end: its banner comes, then goes.
+    path = f"/rooms/{upcoming['room']['id']}"
+    other = open_page(JAN, path)
+    other.clock.install()
+    other.reload()
+    fetched = page_requests(other, path, f"/meetings/{upcoming['id']}")
+    banner = other.locator(f'#meeting-banner a[href="/meetings/{upcoming["id"]}"]')
+    expect(banner).to_have_count(0)
+    line = other.locator(f'#upcoming-meetings [data-meeting-id="{upcoming["id"]}"]')
+    forward_to(other, upcoming["starts_at"])
+    expect(banner).to_have_text(upcoming["title"])
+    expect(line.locator(".tag-live")).to_have_count(1)
+    forward_to(other, upcoming["ends_at"])
+    expect(banner).to_have_count(0)
+    expect(line).to_have_count(0)
+    assert fetched == [], f"the room page asked for pages: {fetched}"
