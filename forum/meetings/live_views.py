@@ -6,7 +6,6 @@ banner for a meeting running in it, and the attendance of whoever opens a runnin
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
@@ -101,25 +100,24 @@ def live_section(meeting: Meeting) -> LiveSection:
 @dataclass
 class RoomBanner:
     live: list[Meeting]
-    changes_at: datetime | None  # when a meeting of the room starts or ends next
 
 
 def room_banner(room) -> RoomBanner:
-    """The room's meetings running now, and when that changes next (the page refreshes then)."""
+    """The room's meetings running now (the page's script follows their start and end by the
+    clock, from the upcoming list's data)."""
     now = utcnow()
     meetings = db.session.scalars(
         select(Meeting)
         .where(
             Meeting.room_id == room.id,
             Meeting.cancelled_at.is_(None),
+            Meeting.starts_at <= now,
             Meeting.ends_at > now,
         )
         .order_by(Meeting.starts_at)
         .limit(10)
     ).all()
-    running = [m for m in meetings if m.starts_at <= now]
-    moments = [m.ends_at for m in running] + [m.starts_at for m in meetings if m.starts_at > now]
-    return RoomBanner(running, min(moments) if moments else None)
+    return RoomBanner(list(meetings))
 
 
 @bp.app_context_processor

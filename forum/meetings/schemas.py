@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from flask_babel import gettext as _
 from pydantic import AfterValidator, Field
 
-from forum.accounts.schemas import Person, person_view
+from forum.accounts.schemas import Person, User, person_view, user_view
 from forum.drafts.schemas import UnitRef
 from forum.meetings import times
 from forum.meetings.models import AgendaItem as AgendaItemModel
@@ -122,7 +122,7 @@ def agenda_item_view(item: AgendaItemModel) -> AgendaItem:
 class Question(Shape):
     id: Id
     meeting_id: Id
-    author: Person
+    author: User = Field(description="With their badges, as the meeting's page shows them.")
     unit: UnitRef | None = Field(description="The invited unit it is for; null: for any expert.")
     body: str
     created_at: datetime
@@ -135,7 +135,7 @@ def question_view(question: QuestionModel) -> Question:
     return Question(
         id=question.id,
         meeting_id=question.meeting_id,
-        author=person_view(question.author),
+        author=user_view(question.author),
         unit=UnitRef(id=unit.id, code=unit.code, name=unit.name) if unit is not None else None,
         body=question.body,
         created_at=question.created_at,

@@ -6,7 +6,6 @@ import {
   announce, authorNodes, countOf, root, seq, setCount, text, timeElement, url,
 } from "./page.js";
 import { showPresence, showStatus } from "./presence.js";
-import { refresher } from "./refresh.js";
 import { socket } from "./socket.js";
 
 const firstPage = root.dataset.page === "1"; // new threads appear on the first page only
@@ -98,26 +97,145 @@ function updateThread(thread) {
   if (thread.reply_count > before) announce(text("announceReply", { title: titleOf(line) }));
 }
 
-// The banner of a meeting running in the room (meetings/_room_banner.html): fresh on each
-// meeting_updated, and when a meeting of the room starts or ends, which no event says.
-let bannerTimer = null;
-const refreshBanner = refresher("meeting-banner", (element) => {
-  element.dataset.state = "fresh"; // the browser tests wait for it
-  watchTheClock();
-});
+// The banner of the room's meetings running now (meetings/_room_banner.html), and the upcoming
+// list's lines (meetings/_upcoming.html). A thousand people may have the room open: the page
+// follows the meetings from meeting_updated's data and, when one starts or ends (which no event
+// says), by the clock from what it was rendered with, never by asking the server.
+const meetings = new Map(); // id: {title, url, startsAt, endsAt, status, item}
 
+function bannerOf(id) {
+  return document.querySelector(`#meeting-banner .meeting-banner[data-meeting-id="${id}"]`);
+}
+
+function upcomingLineOf(id) {
+  return document.querySelector(`#upcoming-meetings .meeting-line[data-meeting-id="${id}"]`);
+}
+
+for (const line of document.querySelectorAll("#upcoming-meetings .meeting-line[data-meeting-id]")) {
+  const link = line.querySelector("a");
+  meetings.set(Number(line.dataset.meetingId), {
+    title: link.textContent,
+    url: link.getAttribute("href"),
+    startsAt: Date.parse(line.dataset.startsAt),
+    endsAt: Date.parse(line.dataset.endsAt),
+    status: line.querySelector(".tag-live") ? "live" : "upcoming",
+    item: undefined, // as the banner shows it
+  });
+}
+const banners = document.querySelectorAll("#meeting-banner .meeting-banner[data-meeting-id]");
+for (const banner of banners) {
+  const id = Number(banner.dataset.meetingId);
+  const link = banner.querySelector("a");
+  const known = meetings.get(id);
+  meetings.set(id, {
+    ...known,
+    title: link.textContent,
+    url: link.getAttribute("href"),
+    startsAt: known?.startsAt ?? Date.now(),
+    endsAt: Date.parse(banner.dataset.endsAt),
+    status: "live",
+    item: undefined,
+  });
+}
+
+function showBanner(id, meeting) {
+  let banner = bannerOf(id);
+  if (!banner) {
+    banner = document.getElementById("meeting-banner-template").content.firstElementChild
+      .cloneNode(true);
+    banner.dataset.meetingId = String(id);
+    document.querySelector("#meeting-banner .meeting-banner-state")?.append(banner);
+  }
+  banner.dataset.endsAt = new Date(meeting.endsAt).toISOString();
+  const link = banner.querySelector("a");
+  link.href = meeting.url;
+  link.textContent = meeting.title;
+  if (meeting.item !== undefined) {
+    banner.querySelector(".banner-now").textContent = meeting.item
+      ? text("bannerNow", { item: meeting.item })
+      : "";
+  }
+}
+
+function removeBanner(id) {
+  const banner = bannerOf(id);
+  if (!banner) return;
+  if (banner.contains(document.activeElement)) document.getElementById("meetings-heading")?.focus();
+  banner.remove();
+}
+
+/** The upcoming list's line as a reload would show it: gone once over, "Live now" while on. */
+function showUpcomingLine(id, meeting) {
+  const line = upcomingLineOf(id);
+  if (!line) return;
+  if (meeting.status === "ended" || meeting.status === "cancelled") {
+    if (line.contains(document.activeElement)) document.getElementById("meetings-heading")?.focus();
+    line.remove();
+    return;
+  }
+  line.querySelector("a").textContent = meeting.title;
+  line.dataset.startsAt = new Date(meeting.startsAt).toISOString();
+  line.dataset.endsAt = new Date(meeting.endsAt).toISOString();
+  const tag = line.querySelector(".tag-live");
+  if (meeting.status === "live" && !tag) {
+    const fresh = document.getElementById("live-now-template").content.firstElementChild;
+    line.querySelector("a").after(" ", fresh.cloneNode(true));
+  } else if (meeting.status !== "live" && tag) {
+    tag.remove();
+  }
+}
+
+function showMeeting(id) {
+  const meeting = meetings.get(id);
+  if (meeting.status === "live") showBanner(id, meeting);
+  else removeBanner(id);
+  showUpcomingLine(id, meeting);
+  const state = document.querySelector("#meeting-banner .meeting-banner-state");
+  if (state) state.dataset.state = "fresh"; // the browser tests wait for it
+}
+
+/** What the clock says of each meeting (a cancelled one stays cancelled). */
+let clockTimer = null;
 function watchTheClock() {
-  clearTimeout(bannerTimer);
-  const at = document.querySelector("#meeting-banner [data-changes-at]")?.dataset.changesAt;
-  const wait = at ? Date.parse(at) - Date.now() + 1000 : NaN;
-  if (wait > 0 && wait < 2 ** 31 - 1) bannerTimer = setTimeout(refreshBanner, wait);
+  clearTimeout(clockTimer);
+  const now = Date.now();
+  let next = Infinity;
+  for (const [id, meeting] of meetings) {
+    if (meeting.status === "cancelled" || meeting.status === "ended") continue;
+    const status = now >= meeting.endsAt ? "ended" : now >= meeting.startsAt ? "live" : "upcoming";
+    if (status !== meeting.status) {
+      meeting.status = status;
+      showMeeting(id);
+    }
+    for (const moment of [meeting.startsAt, meeting.endsAt]) {
+      if (moment > now) next = Math.min(next, moment);
+    }
+  }
+  const wait = next - now + 1000;
+  if (wait > 0 && wait < 2 ** 31 - 1) clockTimer = setTimeout(watchTheClock, wait);
 }
 watchTheClock();
+
+function meetingUpdated(summary) {
+  const known = meetings.get(summary.id);
+  if (!known && summary.status !== "live") return; // not on the page: a reload shows it
+  const current = summary.agenda.find((item) => item.id === summary.current_item_id);
+  meetings.set(summary.id, {
+    title: summary.title,
+    url: known?.url ?? url(root.dataset.meetingUrl, summary.id),
+    startsAt: Date.parse(summary.starts_at),
+    endsAt: Date.parse(summary.ends_at),
+    status: summary.room.id === roomId ? summary.status : "cancelled", // moved: gone from here
+    item: current?.title ?? "",
+  });
+  showMeeting(summary.id);
+  watchTheClock();
+}
 
 const handlers = {
   thread_created: (data) => addThread(data.thread),
   thread_updated: (data) => updateThread(data.thread),
-  meeting_updated: () => refreshBanner(),
+  meeting_updated: (data) => meetingUpdated(data.meeting),
 };
 
 follow(socket, {
