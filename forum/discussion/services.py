@@ -75,7 +75,7 @@ def access_post(user, post_id: int) -> Post:
     return post
 
 
-def _clean_title(title: str | None, errors: dict[str, str]) -> str:
+def clean_title(title: str | None, errors: dict[str, str]) -> str:
     """The title as stored (forum/text.py); what is wrong with it goes into errors."""
     title, problem = text.clean(title)
     limit = current_app.config["TITLE_MAX_LENGTH"]
@@ -124,7 +124,7 @@ def create_thread(user, room_id: int, title: str | None, body: str | None) -> Th
     ensure(user, "thread.create", room)
     ratelimits.hit(ratelimits.THREAD, user.id)  # before rendering and writing
     errors: dict[str, str] = {}
-    title = _clean_title(title, errors)
+    title = clean_title(title, errors)
     source, html = _render_body(body, errors)
     _raise_if(errors)
     now = utcnow()

@@ -64,7 +64,7 @@ def _sync_agenda(meeting: Meeting, data: MeetingInput) -> None:
 
 def _sync_invitations(meeting: Meeting, data: MeetingInput) -> set[int]:
     """Invite who is newly chosen and drop who is not; the people newly invited."""
-    wanted = services._invitations(data)  # checked: units that exist, people who are experts
+    wanted = services.checked_invitations(data)  # checked: units that exist, people who are experts
     before = services.invited_people(meeting)
     units = {i.unit.id for i in wanted if i.unit is not None}
     experts = {i.user.id for i in wanted if i.user is not None}
@@ -96,10 +96,10 @@ def edit_meeting(
     meeting = services.access_meeting(editor, meeting_id)
     ensure(editor, "meeting.edit", meeting)
     errors: dict[str, str] = {}
-    title = discussion._clean_title(data.title, errors)  # as the meeting's thread was titled
+    title = discussion.clean_title(data.title, errors)  # as the meeting's thread was titled
     if errors:
         raise ValidationError(_("Some fields need correcting."), errors)
-    video_url = services._clean_video_url(data.video_url)
+    video_url = services.clean_video_url(data.video_url)
     # A form writes minutes: the same minute as before is the time as stored (with its seconds).
     starts_at = _unless_same_minute(data.starts_at, meeting.starts_at)
     ends_at = _unless_same_minute(data.ends_at, meeting.ends_at)

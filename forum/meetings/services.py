@@ -94,7 +94,7 @@ def check_times(
         )
 
 
-def _invitations(data: MeetingInput) -> list[MeetingInvitation]:
+def checked_invitations(data: MeetingInput) -> list[MeetingInvitation]:
     """The invited units and experts, checked: a unit must exist, an expert must be one."""
     units = db.session.scalars(
         select(ExpertUnit).where(ExpertUnit.id.in_(data.invited_unit_ids))
@@ -129,7 +129,7 @@ def invited_people(meeting: Meeting) -> set[int]:
     return people
 
 
-def _clean_video_url(url: str) -> str:
+def clean_video_url(url: str) -> str:
     url = url.strip()
     if (
         url
@@ -150,9 +150,9 @@ def schedule_meeting(
     now = now or utcnow()
     room = access_room(host, room_id)
     ensure(host, "meeting.schedule", room)
-    video_url = _clean_video_url(data.video_url)
+    video_url = clean_video_url(data.video_url)
     check_times(room.id, data.starts_at, data.ends_at, now, moving=None)
-    invitations = _invitations(data)
+    invitations = checked_invitations(data)
     description = data.description.strip()
     thread = discussion.create_thread(
         host,
