@@ -1,5 +1,7 @@
 """Migrations build the schema the models describe, from an empty database."""
 
+from collections import Counter
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -82,3 +84,15 @@ def test_upgrading_a_database_with_data_keeps_it(tmp_path):
             assert run("SELECT hidden_at FROM post WHERE id = 2").scalar() is None
             assert run("PRAGMA foreign_key_check").fetchall() == []
         engine.dispose()
+
+
+def test_every_constraint_and_index_has_a_name_of_its_own(app):
+    """SQLite takes two constraints of one name without a word (and a comparison of migrations
+    with the models then depends on which it reads first); PostgreSQL refuses them."""
+    names = Counter(
+        str(item.name)
+        for table in db.metadata.tables.values()
+        for item in (*table.constraints, *table.indexes)
+        if item.name is not None
+    )
+    assert [name for name, uses in names.items() if uses > 1] == []

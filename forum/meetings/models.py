@@ -105,8 +105,9 @@ class MeetingInvitation(db.Model):
         CheckConstraint(
             "(user_id IS NULL) <> (unit_id IS NULL)", name="invites_a_person_or_a_unit"
         ),
-        UniqueConstraint("meeting_id", "user_id"),
-        UniqueConstraint("meeting_id", "unit_id"),
+        # Named: the naming convention would give both the same name (its first column's).
+        UniqueConstraint("meeting_id", "user_id", name="uq_meeting_invitation_meeting_id_user_id"),
+        UniqueConstraint("meeting_id", "unit_id", name="uq_meeting_invitation_meeting_id_unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,8 +174,8 @@ class MeetingOutcome(db.Model):
         CheckConstraint(
             "(thread_id IS NULL) <> (draft_id IS NULL)", name="links_a_thread_or_a_draft"
         ),
-        UniqueConstraint("meeting_id", "thread_id"),
-        UniqueConstraint("meeting_id", "draft_id"),
+        UniqueConstraint("meeting_id", "thread_id", name="uq_meeting_outcome_meeting_id_thread_id"),
+        UniqueConstraint("meeting_id", "draft_id", name="uq_meeting_outcome_meeting_id_draft_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

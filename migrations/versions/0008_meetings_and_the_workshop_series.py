@@ -108,8 +108,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['unit_id'], ['expert_unit.id'], name=op.f('fk_meeting_invitation_unit_id_expert_unit')),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_meeting_invitation_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_invitation')),
-    sa.UniqueConstraint('meeting_id', 'unit_id', name=op.f('uq_meeting_invitation_meeting_id')),
-    sa.UniqueConstraint('meeting_id', 'user_id', name=op.f('uq_meeting_invitation_meeting_id'))
+    sa.UniqueConstraint('meeting_id', 'unit_id', name=op.f('uq_meeting_invitation_meeting_id_unit_id')),
+    sa.UniqueConstraint('meeting_id', 'user_id', name=op.f('uq_meeting_invitation_meeting_id_user_id'))
     )
     with op.batch_alter_table('meeting_invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meeting_invitation_meeting_id'), ['meeting_id'], unique=False)
@@ -124,8 +124,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_meeting_outcome_meeting_id_meeting')),
     sa.ForeignKeyConstraint(['thread_id'], ['thread.id'], name=op.f('fk_meeting_outcome_thread_id_thread')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_outcome')),
-    sa.UniqueConstraint('meeting_id', 'draft_id', name=op.f('uq_meeting_outcome_meeting_id')),
-    sa.UniqueConstraint('meeting_id', 'thread_id', name=op.f('uq_meeting_outcome_meeting_id'))
+    sa.UniqueConstraint('meeting_id', 'draft_id', name=op.f('uq_meeting_outcome_meeting_id_draft_id')),
+    sa.UniqueConstraint('meeting_id', 'thread_id', name=op.f('uq_meeting_outcome_meeting_id_thread_id'))
     )
     with op.batch_alter_table('meeting_outcome', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meeting_outcome_meeting_id'), ['meeting_id'], unique=False)

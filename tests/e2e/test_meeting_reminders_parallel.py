@@ -36,7 +36,7 @@ def test_workers_racing_remind_each_person_once(forum_server):
     server = forum_server
     piotr = logged_in(server, "piotr@example.pl")
     status, rooms = call(piotr, "GET", server.url + "/api/v1/rooms")
-    room = next(r["id"] for r in rooms["rooms"] if r["slug"] == "zablocie")
+    room = next(r["id"] for r in rooms["rooms"] if r["slug"] == "xiii-podgorze")
     start = datetime.now(UTC) + timedelta(minutes=30)
     status, body = call(
         piotr,
