@@ -182,18 +182,31 @@ def test_needs_of_another_series_are_not_linked(admin, series, ola):
     assert count(IdeaNeed) == 0
 
 
-def test_items_are_news_on_the_workshops_meeting_and_replies_are_not(app, connect, series, ola):
-    """The series page follows its workshops' meetings: a need added, an idea linked, a mark
-    taken off each come there; a reply in the workshop's room is not news to the series."""
+def test_items_are_news_on_the_workshops_meeting_and_replies_are_not(
+    app, connect, admin, series, ola
+):
+    """The series page follows its workshops' meetings: a need added, an idea's needs linked,
+    a mark taken off each come on the stage's meeting; a reply in the workshop's room does not."""
     from forum.realtime import events
 
     with app_context():
-        meeting_id = db.session.get(WorkshopSeries, series).stages[0].meeting_id
+        stages = db.session.get(WorkshopSeries, series).stages
+        needs_meeting, ideas_meeting = stages[0].meeting_id, stages[1].meeting_id
     sock = connect(app.test_client())
-    sock.emit(events.JOIN, {"stream": f"meeting:{meeting_id}"})
+    for meeting_id in (needs_meeting, ideas_meeting):
+        sock.emit(events.JOIN, {"stream": f"meeting:{meeting_id}"})
     sock.get_received()
+
+    def news() -> list[int]:
+        return [e["meeting"]["id"] for e in sock.received_named(events.MEETING_UPDATED)]
+
     need = add(ola, series, 1, "Cień na placach zabaw")
-    [added] = sock.received_named(events.MEETING_UPDATED)
-    assert added["meeting"]["id"] == meeting_id
+    assert news() == [needs_meeting]
+    idea = add(ola, series, 2, "Drzewa przy piaskownicach")
+    assert news() == [ideas_meeting]
+    run(services.link_needs, ola, idea, (need,))
+    assert news() == [ideas_meeting]
     run(discussion.create_reply, ola, get(WorkshopItem, need).thread_id, "Też tak uważam.")
-    assert sock.received_named(events.MEETING_UPDATED) == []
+    assert news() == []
+    run(services.unmark, admin, idea)
+    assert news() == [ideas_meeting]
