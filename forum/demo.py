@@ -20,14 +20,14 @@ from forum.drafts import coauthors, editing, promotion
 from forum.drafts import services as drafts
 from forum.extensions import db
 from forum.flags import services as flags
-from forum.meetings.demo_after import _seed_after
+from forum.meetings.demo_after import seed_after
 from forum.meetings.demo_live import seed_live_meeting
-from forum.meetings.demo_scheduling import _seed_scheduling
+from forum.meetings.demo_scheduling import seed_scheduling
 from forum.moderation import services as moderation
 from forum.reviews.demo import seed_drafts
 from forum.supports import services as supports
 from forum.units import services as units
-from forum.workshops.demo import _seed_workshops
+from forum.workshops.demo import seed_workshops
 
 DEMO_USERS = [
     # (display name, e-mail, password, home district, role, area or unit)
@@ -146,9 +146,9 @@ def _seed_demo_data() -> None:
     seed_drafts(users)  # one draft at each status, reviewed (forum/reviews/demo.py)
     _seed_draft_history(users)
     _seed_supports(users)
-    _seed_workshops(users)  # the city workshop series (forum/workshops/demo.py)
-    _seed_scheduling(users)  # an upcoming meeting with sign-ups (forum/meetings/demo_scheduling.py)
-    _seed_after(users)  # a past meeting with minutes (forum/meetings/demo_after.py)
+    seed_workshops(users)  # the city workshop series (forum/workshops/demo.py)
+    seed_scheduling(users)  # an upcoming meeting with sign-ups (forum/meetings/demo_scheduling.py)
+    seed_after(users)  # a past meeting with minutes (forum/meetings/demo_after.py)
     seed_live_meeting(users)  # a meeting running now in Zabłocie (forum/meetings/demo_live.py)
 
 

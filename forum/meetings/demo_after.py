@@ -38,7 +38,7 @@ Anna i Jan piszą wątek o ławkach; wątek o fontannie staje się szkicem wnios
 """
 
 
-def _seed_after(users: dict) -> None:
+def seed_after(users: dict) -> None:
     podgorze = db.session.scalar(select(Room).where(Room.slug == "xiii-podgorze"))
     zzm = db.session.scalar(select(ExpertUnit.id).where(ExpertUnit.code == "ZZM"))
     week_ago = utcnow() - timedelta(days=7)

@@ -21,7 +21,7 @@ def _next_evening(days: int) -> datetime:
     return datetime(day.year, day.month, day.day, 18, 0)
 
 
-def _seed_scheduling(users: dict) -> None:
+def seed_scheduling(users: dict) -> None:
     podgorze = db.session.scalar(select(Room).where(Room.slug == "xiii-podgorze"))
     zzm = db.session.scalar(select(ExpertUnit.id).where(ExpertUnit.code == "ZZM"))
     start = _next_evening(5)

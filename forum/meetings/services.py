@@ -265,17 +265,3 @@ def questions_of(meeting_id: int) -> list[MeetingQuestion]:
             .order_by(MeetingQuestion.created_at, MeetingQuestion.id)
         )
     )
-
-
-def upcoming_in(room_ids=None, *, now: datetime | None = None, limit: int = 20) -> list[Meeting]:
-    """Meetings not cancelled that have not ended, soonest first (in these rooms, or all)."""
-    query = (
-        select(Meeting)
-        .where(Meeting.cancelled_at.is_(None), Meeting.ends_at > (now or utcnow()))
-        .options(joinedload(Meeting.room))
-        .order_by(Meeting.starts_at)
-        .limit(limit)
-    )
-    if room_ids is not None:
-        query = query.where(Meeting.room_id.in_(room_ids))
-    return list(db.session.scalars(query))

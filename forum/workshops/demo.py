@@ -28,7 +28,7 @@ def _opening(thread_id: int) -> int:
     )
 
 
-def _seed_workshops(users: dict) -> None:
+def seed_workshops(users: dict) -> None:
     anna, jan, tomasz = users["anna"], users["jan"], users["tomasz"]
     admin, ewa, piotr = users["admin"], users["ewa"], users["piotr"]
     # Evening workshops at 17:00 in Kraków: three weeks ago, last week, in five days.
