@@ -4,13 +4,21 @@ When a transaction commits, its sockets that lost a right are first taken off th
 may no longer read (or closed, when their login ended), then its published events are sent in
 order. A failure to send is logged, never raised: the data is durable, and clients recover what
 they missed through the stream's sequence numbers. A rollback sends nothing.
+
+Under eventlet the sending happens after the response, not in it: the commit hands its batch to
+one sender greenthread, which sends batches in commit order. So the author's request returns as
+soon as its transaction has committed, whether ten or a thousand people follow the thread, and a
+broadcast to a big room no longer delays the response that caused it. With
+``SOCKETIO_ASYNC_MODE=threading`` (the tests' Socket.IO test client) a batch is sent in the
+commit itself, as before: the test client reads what was sent right after the request.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
@@ -37,12 +45,29 @@ def signal(name: str, to: str, data: Shape | None, skip_sid: str | None = None) 
         log.exception("sending the %s signal to %s failed", name, to)
 
 
-def _connections():
-    return current_app.extensions["connections"]
+@dataclass
+class Batch:
+    """What one commit sends: revoked access first, then its events in publication order."""
+
+    app: Flask | None  # for the connections registry; None outside an app context
+    revocations: dict = field(default_factory=dict)
+    outbox: list = field(default_factory=list)
+
+    def send(self) -> None:
+        if self.revocations and self.app is not None:
+            try:
+                with self.app.app_context():
+                    _apply(self.app.extensions["connections"], self.revocations)
+            except Exception:
+                log.exception("applying revoked access failed")
+        for delivery in self.outbox:
+            try:
+                socketio.emit(delivery.name, delivery.data, to=delivery.channel)
+            except Exception:
+                log.exception("sending %s to %s failed", delivery.name, delivery.channel)
 
 
-def _apply(revocations: dict) -> None:
-    connections = _connections()
+def _apply(connections, revocations: dict) -> None:
     for sid in revocations.get("disconnect", ()):
         try:
             socketio.server.disconnect(sid, namespace="/")
@@ -59,20 +84,60 @@ def _apply(revocations: dict) -> None:
         signal(events.STREAM_CLOSED, sid, closed)
 
 
+class Sender:
+    """One background task that sends committed batches, oldest first.
+
+    Only one task ever sends, so batches go out in the order their commits handed them over
+    (the order of each stream's seq) and no two broadcasts interleave on a connection. The task
+    is started with the first batch, through the Socket.IO server, so it is a greenthread under
+    eventlet.
+    """
+
+    def __init__(self):
+        self.queue = None
+        self.task = None
+        self.sent = 0  # batches sent since start (tests wait on it)
+
+    def submit(self, batch: Batch) -> None:
+        if self.task is None:
+            self.queue = socketio.server.eio.create_queue()
+            self.task = socketio.start_background_task(self._run)
+        self.queue.put(batch)
+
+    def _run(self) -> None:
+        while True:
+            batch = self.queue.get()
+            try:
+                batch.send()
+            except Exception:  # Batch.send logs its own failures; this keeps the sender alive
+                log.exception("sending a committed batch failed")
+            self.sent += 1
+            self.queue.task_done()
+
+    def pending(self) -> int:
+        return self.queue.qsize() if self.queue is not None else 0
+
+
+sender = Sender()
+
+
+def after_response() -> bool:
+    """Whether batches are sent by the sender task (eventlet) or in the commit (threading)."""
+    return socketio.server is not None and socketio.server.async_mode == "eventlet"
+
+
 @event.listens_for(Session, "after_commit")
 def _deliver(session: Session) -> None:
     revocations = session.info.pop(REVOCATIONS, None)
     outbox = session.info.pop(OUTBOX, None)
-    if revocations:
-        try:
-            _apply(revocations)
-        except Exception:
-            log.exception("applying revoked access failed")
-    for delivery in outbox or ():
-        try:
-            socketio.emit(delivery.name, delivery.data, to=delivery.channel)
-        except Exception:
-            log.exception("sending %s to %s failed", delivery.name, delivery.channel)
+    if not revocations and not outbox:
+        return
+    app = current_app._get_current_object() if has_app_context() else None
+    batch = Batch(app, revocations or {}, outbox or [])
+    if after_response():
+        sender.submit(batch)
+    else:
+        batch.send()
 
 
 @event.listens_for(Session, "after_transaction_end")
