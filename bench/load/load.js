@@ -149,6 +149,25 @@ function readCpuSeconds(pid) {
   }
 }
 
+// Seconds the process's main thread ran and waited on a run queue for a core
+// (/proc/<pid>/schedstat). Ran + waited over wall time is how much of the time it wanted a core:
+// near 100 % means it was the bottleneck, whatever its CPU % (which a shared core lowers).
+function readSchedSeconds(pid) {
+  try {
+    const [ran, waited] = fs.readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ").map(Number);
+    return Number.isFinite(ran) && Number.isFinite(waited) ? { ran: ran / 1e9, waited: waited / 1e9 } : null;
+  } catch {
+    return null;
+  }
+}
+
+function schedPct(before, after, wall) {
+  if (!before || !after || !(wall > 0)) return { wait: null, wanted: null };
+  const waited = after.waited - before.waited;
+  const ran = after.ran - before.ran;
+  return { wait: (100 * waited) / wall, wanted: (100 * (waited + ran)) / wall };
+}
+
 function ownCpuSeconds() {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
@@ -677,6 +696,7 @@ async function runStep(
   currentStep = step;
   const cpu0 = readCpuSeconds(opts.serverPid);
   const own0 = ownCpuSeconds();
+  const sched0 = { server: readSchedSeconds(opts.serverPid), load: readSchedSeconds(process.pid) };
   const t0 = now();
   step.firstSend = t0;
   const total = Math.round(rate * seconds);
@@ -752,6 +772,8 @@ async function runStep(
   const cpu1 = readCpuSeconds(opts.serverPid);
   const own1 = ownCpuSeconds();
   const wall = (now() - t0) / 1000;
+  const serverSched = schedPct(sched0.server, readSchedSeconds(opts.serverPid), wall);
+  const loadSched = schedPct(sched0.load, readSchedSeconds(process.pid), wall);
 
   const ok = okPosts();
   const expected = expectedNow();
@@ -794,6 +816,12 @@ async function runStep(
     server_cpu_s: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
     wall_s: wall,
     loadgen_cpu_pct: (100 * (own1 - own0)) / wall,
+    // Waiting for a core (the machine is shared), and ran + waited: the share of the step each
+    // process wanted a core; ~100 % for the load generator means it was the bottleneck.
+    server_wait_pct: serverSched.wait,
+    server_wanted_pct: serverSched.wanted,
+    loadgen_wait_pct: loadSched.wait,
+    loadgen_wanted_pct: loadSched.wanted,
   };
   step.latencies = []; // free memory
   return result;
@@ -1022,7 +1050,10 @@ async function main() {
       statuses: pages.statuses,
       cookie_names: pages.cookieNames,
     };
-    const shown = opts.threadList.length > 1 ? "each client's thread page" : opts.pagePath;
+    const shown =
+      opts.threadList.length > 1 && !opts.pagePathGiven && opts.mode === "forum"
+        ? "each client's thread page"
+        : opts.pagePath;
     log(
       `GET ${shown} × ${opts.clients} in ${pages.seconds.toFixed(1)} s: ` +
         `status ${JSON.stringify(pages.statuses)}, cookies set: ` +
@@ -1120,7 +1151,8 @@ async function main() {
         `${fmt(step.deliveries_per_s)} deliveries/s, p50 ${fmt(step.p50_ms, 1)} ms, ` +
         `p99 ${fmt(step.p99_ms, 1)} ms, last p99 ${fmt(step.last_recipient_p99_ms, 1)} ms, ` +
         `lost ${step.lost}/${step.expected}, failed posts ${step.posts_failed}, ` +
-        `server CPU ${fmt(step.server_cpu_pct)}%, load CPU ${fmt(step.loadgen_cpu_pct)}%`,
+        `server CPU ${fmt(step.server_cpu_pct)}% (waited ${fmt(step.server_wait_pct)}%), ` +
+        `load CPU ${fmt(step.loadgen_cpu_pct)}% (waited ${fmt(step.loadgen_wait_pct)}%)`,
     );
     if (disconnects) {
       result.stop_reason = `${disconnects} clients disconnected`;
