@@ -827,6 +827,7 @@ def scenario_units(selected: list[str], kinds: list[str], seed: dict | None, arg
                 o.update(clients=clients(1000), rates="10,10", readers=8)
                 o["reader-thread"] = seed["long_thread"]
                 o["readers-from-step"] = 1
+                o["reader-page"] = args.reader_page
                 # Readers may hold every delivery for seconds: wait for them, and let no latency
                 # end the run early (both steps always run).
                 o["quiet-ms"] = 15000
@@ -1473,6 +1474,13 @@ def main() -> int:
         default=1.0,
         help="scenarios: multiply every client count (a quick check: 0.1); the verdicts are "
         "for 1 only",
+    )
+    parser.add_argument(
+        "--reader-page",
+        type=int,
+        default=0,
+        help="readers: the middle page N of /threads/<id>?page=N (default: the middle of the "
+        "page count the API answers, else 10)",
     )
     parser.add_argument("--clients", help="sweep: comma-separated N (default 100,500,1000)")
     parser.add_argument(
