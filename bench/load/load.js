@@ -636,6 +636,9 @@ function checkClient() {
       let setCookie = null;
       if (opts.transport === "browser") setCookie = (await visitPage(url)).setCookie;
       socket = makeSocket(url, setCookie);
+      // The transport the client's options try first (socket.io-client's default: polling).
+      const engine = socket.io.engine;
+      seen.firstTransport = (engine && engine.transports && engine.transports[0]) || "polling";
       socket.on("connect_error", () => {});
     });
   });
@@ -651,7 +654,11 @@ function checkProblems(seen, origin) {
   }
   if (opts.transport !== "browser") return problems;
   if (!seen.page) problems.push("no page GET seen");
-  if (!seen.polling.length) problems.push("no polling request seen (not starting on polling)");
+  // A client whose options put polling first must start on it; websocket-first goes straight to
+  // the websocket (and falls back to polling only if that fails).
+  if (seen.firstTransport === "polling" && !seen.polling.length) {
+    problems.push("no polling request seen (not starting on polling)");
+  }
   const requests = [...seen.polling.map((h) => [`polling ${h.method}`, h]), ["websocket", ws]];
   for (const [what, h] of requests) {
     if (!h) continue;
@@ -998,7 +1005,8 @@ async function main() {
   log(`client offers Sec-WebSocket-Extensions: ${result.offer}`);
   if (opts.transport === "browser") {
     log(
-      `client check: page GET, ${seen.polling.length} polling requests, then the upgrade; ` +
+      `client check: first transport ${seen.firstTransport}; page GET, ` +
+        `${seen.polling.length} polling requests, then the websocket; ` +
         `Origin ${JSON.stringify(seen.websocket && seen.websocket.origin)}, ` +
         `Cookie ${JSON.stringify(seen.websocket && seen.websocket.cookie)} on the upgrade` +
         (problems.length ? `; PROBLEMS: ${problems.join("; ")}` : "; all as a browser sends"),
