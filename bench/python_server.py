@@ -2,7 +2,8 @@
 
 Same versions as the forum (requirements.txt: python-socketio 5.18.1, eventlet 0.41.3), same shape
 as the Node reference: a client emits ``join`` ({"thread_id": 1}) and joins the room ``thread:1``;
-``POST /publish`` with a JSON body broadcasts that body to the room as one ``post_created`` event.
+``POST /publish`` with a JSON body broadcasts that body to the room its ``stream`` field names
+(``thread:<id>``, as the forum's envelope; ``thread:1`` without one) as one ``post_created`` event.
 Nothing else: no database, no sessions, no presence. eventlet's websocket accepts
 permessage-deflate when a client offers it (the default, and the known cost). Defaults also mean:
 HTTP long-polling and the upgrade to websocket are both accepted, and ``cors_allowed_origins``
@@ -43,7 +44,8 @@ def http_app(environ, start_response):
     if path == "/publish" and method == "POST":
         length = int(environ.get("CONTENT_LENGTH") or 0)
         data = json.loads(environ["wsgi.input"].read(length))
-        sio.emit("post_created", data, to="thread:1")
+        room = data.get("stream") if isinstance(data.get("stream"), str) else "thread:1"
+        sio.emit("post_created", data, to=room)
         start_response("204 No Content", [])
         return [b""]
     if path == "/health":

@@ -192,7 +192,34 @@ def server_command(kind: str, pin: list[str], forum_gc: str = "off") -> list[str
     return pin + [str(VENV_PYTHON), str(ROOT / "run.py")]
 
 
-def run_one(kind: str, n: int, transport: str, rep: int, args, results_dir: Path, pins) -> dict:
+def sweep_options(n: int, transport: str, args) -> dict:
+    """The load generator's options for one run of the N sweep (--scenario sweep)."""
+    return {
+        "clients": n,
+        "transport": transport,
+        "duration": args.duration,
+        "ramp-duration": args.ramp_duration,
+        "rates": args.rates,
+        "body-bytes": args.body_bytes,
+        "max-latency-ms": args.max_latency_ms,
+        "budget": args.budget,
+    }
+
+
+def run_one(
+    kind: str,
+    name: str,
+    load_opts: dict,
+    rep: int,
+    args,
+    results_dir: Path,
+    pins,
+    timeout: float,
+    template: Path | None = None,
+) -> dict:
+    """Start one server alone on its core, run the load generator with load_opts against it,
+    stop the server; the load generator's JSON. The forum gets a fresh copy of `template` (the
+    seeded database) when given, else a fresh empty database."""
     port = free_port()
     env = dict(os.environ, HOST="127.0.0.1", PORT=str(port), PYTHONUNBUFFERED="1")
     tmp = None
@@ -200,6 +227,8 @@ def run_one(kind: str, n: int, transport: str, rep: int, args, results_dir: Path
         env["DECLINE_DEFLATE"] = "1"
     if kind == "forum":
         tmp = tempfile.mkdtemp(prefix="forum-bench-")
+        if template is not None:
+            shutil.copy(template, Path(tmp) / "forum.db")
         env.update(
             DATABASE_URL=f"sqlite:///{tmp}/forum.db",
             SEED_DEMO_DATA="1",
@@ -210,7 +239,6 @@ def run_one(kind: str, n: int, transport: str, rep: int, args, results_dir: Path
         )
         env.pop("SOCKETIO_MESSAGE_QUEUE", None)
         env.pop("SOCKETIO_CORS_ORIGINS", None)  # its default: its own origin, as the clients send
-    name = f"{transport}-{kind}-{n}-r{rep}"
     if kind == "forum":
         env.update(GC_MODE=args.forum_gc, GC_REPORT=str(results_dir / f"{name}.gc.txt"))
     log = results_dir / f"{name}.server.log"
@@ -227,20 +255,11 @@ def run_one(kind: str, n: int, transport: str, rep: int, args, results_dir: Path
             "--url", f"http://127.0.0.1:{port}",
             "--mode", "forum" if kind == "forum" else "ref",
             "--server-pid", str(proc.pid),
-            "--clients", str(n),
-            "--transport", transport,
-            "--duration", str(args.duration),
-            "--ramp-duration", str(args.ramp_duration),
-            "--rates", args.rates,
-            "--body-bytes", str(args.body_bytes),
-            "--max-latency-ms", str(args.max_latency_ms),
-            "--budget", str(args.budget),
             "--email", DEMO_EMAIL,
             "--password", DEMO_PASSWORD,
         ]  # fmt: skip
-        # Bounded: checks and RSS readings, the page GETs, connecting (120 s), all steps (budget),
-        # the last drain, and slack.
-        timeout = 30 + 60 + 120 + args.budget + 60
+        for key, value in load_opts.items():
+            cmd += [f"--{key}", str(value)]
         load_log = results_dir / f"{name}.load.log"
         out_json = results_dir / f"{name}.json"
         cmd += ["--out", str(out_json)]
@@ -732,6 +751,697 @@ def machine() -> str:
     )
 
 
+# ---------------------------------------------------------------- the issue's scenarios
+# --scenario: the targets of issue 11, each a few runs of one server at a time, browser clients.
+# `saturation` rides on `one-room`'s runs (the ramp after the 10 posts/s step) when both are
+# chosen, so the 1000 clients join once.
+SCENARIOS = ("one-room", "3000", "rooms", "saturation", "readers", "writes")
+SCENARIO_TITLES = {
+    "one-room": "1000 clients, one room, 10 posts/s",
+    "3000": "3000 clients, one room, 10 posts/s",
+    "rooms": "18 rooms × 100 clients, 40 posts/s spread over the 18",
+    "saturation": "saturation, one room of 1000",
+    "readers": "8 readers looping on a 3000-post thread while 1000 clients listen at 10 posts/s",
+    "writes": "write path: 10 authors, no listeners, then 10 posts/s without and with 1000 "
+    "listeners",
+}
+# The targets table's names: the issue's own.
+TARGET_NAMES = {
+    "one-room": "1000 clients, one room, 10 posts/s",
+    "3000": "3000 clients, one room, 10 posts/s",
+    "rooms": "18 rooms × 100 clients, 40 posts/s spread",
+    "saturation": "saturation, one room of 1000",
+    "readers": "8 readers looping on a 3000-post thread while 1000 clients listen",
+    "writes": "write path, no listeners, one core",
+}
+# Seconds per run of one server at the default durations (measured 2026-11-26 on the 2-core
+# machine of bench/README.md); printed as the plan's estimate.
+SCENARIO_SECONDS = {"one-room": 30, "saturation": 15, "3000": 130, "rooms": 45, "readers": 85,
+                    "writes": 95}  # fmt: skip
+FORUM_ONLY = ("readers", "writes")
+ROOMS, ROOM_CLIENTS = 18, 100
+
+
+def scenario_units(selected: list[str], kinds: list[str], seed: dict | None, args) -> list:
+    """What one round runs: (scenario, server, load generator options, timeout s)."""
+    scale = args.scale
+
+    def clients(n: int) -> int:
+        return max(1, round(n * scale))
+
+    base = {
+        "transport": "browser",
+        "duration": args.duration,
+        "body-bytes": args.body_bytes,
+        "max-latency-ms": args.max_latency_ms,
+    }
+    units = []
+    for scenario in selected:
+        if scenario == "saturation" and "one-room" in selected:
+            continue  # measured in one-room's runs
+        for kind in kinds:
+            if scenario in FORUM_ONLY and kind != "forum":
+                continue
+            o = dict(base, rates="10")
+            timeout = 600.0
+            if scenario in ("one-room", "saturation"):
+                o["clients"] = clients(1000)
+                if "saturation" in selected:
+                    o.update(rates=args.rates, budget=args.budget)
+                    o["ramp-duration"] = args.ramp_duration
+                    timeout += args.budget
+                key = "one-room"
+            elif scenario == "3000":
+                o["clients"] = clients(3000)
+                o["connect-timeout"] = 300  # the forum took 77 s to join 3000 on a busy machine
+                timeout = 900.0
+                key = "3000"
+            elif scenario == "rooms":
+                threads = (seed["room_threads"] if kind == "forum" else list(range(1, ROOMS + 1)))[
+                    :ROOMS
+                ]
+                o.update(clients=clients(ROOMS * ROOM_CLIENTS), rates="40")
+                o["threads"] = ",".join(map(str, threads))
+                key = "rooms"
+            elif scenario == "readers":
+                o.update(clients=clients(1000), rates="10,10", readers=8)
+                o["reader-thread"] = seed["long_thread"]
+                o["readers-from-step"] = 1
+                o["reader-page"] = args.reader_page
+                # Readers may hold every delivery for seconds: wait for them, and let no latency
+                # end the run early (both steps always run).
+                o["quiet-ms"] = 15000
+                o["drain-ms"] = 45000
+                o["max-latency-ms"] = 1e9
+                key = "readers"
+            else:  # writes
+                wt = seed["write_threads"]
+                o = dict(base, scenario="writes", clients=clients(1000))
+                o["threads"] = wt["listened"]
+                o["authors"] = ",".join(seed["authors"])
+                o["author-password"] = seed["author_password"]
+                o["write-threads"] = f"{wt['closed']},{wt['quiet']},{wt['listened']}"
+                o["write-seconds"] = args.duration
+                o["write-rate"] = 10
+                key = "writes"
+            units.append((key, kind, o, timeout))
+    return units
+
+
+def seed_template(results_dir: Path) -> tuple[Path, dict]:
+    """The forum's database for every forum run of this bench: schema, demo data, the 18 rooms'
+    threads, the authors and the 3000-post thread (bench/seed.py); each run gets a copy."""
+    template_dir = results_dir / "template"
+    template_dir.mkdir(exist_ok=True)
+    db_file = template_dir / "forum.db"
+    out = template_dir / "seed.json"
+    env = dict(
+        os.environ,
+        DATABASE_URL=f"sqlite:///{db_file}",
+        SEED_DEMO_DATA="1",
+        RATELIMIT_ENABLED="0",
+        FORUM_CONFIG="development",
+        SECRET_KEY="bench-only-secret",
+    )
+    say("seeding the forum's database (bench/seed.py) …")
+    proc = start(
+        [str(VENV_PYTHON), str(BENCH / "seed.py"), "--out", str(out)],
+        env=env,
+        log=template_dir / "seed.log",
+    )
+    try:
+        proc.wait(timeout=300)
+    except subprocess.TimeoutExpired as exc:
+        raise RuntimeError("seeding took over 300 s") from exc
+    finally:
+        stop(proc)
+    if proc.returncode != 0:
+        raise RuntimeError(
+            f"seeding failed; see {template_dir / 'seed.log'}:\n{tail(template_dir / 'seed.log')}"
+        )
+    seed = json.loads(out.read_text())
+    for suffix in ("-wal", "-shm"):  # a clean close leaves none; a copy must not miss one
+        if Path(f"{db_file}{suffix}").exists():
+            raise RuntimeError(f"the seeded database left {db_file}{suffix}")
+    say(f"seeded in {seed['seconds']} s: {json.dumps(seed)}")
+    return db_file, seed
+
+
+# One figure of one run, by name (None when the run has no such figure).
+def _step(r: dict, i: int) -> dict:
+    steps = r.get("steps") or []
+    return steps[i] if len(steps) > i else {}
+
+
+def _writes(r: dict, phase: str) -> dict:
+    return (r.get("writes") or {}).get(phase) or {}
+
+
+def _last_p99(step: dict):
+    """A post some client never got has an infinite last-recipient latency (JSON has null)."""
+    value = step.get("last_recipient_p99_ms")
+    if value is None and step.get("lost"):
+        return float("inf")
+    return value
+
+
+FIG = {
+    "last_p99": lambda r: _last_p99(_step(r, 0)),
+    "p50": lambda r: _step(r, 0).get("p50_ms"),
+    "p99": lambda r: _step(r, 0).get("p99_ms"),
+    "pub_p50": lambda r: _step(r, 0).get("publish_p50_ms"),
+    "lost": lambda r: _step(r, 0).get("lost"),
+    "failed": lambda r: _step(r, 0).get("posts_failed"),
+    "rss": lambda r: r.get("rss_per_conn_kib"),
+    "join_s": lambda r: r.get("connect_seconds"),
+    "joined": lambda r: r.get("clients"),
+    "cpu_s": lambda r: _step(r, 0).get("server_cpu_s"),
+    "srv_cpu": lambda r: _step(r, 0).get("server_cpu_pct"),
+    "load_cpu": lambda r: _step(r, 0).get("loadgen_cpu_pct"),
+    "srv_wait": lambda r: _step(r, 0).get("server_wait_pct"),
+    "load_wait": lambda r: _step(r, 0).get("loadgen_wait_pct"),
+    "load_wanted": lambda r: _step(r, 0).get("loadgen_wanted_pct"),
+    "per_cpu": per_cpu,
+    "max_deliv": lambda r: r.get("max_deliveries_per_s"),
+    "sat_rate": lambda r: saturation_step(r).get("rate"),
+    "sat_load_cpu": lambda r: saturation_step(r).get("loadgen_cpu_pct"),
+    "sat_srv_cpu": lambda r: saturation_step(r).get("server_cpu_pct"),
+    "rd_last_p99": lambda r: _last_p99(_step(r, 1)),
+    "rd_p50": lambda r: _step(r, 1).get("p50_ms"),
+    "rd_lost": lambda r: _step(r, 1).get("lost"),
+    "rd_cpu": lambda r: _step(r, 1).get("server_cpu_pct"),
+    "closed_rps": lambda r: _writes(r, "closed").get("replies_per_s"),
+    "closed_p50": lambda r: _writes(r, "closed").get("p50_ms"),
+    "closed_p99": lambda r: _writes(r, "closed").get("p99_ms"),
+    "closed_failed": lambda r: _writes(r, "closed").get("failed"),
+    "closed_cpu": lambda r: _writes(r, "closed").get("server_cpu_pct"),
+    "quiet_p50": lambda r: _writes(r, "quiet").get("publish_p50_ms"),
+    "quiet_p99": lambda r: _writes(r, "quiet").get("publish_p99_ms"),
+    "listened_p50": lambda r: _writes(r, "listened").get("publish_p50_ms"),
+    "listened_p99": lambda r: _writes(r, "listened").get("publish_p99_ms"),
+}
+
+
+def figs(runs: list[dict], key: str) -> list:
+    return [FIG[key](r) for r in runs]
+
+
+def fcell(runs: list[dict], key: str, digits: int = 1) -> str:
+    return spread(figs(runs, key), digits)
+
+
+def pair(a_runs: list[dict], b_runs: list[dict], key: str) -> list:
+    """Per repeat, a's figure ÷ b's (runs of the same round)."""
+    b_by_repeat = {r.get("repeat", 0): r for r in b_runs}
+    return [
+        ratio(FIG[key](r), FIG[key](b_by_repeat[r.get("repeat", 0)]))
+        for r in a_runs
+        if r.get("repeat", 0) in b_by_repeat
+    ]
+
+
+def within(runs: list[dict], num: str, den: str) -> list:
+    """Per run, one of its figures ÷ another (the same server process, minutes apart)."""
+    return [ratio(FIG[num](r), FIG[den](r)) for r in runs]
+
+
+def ramped(r: dict) -> bool:
+    """Whether the run was given the saturation ramp (it may have stopped at its first step)."""
+    return "ramp-duration" in (r.get("load_opts") or {}) or len(r.get("steps") or []) > 1
+
+
+def load_limit(runs: list[dict]) -> float:
+    """How busy the load generator was in the measured step, the median over these runs: per run
+    its CPU or the time it ran or waited for its core, whichever is higher (a shared core lowers
+    the first, not the second)."""
+    per_run = [
+        max([0.0] + [v for v in (FIG["load_cpu"](r), FIG["load_wanted"](r)) if v]) for r in runs
+    ]
+    return median(per_run) or 0.0
+
+
+def not_upgraded(runs: list[dict]) -> int:
+    return sum(r.get("not_upgraded") or 0 for r in runs)
+
+
+SCENARIO_HEADER = [
+    "server", "runs", "joined", "ended on", "join s", "RSS/conn KiB", "pub p50 ms", "p50 ms",
+    "p99 ms", "last p99 ms", "lost", "srv CPU s", "srv CPU%", "srv waited%", "load CPU%",
+    "load wanted%",
+]  # fmt: skip
+
+
+def scenario_row(kind: str, runs: list[dict]) -> list[str]:
+    return [
+        LABELS[kind],
+        str(len(runs)),
+        fcell(runs, "joined", 0),
+        transports_cell(runs),
+        fcell(runs, "join_s"),
+        fcell(runs, "rss"),
+        fcell(runs, "pub_p50"),
+        fcell(runs, "p50"),
+        fcell(runs, "p99"),
+        fcell(runs, "last_p99"),
+        fcell(runs, "lost", 0),
+        fcell(runs, "cpu_s", 2),
+        fcell(runs, "srv_cpu", 0),
+        fcell(runs, "srv_wait", 0),
+        fcell(runs, "load_cpu", 0),
+        fcell(runs, "load_wanted", 0),
+    ]
+
+
+def verdict(value, ok) -> str:
+    if value is None:
+        return "no figure"
+    return "MET" if ok(value) else "NOT MET"
+
+
+def scenario_targets(results: dict) -> list[list[str]]:
+    """The issue's targets table: scenario, measure, target, median [min–max], verdict (on the
+    median; ratios to Node paired by repeat, the forum's own ratios within each run)."""
+    rows = []
+
+    def get(key, kind):
+        return (results.get(key) or {}).get(kind) or []
+
+    def add(scenario, measure, target, vals, ok, detail="", digits=2, unit="×", note=""):
+        med = median(vals)
+        text = spread(vals, digits, unit) if vals else "-"
+        if detail:
+            text += f" ({detail})"
+        v = verdict(med, ok)
+        if note and v != "no figure":
+            v += f" {note}"
+        rows.append([TARGET_NAMES[scenario], measure, target, text, v])
+
+    def distortion(*groups) -> str:
+        left = sum(not_upgraded(g) for g in groups)
+        notes = [f"distorted: {left} clients stayed on polling"] if left else []
+        if max(load_limit(g) for g in groups) >= 90:
+            notes.append("UNCERTAIN: the load generator wanted its core ≥ 90 % of the step")
+        return f"({'; '.join(notes)})" if notes else ""
+
+    forum, node = get("one-room", "forum"), get("one-room", "node")
+    if forum and node:
+        d = distortion(forum, node)
+        add(
+            "one-room",
+            "last-recipient p99 ÷ Node",
+            "≤ 1.2×",
+            pair(forum, node, "last_p99"),
+            lambda v: v <= 1.2,
+            f"{fcell(forum, 'last_p99')} vs {fcell(node, 'last_p99')} ms",
+            note=d,
+        )
+        add(
+            "one-room",
+            "RSS per connection ÷ Node",
+            "≤ 1.5×",
+            pair(forum, node, "rss"),
+            lambda v: v <= 1.5,
+            f"{fcell(forum, 'rss')} vs {fcell(node, 'rss')} KiB",
+            note=d,
+        )
+        add(
+            "one-room",
+            "join time for all ÷ Node",
+            "≤ 2×",
+            pair(forum, node, "join_s"),
+            lambda v: v <= 2,
+            f"{fcell(forum, 'join_s')} vs {fcell(node, 'join_s')} s",
+            note=d,
+        )
+        add(
+            "one-room",
+            "lost deliveries (forum)",
+            "0",
+            figs(forum, "lost"),
+            lambda v: v == 0,
+            f"joined {fcell(forum, 'joined', 0)}, failed posts {fcell(forum, 'failed', 0)}",
+            digits=0,
+            unit="",
+        )
+    forum, node = get("3000", "forum"), get("3000", "node")
+    if forum and node:
+        loaded = max(load_limit(forum), load_limit(node))
+        d = distortion(forum, node)
+        add(
+            "3000",
+            "last-recipient p99 ÷ Node",
+            "≤ 1.5×",
+            pair(forum, node, "last_p99"),
+            lambda v: v <= 1.5,
+            f"{fcell(forum, 'last_p99')} vs {fcell(node, 'last_p99')} ms",
+            note=d,
+        )
+        add(
+            "3000",
+            "RSS per connection ÷ Node",
+            "≤ 2×",
+            pair(forum, node, "rss"),
+            lambda v: v <= 2,
+            f"{fcell(forum, 'rss')} vs {fcell(node, 'rss')} KiB",
+            note=d,
+        )
+        add(
+            "3000",
+            "lost deliveries (forum)",
+            "0",
+            figs(forum, "lost"),
+            lambda v: v == 0,
+            f"joined {fcell(forum, 'joined', 0)}, failed posts {fcell(forum, 'failed', 0)}",
+            digits=0,
+            unit="",
+        )
+        rows.append(
+            [
+                TARGET_NAMES["3000"],
+                "load generator at 10 posts/s: its CPU %, and ran + waited for its core %",
+                "< 90 % (not the bottleneck)",
+                f"forum runs {fcell(forum, 'load_cpu', 0)} % / {fcell(forum, 'load_wanted', 0)} %, "
+                f"Node runs {fcell(node, 'load_cpu', 0)} % / {fcell(node, 'load_wanted', 0)} %",
+                "ok" if loaded < 90 else "AT ITS LIMIT",
+            ]
+        )
+    forum, node = get("rooms", "forum"), get("rooms", "node")
+    if forum and node:
+        d = distortion(forum, node)
+        add(
+            "rooms",
+            "last-recipient p99 ÷ Node",
+            "≤ 2×",
+            pair(forum, node, "last_p99"),
+            lambda v: v <= 2,
+            f"{fcell(forum, 'last_p99')} vs {fcell(node, 'last_p99')} ms; "
+            f"lost {fcell(forum, 'lost', 0)}",
+            note=d,
+        )
+        add(
+            "rooms",
+            "server CPU s over the step ÷ Node",
+            "≤ 2×",
+            pair(forum, node, "cpu_s"),
+            lambda v: v <= 2,
+            f"{fcell(forum, 'cpu_s', 2)} vs {fcell(node, 'cpu_s', 2)} s",
+            note=d,
+        )
+    forum, node = get("one-room", "forum"), get("one-room", "node")
+    if forum and node and any(ramped(r) for r in forum + node):
+        capped = max((v or 0) for v in figs(node, "sat_load_cpu")) >= 90
+        add(
+            "saturation",
+            "deliveries per server CPU-second ÷ Node",
+            "≥ 0.8×",
+            pair(forum, node, "per_cpu"),
+            lambda v: v >= 0.8,
+            f"{fcell(forum, 'per_cpu', 0)} vs {fcell(node, 'per_cpu', 0)}; max deliveries/s "
+            f"{fcell(forum, 'max_deliv', 0)} vs {fcell(node, 'max_deliv', 0)}"
+            + ("; Node's maximum was capped by the load generator" if capped else "")
+            + f"; ramps stopped: forum {reasons_cell(forum)}, Node {reasons_cell(node)}",
+        )
+    forum = get("readers", "forum")
+    if forum:
+        add(
+            "readers",
+            "live last-recipient p99 with ÷ without readers (forum, same run)",
+            "≤ 1.5×",
+            within(forum, "rd_last_p99", "last_p99"),
+            lambda v: v <= 1.5,
+            f"{fcell(forum, 'rd_last_p99')} vs {fcell(forum, 'last_p99')} ms; not delivered "
+            f"with readers {fcell(forum, 'rd_lost', 0)}, clients disconnected "
+            f"{spread([r.get('disconnects') or 0 for r in forum], 0)}",
+            note=distortion(forum),
+        )
+        for path, stats in reader_stats(forum).items():
+            rows.append(
+                [
+                    TARGET_NAMES["readers"],
+                    f"reader GET {path}: p50 / p99 ms, size",
+                    "(reported)",
+                    f"{spread(stats['p50'], 0)} / {spread(stats['p99'], 0)} ms, "
+                    f"{spread(stats['kb'], 0)} kB, {int(sum(stats['n']))} GETs",
+                    "reported",
+                ]
+            )
+    forum = get("writes", "forum")
+    if forum:
+        add(
+            "writes",
+            "replies/s from 10 authors, closed loop, no listeners",
+            "≥ 200",
+            figs(forum, "closed_rps"),
+            lambda v: v >= 200,
+            f"p50 {fcell(forum, 'closed_p50')} ms, p99 {fcell(forum, 'closed_p99')} ms, failed "
+            f"{fcell(forum, 'closed_failed', 0)}, server CPU {fcell(forum, 'closed_cpu', 0)} %",
+            digits=1,
+            unit="",
+        )
+        add(
+            "writes",
+            "author's response p50 at 10 posts/s, with ÷ without 1000 listeners",
+            "≤ 1.2×",
+            within(forum, "listened_p50", "quiet_p50"),
+            lambda v: v <= 1.2,
+            f"{fcell(forum, 'listened_p50')} vs {fcell(forum, 'quiet_p50')} ms; lost "
+            f"{spread([_writes(r, 'listened').get('lost') for r in forum], 0)}",
+            note=distortion(forum),
+        )
+    return rows
+
+
+def reader_stats(runs: list[dict]) -> dict:
+    """Per reader path (the page number replaced by N), the runs' p50, p99, size and count."""
+    out: dict = {}
+    for r in runs:
+        for path, s in (r.get("readers") or {}).items():
+            key = re.sub(r"page=\d+", "page=N", path)
+            d = out.setdefault(key, {"p50": [], "p99": [], "kb": [], "n": []})
+            d["p50"].append(s.get("p50_ms"))
+            d["p99"].append(s.get("p99_ms"))
+            d["kb"].append((s.get("bytes_p50") or 0) / 1000)
+            d["n"].append(s.get("requests") or 0)
+    return out
+
+
+TARGETS_HEADER = ["scenario", "measure", "target", "median [min–max]", "verdict"]
+
+
+def scenario_report(results: dict, steps: bool = False) -> str:
+    out = []
+    for key in SCENARIOS:
+        by_kind = {k: v for k, v in (results.get(key) or {}).items() if v}
+        if not by_kind:
+            continue
+        out.append(f"\n## {SCENARIO_TITLES[key]}\n")
+        if key == "one-room" and any(ramped(r) for runs in by_kind.values() for r in runs):
+            out.append("(the ramp after the 10 posts/s step is the saturation scenario)\n")
+        rows = [scenario_row(k, by_kind[k]) for k in SERVERS if k in by_kind]
+        if key == "readers":
+            runs = by_kind["forum"]
+            rows = [["forum, without readers (step 1)"] + scenario_row("forum", runs)[1:]]
+            second = [dict(r, steps=(r.get("steps") or [])[1:]) for r in runs]
+            rows.append(["forum, with 8 readers (step 2)"] + scenario_row("forum", second)[1:])
+            how = {r.get("reader_page_how") for r in runs}
+            paths = {" and ".join(r.get("reader_paths") or []) for r in runs}
+            out.append(f"readers loop on {'; '.join(paths)} ({'; '.join(sorted(how))})\n")
+        out.append(table(rows, SCENARIO_HEADER))
+        if key == "one-room" and rows and any(ramped(r) for runs in by_kind.values() for r in runs):
+            sat = [
+                [
+                    LABELS[k],
+                    fcell(v, "max_deliv", 0),
+                    fcell(v, "sat_rate", 0),
+                    fcell(v, "sat_srv_cpu", 0),
+                    fcell(v, "sat_load_cpu", 0),
+                    fcell(v, "per_cpu", 0),
+                    reasons_cell(v),
+                ]
+                for k, v in by_kind.items()
+            ]
+            out.append("\nsaturation (the step with the most deliveries/s):\n")
+            out.append(
+                table(
+                    sat,
+                    [
+                        "server",
+                        "max deliv/s",
+                        "at posts/s",
+                        "srv CPU%",
+                        "load CPU%",
+                        "deliv per srv CPU-s",
+                        "stopped because",
+                    ],
+                )
+            )
+        if key == "writes":
+            runs = by_kind["forum"]
+            wrows = [
+                [
+                    "closed loop, 10 authors, no listeners",
+                    fcell(runs, "closed_rps"),
+                    fcell(runs, "closed_p50"),
+                    fcell(runs, "closed_p99"),
+                    fcell(runs, "closed_cpu", 0),
+                ],
+                [
+                    "10 posts/s from the 10, no listeners",
+                    "-",
+                    fcell(runs, "quiet_p50"),
+                    fcell(runs, "quiet_p99"),
+                    spread([_writes(r, "quiet").get("server_cpu_pct") for r in runs], 0),
+                ],
+                [
+                    "10 posts/s from the 10, 1000 listeners",
+                    "-",
+                    fcell(runs, "listened_p50"),
+                    fcell(runs, "listened_p99"),
+                    fcell(runs, "srv_cpu", 0),
+                ],
+            ]
+            out.append(
+                "\nthe authors' requests (response time of POST /api/v1/threads/<id>/posts):\n"
+            )
+            out.append(table(wrows, ["phase", "replies/s", "p50 ms", "p99 ms", "srv CPU%"]))
+        problems = []
+        for kind, runs in by_kind.items():
+            for r in runs:
+                name = f"{kind} run {r.get('repeat', 0) + 1}"
+                if r.get("not_upgraded"):
+                    problems.append(
+                        f"{name}: {r['not_upgraded']} clients stayed on polling "
+                        f"({'; '.join(r.get('not_upgraded_examples') or [])})"
+                    )
+                if r.get("disconnects"):
+                    problems.append(
+                        f"{name}: {r['disconnects']} joined clients disconnected during the steps "
+                        f"(their missing deliveries count as lost; {r.get('stop_reason')})"
+                    )
+                if r.get("connect_failures"):
+                    problems.append(
+                        f"{name}: {r['connect_failures']} clients failed to join "
+                        f"({' | '.join(r.get('connect_failure_examples') or [])})"
+                    )
+                for s in r.get("steps") or []:
+                    if s.get("failures"):
+                        problems.append(f"{name}: failed posts {s['failures']}")
+        for p in problems:
+            out.append(f"\nWARNING {p}")
+        if steps:
+            for kind, runs in by_kind.items():
+                for r in runs:
+                    out.append(f"\nsteps, {kind}, run {r.get('repeat', 0) + 1}:\n")
+                    out.append(table([step_row(s) for s in r.get("steps") or []], STEP_HEADER))
+    rows = scenario_targets(results)
+    if rows:
+        repeats = max(len(v) for by_kind in results.values() for v in by_kind.values() if v)
+        out.append(
+            f"\n## The targets of issue 11 (browser clients; median [min–max] of {repeats} "
+            "run(s); ratios to bare Node socket.io paired by repeat, the forum's own ratios "
+            "within each run; verdicts on the medians)\n"
+        )
+        out.append(table(rows, TARGETS_HEADER))
+    return "\n".join(out)
+
+
+def run_scenarios(args, selected: list[str], kinds: list[str], pins) -> int:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    results_dir = BENCH / "results" / stamp
+    results_dir.mkdir(parents=True, exist_ok=True)
+    results_json = results_dir / "results.json"
+    started = time.monotonic()
+    say(f"{dt.datetime.now():%Y-%m-%d %H:%M} · {machine()}")
+    results: dict = {}
+    errors: list[str] = []
+    interrupted = None
+    data = {
+        "format": 3,
+        "scenarios": selected,
+        "repeat": args.repeat,
+        "args": {k: v for k, v in vars(args).items() if k != "report"},
+    }
+
+    def save():
+        data["results"] = results
+        tmp = results_json.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1))
+        tmp.replace(results_json)
+
+    try:
+        template, seed = None, None
+        if "forum" in kinds:
+            template, seed = seed_template(results_dir)
+            data["seed"] = seed
+        units = scenario_units(selected, kinds, seed, args)
+        total = len(units) * args.repeat
+        ramp = SCENARIO_SECONDS["saturation"] if "saturation" in selected else 0
+        per_round = sum(SCENARIO_SECONDS[k] + (ramp if k == "one-room" else 0) for k, *_ in units)
+        estimate = per_round * args.repeat
+        say(
+            f"servers on core {pins[0][-1] if pins[0] else 'any'}, load generator on core "
+            f"{pins[1][-1] if pins[1] else 'any'}; scenarios {', '.join(selected)}; "
+            f"{args.repeat} round(s) of {len(units)} runs ({total} in all, about "
+            f"{estimate / 60:.0f} min); raw results in {results_dir.relative_to(ROOT)}"
+        )
+        done = 0
+        # Rounds outermost: a slow spell of the shared machine touches every server of a round.
+        for rep in range(args.repeat):
+            for key, kind, load_opts, timeout in units:
+                left = ""
+                if done:
+                    each = (time.monotonic() - started) / done
+                    left = f", about {each * (total - done) / 60:.0f} min left"
+                say(
+                    f"\n== {SCENARIO_TITLES[key]}: {LABELS[kind]}, run {rep + 1}/{args.repeat} "
+                    f"({done + 1}/{total}{left})"
+                )
+                name = f"{key}-{kind}-r{rep}"
+                t0 = time.monotonic()
+                try:
+                    result = run_one(
+                        kind,
+                        name,
+                        load_opts,
+                        rep,
+                        args,
+                        results_dir,
+                        pins,
+                        timeout,
+                        template if kind == "forum" else None,
+                    )
+                    result["scenario"] = key
+                    result["load_opts"] = load_opts
+                    result["run_seconds"] = time.monotonic() - t0
+                    results.setdefault(key, {}).setdefault(kind, []).append(result)
+                    save()
+                except (RuntimeError, OSError, ValueError) as exc:
+                    errors.append(f"{key} {kind} run {rep + 1}: {exc}")
+                    say(f"FAILED: {exc}")
+                say(f"({time.monotonic() - t0:.0f} s)")
+                done += 1
+    except Interrupted as exc:
+        interrupted = exc
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        say(f"\ninterrupted ({exc}): every process started was stopped; the finished runs follow")
+    except (RuntimeError, OSError, ValueError) as exc:  # seeding
+        errors.append(str(exc))
+        say(f"FAILED: {exc}")
+    finally:
+        stop_all()
+    save()
+    text = scenario_report(results, args.steps)
+    text = f"{dt.datetime.now():%Y-%m-%d %H:%M} · {machine()}\n{text}\n"
+    (results_dir / "report.md").write_text(text)
+    say("\n" + text)
+    if errors:
+        say("errors:\n  " + "\n  ".join(errors))
+    say(f"total {time.monotonic() - started:.0f} s; raw results in {results_dir.relative_to(ROOT)}")
+    if interrupted:
+        return 128 + interrupted.signum
+    return 1 if errors else 0
+
+
 # ---------------------------------------------------------------- main
 def ensure_npm() -> None:
     for d in ("node-server", "load"):
@@ -752,11 +1462,34 @@ QUICK = {"clients": "100", "servers": "node,forum", "duration": 5.0, "ramp_durat
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--clients", help="comma-separated N (default 100,500,1000)")
-    parser.add_argument("--servers", help=f"comma-separated, of {','.join(SERVERS)} (default all)")
+    parser.add_argument(
+        "--scenario",
+        help=f"comma-separated, of {','.join(SCENARIOS)} (issue 11's targets; default: all "
+        "six), or sweep (the N sweep: --clients, --transport); --clients, --quick or "
+        "--transport alone also mean sweep",
+    )
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="scenarios: multiply every client count (a quick check: 0.1); the verdicts are "
+        "for 1 only",
+    )
+    parser.add_argument(
+        "--reader-page",
+        type=int,
+        default=0,
+        help="readers: the middle page N of /threads/<id>?page=N (default: the middle of the "
+        "page count the API answers, else 10)",
+    )
+    parser.add_argument("--clients", help="sweep: comma-separated N (default 100,500,1000)")
+    parser.add_argument(
+        "--servers",
+        help=f"comma-separated, of {','.join(SERVERS)} (default: all for the sweep, node,forum "
+        "for the scenarios)",
+    )
     parser.add_argument(
         "--transport",
-        default="browser",
         help="client modes, comma-separated: browser (polling then upgrade, Origin, page "
         "cookies, permessage-deflate offered) and/or websocket (websocket-only); default browser",
     )
@@ -789,9 +1522,20 @@ def main() -> int:
     parser.add_argument("--report", metavar="RESULTS_JSON", help="only print the report of a run")
     args = parser.parse_args()
     if args.report:
+        raw = json.loads(Path(args.report).read_text())
+        if raw.get("format") == 3:
+            say(scenario_report(raw["results"], args.steps))
+            return 0
         results, ns = load_results(Path(args.report))
         say(report(results, ns, args.steps))
         return 0
+    sweep = args.scenario == "sweep" or (
+        args.scenario is None and (args.clients or args.quick or args.transport)
+    )
+    if not sweep:
+        return scenario_main(parser, args)
+    if args.transport is None:
+        args.transport = "browser"
     for key, value in (QUICK if args.quick else FULL).items():
         if getattr(args, key) is None:
             setattr(args, key, value)
@@ -804,27 +1548,64 @@ def main() -> int:
         parser.error(f"unknown transports: {sorted(unknown)} (browser, websocket)")
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
-
-    for tool in ("node", "npm", "taskset"):
-        if not shutil.which(tool):
-            say(f"needs {tool} on PATH")
-            return 2
-    if not VENV_PYTHON.exists():
-        say(f"needs the forum's virtualenv ({VENV_PYTHON}): run `make run` or `make test` once")
+    pins = prepare()
+    if pins is None:
         return 2
-    cpus = sorted(os.sched_getaffinity(0))
-    if len(cpus) >= 2:
-        pins = (["taskset", "-c", str(cpus[0])], ["taskset", "-c", str(cpus[1])])
-    else:
-        say("only one CPU: server and load generator share it (figures not comparable)")
-        pins = ([], [])
     fds = raise_fd_limit()
     if fds < max(ns) * 2 + 256:
         say(f"warning: open-file limit {fds} is low for {max(ns)} clients")
-
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     ensure_npm()
+    return run_sweep(args, ns, kinds, modes, pins)
+
+
+def scenario_main(parser, args) -> int:
+    selected = [x for x in (args.scenario or ",".join(SCENARIOS)).split(",") if x]
+    if unknown := set(selected) - set(SCENARIOS):
+        parser.error(f"unknown scenarios: {sorted(unknown)} (of {', '.join(SCENARIOS)}, sweep)")
+    selected = [x for x in SCENARIOS if x in selected]  # the table's order
+    for key, value in FULL.items():
+        if key not in ("clients", "servers") and getattr(args, key) is None:
+            setattr(args, key, value)
+    kinds = [k for k in (args.servers or "node,forum").split(",") if k]
+    if unknown := set(kinds) - set(SERVERS):
+        parser.error(f"unknown servers: {sorted(unknown)}")
+    if args.repeat < 1 or args.scale <= 0:
+        parser.error("--repeat must be at least 1, --scale above 0")
+    pins = prepare()
+    if pins is None:
+        return 2
+    # The largest scenario: 3000 browser clients, each a websocket on both sides of loopback.
+    most = 3000 * args.scale if "3000" in selected else 1800 * args.scale
+    fds = raise_fd_limit()
+    say(f"open-file limit {fds} (for {most:.0f} clients: the server and the load generator "
+        f"each need one per client, plus the page GETs' and polling connections)")  # fmt: skip
+    if fds < most + 1024:
+        say(f"warning: open-file limit {fds} is low for {most:.0f} clients")
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    ensure_npm()
+    return run_scenarios(args, selected, kinds, pins)
+
+
+def prepare():
+    """The tools, the venv and the two cores: (server pin, load generator pin), or None."""
+    for tool in ("node", "npm", "taskset"):
+        if not shutil.which(tool):
+            say(f"needs {tool} on PATH")
+            return None
+    if not VENV_PYTHON.exists():
+        say(f"needs the forum's virtualenv ({VENV_PYTHON}): run `make run` or `make test` once")
+        return None
+    cpus = sorted(os.sched_getaffinity(0))
+    if len(cpus) >= 2:
+        return (["taskset", "-c", str(cpus[0])], ["taskset", "-c", str(cpus[1])])
+    say("only one CPU: server and load generator share it (figures not comparable)")
+    return ([], [])
+
+
+def run_sweep(args, ns: list[int], kinds: list[str], modes: list[str], pins) -> int:
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     results_dir = BENCH / "results" / stamp
     results_dir.mkdir(parents=True, exist_ok=True)
@@ -860,7 +1641,14 @@ def main() -> int:
                             f"{rep + 1}/{args.repeat} ({done + 1}/{total}{left})"
                         )
                         try:
-                            result = run_one(kind, n, transport, rep, args, results_dir, pins)
+                            name = f"{transport}-{kind}-{n}-r{rep}"
+                            # Bounded: checks and RSS readings, the page GETs, connecting (120 s),
+                            # all steps (budget), the last drain, and slack.
+                            timeout = 30 + 60 + 120 + args.budget + 60
+                            result = run_one(
+                                kind, name, sweep_options(n, transport, args), rep, args,
+                                results_dir, pins, timeout,
+                            )  # fmt: skip
                             results[transport][kind].setdefault(n, []).append(result)
                             save_results(results_json, results, args, ns, modes)
                         except (RuntimeError, OSError, ValueError) as exc:

@@ -45,6 +45,26 @@ const DEFAULTS = {
   pagePath: "", // the page a browser client GETs first; default: /threads/<thread> (forum), / (ref)
   upgradeTimeout: 10, // seconds a joined browser client may take to finish its upgrade
   thread: 1,
+  // Several rooms: client i joins (and, in browser mode, GETs the page of) thread i mod k of this
+  // comma-separated list, and post j goes to thread j mod k. Default: --thread alone.
+  threads: "",
+  // "broadcast": the steps below; "writes": the write path (closed-loop authors, then the same
+  // authors at --write-rate without and with --clients listeners; see mainWrites).
+  scenario: "broadcast",
+  // Readers: this many closed loops of page GETs (alternating /threads/<reader-thread> and
+  // /threads/<reader-thread>?page=<reader-page>) during the steps from --readers-from-step on.
+  readers: 0,
+  readerThread: 0,
+  readerPage: 0, // 0: the middle page, read from GET /api/v1/threads/<id>?page=1 (else 10)
+  readersFromStep: 1,
+  readerWarmupMs: 2000, // readers loop this long before the step starts
+  // Write path: authors (comma-separated e-mails, one password), each logged in on its own
+  // connection; the three threads (closed loop, without listeners, with listeners).
+  authors: "",
+  authorPassword: "",
+  writeThreads: "",
+  writeSeconds: 10, // seconds of each write phase
+  writeRate: 10, // posts/s (all authors together) of the open-loop phases
   email: "anna@example.pl",
   password: "mieszkanka-demo",
   duration: 10, // seconds of the first step (10 posts/s)
@@ -83,7 +103,15 @@ function parseArgs(argv) {
   if (!["browser", "websocket"].includes(opts.transport)) {
     throw new Error(`--transport must be browser or websocket, not ${opts.transport}`);
   }
+  opts.threadList = opts.threads
+    ? String(opts.threads).split(",").map(Number).filter((t) => t > 0)
+    : [opts.thread];
+  opts.thread = opts.threadList[0];
+  opts.pagePathGiven = Boolean(opts.pagePath);
   if (!opts.pagePath) opts.pagePath = opts.mode === "forum" ? `/threads/${opts.thread}` : "/";
+  if (!["broadcast", "writes"].includes(opts.scenario)) {
+    throw new Error(`--scenario must be broadcast or writes, not ${opts.scenario}`);
+  }
   opts.rates = String(opts.rates)
     .split(",")
     .map(Number)
@@ -121,6 +149,25 @@ function readCpuSeconds(pid) {
   }
 }
 
+// Seconds the process's main thread ran and waited on a run queue for a core
+// (/proc/<pid>/schedstat). Ran + waited over wall time is how much of the time it wanted a core:
+// near 100 % means it was the bottleneck, whatever its CPU % (which a shared core lowers).
+function readSchedSeconds(pid) {
+  try {
+    const [ran, waited] = fs.readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ").map(Number);
+    return Number.isFinite(ran) && Number.isFinite(waited) ? { ran: ran / 1e9, waited: waited / 1e9 } : null;
+  } catch {
+    return null;
+  }
+}
+
+function schedPct(before, after, wall) {
+  if (!before || !after || !(wall > 0)) return { wait: null, wanted: null };
+  const waited = after.waited - before.waited;
+  const ran = after.ran - before.ran;
+  return { wait: (100 * waited) / wall, wanted: (100 * (waited + ran)) / wall };
+}
+
 function ownCpuSeconds() {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1e6;
@@ -140,8 +187,11 @@ async function settledRss(pid) {
 const target = new URL(opts.url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxInflight });
 const cookies = new Map();
+// The publisher's session; each author of the write path has one of its own.
+const publisher = { agent, cookies };
 
-function request(method, path, body) {
+function request(method, path, body, session = publisher) {
+  const { agent, cookies } = session;
   return new Promise((resolve) => {
     const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
     const headers = { Accept: "application/json" };
@@ -190,15 +240,15 @@ function bodyText(postId, sentAt) {
 // envelope {stream, seq, post} with the post as the forum serialises it (the same fields and
 // sizes, so every server sends comparable bytes). Clients identify a post by post.body_source
 // (and post.id), never by seq.
-function forumShapedEvent(postId, text) {
+function forumShapedEvent(postId, text, thread = opts.thread) {
   // The forum's timestamps are isoformat() with microseconds: "2026-11-25T20:15:18.833884Z".
   const created = new Date().toISOString().replace(/\.(\d{3})Z$/, ".$1000Z");
   return {
-    stream: `thread:${opts.thread}`,
+    stream: `thread:${thread}`,
     seq: postId + 1,
     post: {
       id: postId + 100,
-      thread_id: opts.thread,
+      thread_id: thread,
       parent_id: 1,
       depth: 1,
       author: { id: 2, display_name: "Anna Kowalczyk", badges: [] },
@@ -215,17 +265,14 @@ function forumShapedEvent(postId, text) {
   };
 }
 
-async function login() {
-  const res = await request("POST", "/api/v1/session", {
-    email: opts.email,
-    password: opts.password,
-  });
+async function login(email = opts.email, password = opts.password, session = publisher) {
+  const res = await request("POST", "/api/v1/session", { email, password }, session);
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${res.body.slice(0, 200)}`);
-  log(`logged in as ${opts.email}`);
+  log(`logged in as ${email}`);
 }
 
-function publishPath() {
-  return opts.mode === "forum" ? `/api/v1/threads/${opts.thread}/posts` : "/publish";
+function publishPath(thread = opts.thread) {
+  return opts.mode === "forum" ? `/api/v1/threads/${thread}/posts` : "/publish";
 }
 
 // ---------------------------------------------------------------- per-post bookkeeping
@@ -237,6 +284,9 @@ const postStep = new Int16Array(MAX_POSTS).fill(-1);
 const postOk = new Uint8Array(MAX_POSTS); // 1 once the publish request succeeded
 const postFirst = new Float64Array(MAX_POSTS).fill(Infinity); // latency of the first delivery
 const postPublishMs = new Float64Array(MAX_POSTS); // publish request's response time
+const postThread = new Int32Array(MAX_POSTS); // the thread (room) it went to
+// Deliveries a post should get: the clients joined to its thread.
+const expectedFor = (postId) => roomSize.get(postThread[postId]) || 0;
 let nextPostId = 0;
 
 let currentStep = null; // the step whose deliveries are being recorded
@@ -284,6 +334,7 @@ function onPostCreated(data) {
 
 // ---------------------------------------------------------------- clients
 const clients = [];
+const roomSize = new Map(); // thread id → joined clients in it
 let disconnects = 0;
 let negotiatedExtensions = null;
 
@@ -309,12 +360,23 @@ eioGlobals.createCookieJar = () => {
   return jar;
 };
 
+// The page client i opens: its thread's page (forum), or --page-path.
+function pagePathOf(index) {
+  if (opts.pagePathGiven || opts.mode !== "forum") return opts.pagePath;
+  return `/threads/${threadOf(index)}`;
+}
+
+// The thread (room) client i joins.
+function threadOf(index) {
+  return opts.threadList[index % opts.threadList.length];
+}
+
 // What a browser does when it opens the page: GET it (a connection of its own, closed after) and
 // keep the Set-Cookie lines.
-function visitPage(url) {
+function visitPage(url, pagePath = opts.pagePath) {
   return new Promise((resolve) => {
     const req = http.get(
-      new URL(opts.pagePath, url),
+      new URL(pagePath, url),
       { agent: false, headers: { Accept: "text/html,application/xhtml+xml" }, timeout: 30000 },
       (res) => {
         res.resume();
@@ -398,7 +460,7 @@ function connectOne(index, url, setCookie) {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve({ ok, why, socket, transport, joinedAt });
+      resolve({ ok, why, socket, transport, joinedAt, thread: threadOf(index) });
     };
     const timer = setTimeout(() => done(false, "connect+join timeout"), 45000);
     socket.on("post_created", onPostCreated);
@@ -409,7 +471,7 @@ function connectOne(index, url, setCookie) {
     });
     socket.on("connect", async () => {
       try {
-        const ack = await socket.timeout(30000).emitWithAck("join", { thread_id: opts.thread });
+        const ack = await socket.timeout(30000).emitWithAck("join", { thread_id: threadOf(index) });
         if (ack && ack.error) {
           done(false, `join refused: ${JSON.stringify(ack.error)}`);
           return;
@@ -460,7 +522,7 @@ async function visitPages(n) {
   async function worker() {
     while (next < n) {
       const index = next++;
-      const page = await visitPage(opts.url);
+      const page = await visitPage(opts.url, pagePathOf(index));
       setCookies[index] = page.setCookie;
       const key = page.status ? String(page.status) : page.error || "error";
       statuses[key] = (statuses[key] || 0) + 1;
@@ -483,6 +545,7 @@ async function connectAll(n, setCookies) {
     if (result.joinedAt !== null && result.joinedAt > lastJoin) lastJoin = result.joinedAt;
     if (result.ok) {
       clients.push(result.socket);
+      roomSize.set(result.thread, (roomSize.get(result.thread) || 0) + 1);
       if (result.transport !== "websocket") stayedOnPolling.push(result.why || result.transport);
     } else {
       failures.push(result.why);
@@ -573,6 +636,9 @@ function checkClient() {
       let setCookie = null;
       if (opts.transport === "browser") setCookie = (await visitPage(url)).setCookie;
       socket = makeSocket(url, setCookie);
+      // The transport the client's options try first (socket.io-client's default: polling).
+      const engine = socket.io.engine;
+      seen.firstTransport = (engine && engine.transports && engine.transports[0]) || "polling";
       socket.on("connect_error", () => {});
     });
   });
@@ -588,7 +654,11 @@ function checkProblems(seen, origin) {
   }
   if (opts.transport !== "browser") return problems;
   if (!seen.page) problems.push("no page GET seen");
-  if (!seen.polling.length) problems.push("no polling request seen (not starting on polling)");
+  // A client whose options put polling first must start on it; websocket-first goes straight to
+  // the websocket (and falls back to polling only if that fails).
+  if (seen.firstTransport === "polling" && !seen.polling.length) {
+    problems.push("no polling request seen (not starting on polling)");
+  }
   const requests = [...seen.polling.map((h) => [`polling ${h.method}`, h]), ["websocket", ws]];
   for (const [what, h] of requests) {
     if (!h) continue;
@@ -607,7 +677,14 @@ function quantile(sorted, q) {
   return sorted[i];
 }
 
-async function runStep(index, rate, seconds) {
+// One step at `rate` posts/s for `seconds`. Post j goes to thread j mod k of `threads` (default:
+// the clients' threads) and, with `sessions`, is sent by session j mod k (default: the publisher).
+async function runStep(
+  index,
+  rate,
+  seconds,
+  { threads = opts.threadList, sessions = null, onSent = null } = {},
+) {
   const n = clients.length;
   const step = {
     index,
@@ -626,6 +703,7 @@ async function runStep(index, rate, seconds) {
   currentStep = step;
   const cpu0 = readCpuSeconds(opts.serverPid);
   const own0 = ownCpuSeconds();
+  const sched0 = { server: readSchedSeconds(opts.serverPid), load: readSchedSeconds(process.pid) };
   const t0 = now();
   step.firstSend = t0;
   const total = Math.round(rate * seconds);
@@ -639,11 +717,15 @@ async function runStep(index, rate, seconds) {
     const sentAt = now();
     postSent[postId] = sentAt;
     postStep[postId] = index;
+    const seq = step.posts.length;
+    const thread = threads[seq % threads.length];
+    postThread[postId] = thread;
     step.posts.push(postId);
     const text = bodyText(postId, sentAt);
-    const body = opts.mode === "forum" ? { body: text } : forumShapedEvent(postId, text);
+    const body = opts.mode === "forum" ? { body: text } : forumShapedEvent(postId, text, thread);
+    const session = sessions ? sessions[seq % sessions.length] : publisher;
     inflight++;
-    const p = request("POST", publishPath(), body).then((res) => {
+    const p = request("POST", publishPath(thread), body, session).then((res) => {
       inflight--;
       postPublishMs[postId] = now() - sentAt;
       step.publishMs.push(postPublishMs[postId]);
@@ -674,14 +756,17 @@ async function runStep(index, rate, seconds) {
     tick();
   });
   const sendEnd = now();
+  if (onSent) onSent();
   await Promise.race([Promise.all([...pending]), sleep(35000)]);
 
   // Drain: until every expected delivery arrived, or quietMs without one, or drainMs in all.
   const okPosts = () => step.posts.filter((id) => postOk[id]).length;
+  const expectedNow = () =>
+    step.posts.reduce((sum, id) => sum + (postOk[id] ? expectedFor(id) : 0), 0);
   const drainStart = now();
   let drainedFully = false;
   while (true) {
-    const expected = okPosts() * n;
+    const expected = expectedNow();
     if (step.received >= expected) {
       drainedFully = true;
       break;
@@ -694,12 +779,16 @@ async function runStep(index, rate, seconds) {
   const cpu1 = readCpuSeconds(opts.serverPid);
   const own1 = ownCpuSeconds();
   const wall = (now() - t0) / 1000;
+  const serverSched = schedPct(sched0.server, readSchedSeconds(opts.serverPid), wall);
+  const loadSched = schedPct(sched0.load, readSchedSeconds(process.pid), wall);
 
   const ok = okPosts();
-  const expected = ok * n;
+  const expected = expectedNow();
   const latencies = Float64Array.from(step.latencies).sort();
-  const lastRecipient = Float64Array.from(step.posts.filter((id) => postOk[id]), (id) =>
-    postGot[id] >= n ? postLast[id] : Infinity,
+  // Posts to a thread nobody listens to (the write path without listeners) have no recipient.
+  const listened = step.posts.filter((id) => postOk[id] && expectedFor(id) > 0);
+  const lastRecipient = Float64Array.from(listened, (id) =>
+    postGot[id] >= expectedFor(id) ? postLast[id] : Infinity,
   ).sort();
   const publishMs = Float64Array.from(step.publishMs).sort();
   const activeSeconds = step.lastReceipt > t0 ? (step.lastReceipt - t0) / 1000 : wall;
@@ -717,7 +806,10 @@ async function runStep(index, rate, seconds) {
     lost: expected - step.received,
     drained: drainedFully,
     deliveries_per_s: step.received / activeSeconds,
-    target_deliveries_per_s: rate * n,
+    // What the step asked for: posts/s × the recipients of an average post.
+    target_deliveries_per_s: ok ? (rate * expected) / ok : rate * n,
+    clients: n,
+    threads: threads.length,
     p50_ms: quantile(latencies, 0.5),
     p99_ms: quantile(latencies, 0.99),
     max_ms: latencies.length ? latencies[latencies.length - 1] : null,
@@ -726,10 +818,170 @@ async function runStep(index, rate, seconds) {
     publish_p50_ms: quantile(publishMs, 0.5),
     publish_p99_ms: quantile(publishMs, 0.99),
     server_cpu_pct: cpu0 !== null && cpu1 !== null ? (100 * (cpu1 - cpu0)) / wall : null,
+    // The server's CPU seconds (utime + stime from /proc/<pid>/stat) from the step's first send
+    // until its deliveries drained.
+    server_cpu_s: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+    wall_s: wall,
     loadgen_cpu_pct: (100 * (own1 - own0)) / wall,
+    // Waiting for a core (the machine is shared), and ran + waited: the share of the step each
+    // process wanted a core; ~100 % for the load generator means it was the bottleneck.
+    server_wait_pct: serverSched.wait,
+    server_wanted_pct: serverSched.wanted,
+    loadgen_wait_pct: loadSched.wait,
+    loadgen_wanted_pct: loadSched.wanted,
   };
   step.latencies = []; // free memory
   return result;
+}
+
+// ---------------------------------------------------------------- write path
+// Each author logged in on a keep-alive connection of its own (one request at a time).
+async function authorSessions() {
+  const emails = String(opts.authors).split(",").filter(Boolean);
+  const sessions = emails.map(() => ({
+    agent: new http.Agent({ keepAlive: true, maxSockets: 1 }),
+    cookies: new Map(),
+  }));
+  await Promise.all(emails.map((email, i) => login(email, opts.authorPassword, sessions[i])));
+  return sessions;
+}
+
+// Closed loop: every author posts its next reply as soon as the previous one is answered.
+async function closedLoop(sessions, thread, seconds) {
+  const cpu0 = readCpuSeconds(opts.serverPid);
+  const t0 = now();
+  const end = t0 + seconds * 1000;
+  const ms = [];
+  const failures = {};
+  let ok = 0;
+  let failed = 0;
+  let lastAnswer = t0;
+  await Promise.all(
+    sessions.map(async (session) => {
+      while (now() < end) {
+        const postId = nextPostId++;
+        const sentAt = now();
+        const res = await request(
+          "POST", publishPath(thread), { body: bodyText(postId, sentAt) }, session,
+        );
+        lastAnswer = now();
+        ms.push(lastAnswer - sentAt);
+        if (res.status >= 200 && res.status < 300) ok++;
+        else {
+          failed++;
+          const key = `${res.status} ${res.body.slice(0, 120)}`;
+          failures[key] = (failures[key] || 0) + 1;
+          if (!res.status) await sleep(100);
+        }
+      }
+    }),
+  );
+  const cpu1 = readCpuSeconds(opts.serverPid);
+  const wall = (lastAnswer - t0) / 1000;
+  const sorted = Float64Array.from(ms).sort();
+  return {
+    authors: sessions.length,
+    seconds: wall,
+    replies: ok,
+    failed,
+    failures,
+    replies_per_s: ok / wall,
+    p50_ms: quantile(sorted, 0.5),
+    p99_ms: quantile(sorted, 0.99),
+    server_cpu_s: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+    server_cpu_pct: cpu0 !== null && cpu1 !== null ? (100 * (cpu1 - cpu0)) / wall : null,
+  };
+}
+
+// ---------------------------------------------------------------- readers
+// Readers: closed loops, each GETting the long thread's first page and a middle page in turn
+// (a connection of its own per reader, kept alive, as a browser tab reloading). What each answer
+// took (until its last byte) and how big it was, per page.
+const readerStats = {}; // path → {ms: [], bytes: [], statuses: {}}
+let readersRunning = false;
+let readerLoops = [];
+
+async function readerPage(thread) {
+  if (opts.readerPage > 0) return { page: opts.readerPage, how: "--reader-page" };
+  // The API answers paging info once threads are paged; find the number of pages in it.
+  const res = await request("GET", `/api/v1/threads/${thread}?page=1`);
+  let pages = null;
+  try {
+    const data = JSON.parse(res.body);
+    const look = (obj, depth) => {
+      if (!obj || typeof obj !== "object" || depth > 3 || pages) return;
+      for (const key of ["pages", "page_count", "total_pages", "last_page", "num_pages"]) {
+        if (Number.isInteger(obj[key]) && obj[key] > 0) {
+          pages = obj[key];
+          return;
+        }
+      }
+      for (const value of Object.values(obj)) look(value, depth + 1);
+    };
+    look(data, 0);
+  } catch {
+    // not JSON: no paging info
+  }
+  if (pages) return { page: Math.max(1, Math.ceil(pages / 2)), how: `middle of ${pages} pages` };
+  return { page: 10, how: "no paging info in the API's answer: page 10 (ignored if unpaged)" };
+}
+
+function getPage(pathName, readerAgent) {
+  return new Promise((resolve) => {
+    const started = now();
+    const req = http.get(
+      { host: target.hostname, port: target.port, path: pathName, agent: readerAgent,
+        headers: { Accept: "text/html,application/xhtml+xml" }, timeout: 60000 },
+      (res) => {
+        let bytes = 0;
+        res.on("data", (c) => {
+          bytes += c.length;
+        });
+        res.on("end", () => resolve({ status: res.statusCode, bytes, ms: now() - started }));
+        res.on("error", (err) => resolve({ status: 0, bytes, ms: now() - started, error: String(err) }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (err) => resolve({ status: 0, bytes: 0, ms: now() - started, error: String(err) }));
+  });
+}
+
+function startReaders(paths) {
+  readersRunning = true;
+  readerLoops = Array.from({ length: opts.readers }, async (_, r) => {
+    const readerAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    let i = r; // readers start on different pages
+    while (readersRunning) {
+      const pathName = paths[i++ % paths.length];
+      const res = await getPage(pathName, readerAgent);
+      const stats = (readerStats[pathName] ||= { ms: [], bytes: [], statuses: {} });
+      stats.ms.push(res.ms);
+      stats.bytes.push(res.bytes);
+      const key = res.status ? String(res.status) : res.error || "error";
+      stats.statuses[key] = (stats.statuses[key] || 0) + 1;
+      if (!res.status) await sleep(100); // a refused connection must not spin
+    }
+    readerAgent.destroy();
+  });
+}
+
+async function stopReaders() {
+  readersRunning = false;
+  await Promise.race([Promise.all(readerLoops), sleep(60000)]); // each finishes its request
+  const out = {};
+  for (const [pathName, stats] of Object.entries(readerStats)) {
+    const ms = Float64Array.from(stats.ms).sort();
+    const bytes = Float64Array.from(stats.bytes).sort();
+    out[pathName] = {
+      requests: ms.length,
+      p50_ms: quantile(ms, 0.5),
+      p99_ms: quantile(ms, 0.99),
+      max_ms: ms.length ? ms[ms.length - 1] : null,
+      bytes_p50: quantile(bytes, 0.5),
+      statuses: stats.statuses,
+    };
+  }
+  return out;
 }
 
 function fmt(v, digits = 0) {
@@ -753,7 +1005,8 @@ async function main() {
   log(`client offers Sec-WebSocket-Extensions: ${result.offer}`);
   if (opts.transport === "browser") {
     log(
-      `client check: page GET, ${seen.polling.length} polling requests, then the upgrade; ` +
+      `client check: first transport ${seen.firstTransport}; page GET, ` +
+        `${seen.polling.length} polling requests, then the websocket; ` +
         `Origin ${JSON.stringify(seen.websocket && seen.websocket.origin)}, ` +
         `Cookie ${JSON.stringify(seen.websocket && seen.websocket.cookie)} on the upgrade` +
         (problems.length ? `; PROBLEMS: ${problems.join("; ")}` : "; all as a browser sends"),
@@ -766,6 +1019,34 @@ async function main() {
   }
   result.rss0_kib = await settledRss(opts.serverPid);
   if (opts.mode === "forum") await login();
+  let sessions = null;
+  let writeThreads = null;
+  if (opts.scenario === "writes") {
+    // Before any listener: the closed loop, then the open loop at --write-rate.
+    const [closed, quiet, listened] = String(opts.writeThreads).split(",").map(Number);
+    writeThreads = { closed, quiet, listened };
+    if (!closed || !quiet || !listened) throw new Error("--write-threads needs three thread ids");
+    sessions = await authorSessions();
+    result.writes = { threads: writeThreads };
+    result.writes.closed = await closedLoop(sessions, closed, opts.writeSeconds);
+    const c = result.writes.closed;
+    log(
+      `closed loop, ${c.authors} authors, no listeners: ${fmt(c.replies_per_s, 1)} replies/s, ` +
+        `p50 ${fmt(c.p50_ms, 1)} ms, p99 ${fmt(c.p99_ms, 1)} ms, failed ${c.failed}, ` +
+        `server CPU ${fmt(c.server_cpu_pct)}%`,
+    );
+    await sleep(1000);
+    const q = await runStep(steps.length, opts.writeRate, opts.writeSeconds, {
+      threads: [quiet],
+      sessions,
+    });
+    result.writes.quiet = q;
+    log(
+      `${opts.writeRate} posts/s from ${sessions.length} authors, no listeners: ` +
+        `response p50 ${fmt(q.publish_p50_ms, 1)} ms, p99 ${fmt(q.publish_p99_ms, 1)} ms, ` +
+        `failed ${q.posts_failed}`,
+    );
+  }
 
   let setCookies = null;
   if (opts.transport === "browser") {
@@ -777,8 +1058,12 @@ async function main() {
       statuses: pages.statuses,
       cookie_names: pages.cookieNames,
     };
+    const shown =
+      opts.threadList.length > 1 && !opts.pagePathGiven && opts.mode === "forum"
+        ? "each client's thread page"
+        : opts.pagePath;
     log(
-      `GET ${opts.pagePath} × ${opts.clients} in ${pages.seconds.toFixed(1)} s: ` +
+      `GET ${shown} × ${opts.clients} in ${pages.seconds.toFixed(1)} s: ` +
         `status ${JSON.stringify(pages.statuses)}, cookies set: ` +
         (pages.cookieNames.length ? pages.cookieNames.join(", ") : "none"),
     );
@@ -823,20 +1108,59 @@ async function main() {
   result.stop_reason = clients.length ? "all rates run" : "no client connected";
   let best = 0;
   const stepsStarted = now(); // the budget is for the steps (joining is timed on its own)
-  for (let i = 0; i < opts.rates.length && i < opts.maxSteps && clients.length; i++) {
+  if (opts.scenario === "writes" && clients.length) {
+    // The same authors at the same rate, now with the listeners in the thread they post to.
+    const step = await runStep(steps.length, opts.writeRate, opts.writeSeconds, {
+      threads: [writeThreads.listened],
+      sessions,
+    });
+    result.writes.listened = step;
+    result.steps.push(step);
+    result.stop_reason = "write path: one step";
+    log(
+      `${opts.writeRate} posts/s from ${sessions.length} authors, ${clients.length} listeners: ` +
+        `response p50 ${fmt(step.publish_p50_ms, 1)} ms, p99 ${fmt(step.publish_p99_ms, 1)} ms, ` +
+        `last p99 ${fmt(step.last_recipient_p99_ms, 1)} ms, lost ${step.lost}/${step.expected}, ` +
+        `failed ${step.posts_failed}`,
+    );
+  }
+  for (
+    let i = 0;
+    opts.scenario === "broadcast" && i < opts.rates.length && i < opts.maxSteps && clients.length;
+    i++
+  ) {
     const seconds = i === 0 ? opts.duration : opts.rampDuration;
     if (i > 0 && (now() - stepsStarted) / 1000 + seconds + opts.drainMs / 1000 > opts.budget) {
       result.stop_reason = "time budget";
       break;
     }
-    const step = await runStep(i, opts.rates[i], seconds);
+    const withReaders = opts.readers > 0 && i >= opts.readersFromStep;
+    if (withReaders && !readersRunning) {
+      const thread = opts.readerThread || opts.thread;
+      const middle = await readerPage(thread);
+      result.reader_paths = [`/threads/${thread}`, `/threads/${thread}?page=${middle.page}`];
+      result.reader_page_how = middle.how;
+      log(`${opts.readers} readers loop on ${result.reader_paths.join(" and ")} (${middle.how})`);
+      startReaders(result.reader_paths);
+      await sleep(opts.readerWarmupMs);
+    }
+    // Readers loop while the step's posts are sent; they stop (each after its page in flight)
+    // when the last post is sent, so the drain that follows is bounded.
+    const onSent = withReaders
+      ? () => {
+          readersRunning = false;
+        }
+      : null;
+    const step = await runStep(i, opts.rates[i], seconds, { onSent });
+    step.readers = withReaders ? opts.readers : 0;
     result.steps.push(step);
     log(
       `${fmt(step.rate)} posts/s: ${fmt(step.posts_per_s, 1)} achieved, ` +
         `${fmt(step.deliveries_per_s)} deliveries/s, p50 ${fmt(step.p50_ms, 1)} ms, ` +
         `p99 ${fmt(step.p99_ms, 1)} ms, last p99 ${fmt(step.last_recipient_p99_ms, 1)} ms, ` +
         `lost ${step.lost}/${step.expected}, failed posts ${step.posts_failed}, ` +
-        `server CPU ${fmt(step.server_cpu_pct)}%, load CPU ${fmt(step.loadgen_cpu_pct)}%`,
+        `server CPU ${fmt(step.server_cpu_pct)}% (waited ${fmt(step.server_wait_pct)}%), ` +
+        `load CPU ${fmt(step.loadgen_cpu_pct)}% (waited ${fmt(step.loadgen_wait_pct)}%)`,
     );
     if (disconnects) {
       result.stop_reason = `${disconnects} clients disconnected`;
@@ -859,6 +1183,13 @@ async function main() {
       break;
     }
     best = Math.max(best, step.deliveries_per_s);
+  }
+  if (readerLoops.length) {
+    result.readers = await stopReaders();
+    for (const [pathName, r] of Object.entries(result.readers)) {
+      log(`reader ${pathName}: ${r.requests} GETs, p50 ${fmt(r.p50_ms)} ms, p99 ${fmt(r.p99_ms)} ms, ` +
+        `${fmt(r.bytes_p50)} B, statuses ${JSON.stringify(r.statuses)}`);
+    }
   }
   result.max_deliveries_per_s = Math.max(0, ...result.steps.map((s) => s.deliveries_per_s));
   result.disconnects = disconnects;
@@ -883,6 +1214,7 @@ async function main() {
   result.transports_at_end = transportCounts(clients);
   for (const socket of clients) closeClient(socket);
   agent.destroy();
+  for (const session of sessions || []) session.agent.destroy();
   const json = JSON.stringify(result);
   if (opts.out) fs.writeFileSync(opts.out, json + "\n");
   process.stdout.write(json + "\n");

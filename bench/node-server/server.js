@@ -1,7 +1,8 @@
 // Reference: a bare socket.io 4.8 server, every setting at its default (perMessageDeflate: false).
 //
 // A client emits `join` ({thread_id: 1}) and is put into the room `thread:1`;
-// `POST /publish` with a JSON body broadcasts that body to the room as one `post_created` event.
+// `POST /publish` with a JSON body broadcasts that body to the room its `stream` field names
+// (`thread:<id>`, as the forum's envelope; `thread:1` without one) as one `post_created` event.
 // Defaults also mean: HTTP long-polling and the upgrade to websocket are both accepted, and a
 // request's Origin header is not checked (no `cors` option), so browser-like clients, which send
 // the server's own origin, are accepted as before. Any other path (the clients' page GET) is 404.
@@ -27,7 +28,9 @@ const httpServer = http.createServer((req, res) => {
         res.writeHead(400).end("bad json");
         return;
       }
-      io.to("thread:1").emit("post_created", data);
+      // The event's own stream names the room (the forum's envelope), thread:1 if it has none.
+      const room = typeof data.stream === "string" ? data.stream : "thread:1";
+      io.to(room).emit("post_created", data);
       res.writeHead(204).end();
     });
     return;
