@@ -83,6 +83,9 @@ tutaj: https://budzet.krakow.pl/projekty/przyklad oraz w [protokole](https://exa
 
 Czy ktoś wie, czy teren należy do miasta, czy do spółdzielni? Jeśli do spółdzielni, trzeba by
 najpierw zapytać zarząd. Chętnie pomogę zebrać podpisy pod wnioskiem `#{n}`.
+
+Dla porównania: w zeszłym roku na Podgórzu zgłoszono **trzy** podobne projekty, z czego dwa
+przeszły głosowanie. Warto się pospieszyć, bo nabór kończy się w marcu.
 """
 
 
