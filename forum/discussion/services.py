@@ -227,7 +227,9 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
     now = utcnow()
     post = Post(
         thread=thread,
+        thread_id=thread.id,  # read before the flush (the notifications)
         author=user,
+        author_id=user.id,
         parent_id=parent.id,
         depth=parent.depth + 1,
         body_source=source,
@@ -236,10 +238,12 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
     )
     db.session.add(post)
     _count_reply(thread, now)
-    db.session.flush()
     publish(events.POST_CREATED, thread_stream(thread.id), post)
     publish(events.THREAD_UPDATED, room_stream(thread.room_id), thread)
+    # The post and its notifications are written in one flush (the notifications refer to the
+    # post itself, not to its id); the flush below writes the post when nobody is notified.
     notifications.notify_reply(post, parent)
+    db.session.flush()
     return post
 
 
