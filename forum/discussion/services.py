@@ -146,12 +146,14 @@ def _write_path_queries():
     - the thread with what the reply's checks and its live event read: room, area, and the
       author with their grants (access_thread's draft is for the page, not needed here);
     - the opening post, and any post by id, with only what a reply reads of the post it answers
-      (its words stay in the database).
+      (its words stay in the database);
+    - the thread's new reply count and activity.
     """
     parent_columns = load_only(
         Post.thread_id, Post.author_id, Post.parent_id, Post.depth, Post.deleted_at
     )
     thread = select(Thread).where(Thread.id == bindparam("thread_id"))
+    table = Thread.__table__
     return {
         "thread": thread.options(
             joinedload(Thread.room).joinedload(Room.area),
@@ -166,6 +168,10 @@ def _write_path_queries():
         .limit(1)
         .options(parent_columns),
         "post": select(Post).where(Post.id == bindparam("post_id")).options(parent_columns),
+        "count_reply": table.update()
+        .where(table.c.id == bindparam("thread_id"))
+        .values(reply_count=table.c.reply_count + 1, last_activity_at=bindparam("now"))
+        .returning(table.c.reply_count),
     }
 
 
@@ -204,12 +210,8 @@ def _thread_to_reply_in(user, thread_id: int) -> Thread:
 def _count_reply(thread: Thread, now) -> None:
     """One more reply and new activity: one UPDATE that also reads the new count back (the live
     event shows it), instead of an UPDATE and a SELECT."""
-    table = Thread.__table__
     reply_count = db.session.execute(
-        table.update()
-        .where(table.c.id == thread.id)
-        .values(reply_count=table.c.reply_count + 1, last_activity_at=now)
-        .returning(table.c.reply_count)
+        _write_path_queries()["count_reply"], {"thread_id": thread.id, "now": now}
     ).scalar_one()
     set_committed_value(thread, "reply_count", reply_count)
     set_committed_value(thread, "last_activity_at", now)

@@ -119,6 +119,10 @@ def event_payload(name: str, key: StreamKey, seq: int, subject, viewer, memo: di
     return events.EVENTS[name].payload(stream=str(key), seq=seq, **fields)
 
 
+# Built once: SQLAlchemy computes a statement's cache key once per statement object.
+_LOG_EVENTS = StreamEvent.__table__.insert()
+
+
 @functools.lru_cache(maxsize=64)
 def _reserve_statement(streams: int) -> TextClause:
     """The upsert that numbers events on `streams` streams at once.
@@ -176,7 +180,7 @@ def _number_published_events(session: Session) -> None:
             for seq, published in enumerate(items, start=last - len(items) + 1)
         ]
     session.execute(
-        StreamEvent.__table__.insert(),
+        _LOG_EVENTS,
         [
             {
                 "stream_id": reserved[key][0],
