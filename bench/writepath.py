@@ -20,7 +20,8 @@ replies) that splits each reply's CPU time into exclusive phases:
 - render: `_render_body` (text.clean, markdown-it-py, bleach), minus any SQL in it;
 - service: the rest of the reply's service (loading and checking the thread, policy, the
   ORM's unit of work and flush, notifications), without its SQL;
-- SQL: the DB-API's execute of each statement (SQLite's own work plus the driver);
+- SQL: the DB-API's execute of each statement (SQLite's own work plus the driver; SQLite does
+  part of a SELECT's work while its rows are fetched, which counts in the phase that reads them);
 - commit: `Session.commit` apart from its hooks' work and SQL (ORM bookkeeping, SQLite's COMMIT);
 - publish: numbering events on their streams before the commit, the payloads, and the emits after
   it (forum/realtime/streams.py, forum/realtime/dispatch.py), without their SQL;
