@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -11,7 +12,8 @@ from flask import current_app, render_template
 from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import mail, ratelimits, text
@@ -259,18 +261,35 @@ def start_session(user: User) -> str:
     return token
 
 
-def session_user(user_id: int, token: str) -> User | None:
-    """The user of a login that is still open, with the login's id; None if it ended."""
-    row = db.session.execute(
+@functools.cache
+def _session_user_query():
+    """One statement, on every request and socket event: the login, the person, their grants
+    and their mutes (which the policy reads for any write, and for a page's reply forms).
+
+    Built once (on first use, when every model is mapped): SQLAlchemy then computes its cache
+    key once, instead of once per request.
+    """
+    return (
         select(User, UserSession.id)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
-            User.id == user_id,
-            UserSession.token_hash == _token_hash(token),
+            User.id == bindparam("user_id"),
+            UserSession.token_hash == bindparam("token_hash"),
             UserSession.ended_at.is_(None),
         )
-        .options(with_grants())
-    ).one_or_none()
+        .options(with_grants(joined=True), joinedload(User.mutes))
+    )
+
+
+def session_user(user_id: int, token: str) -> User | None:
+    """The user of a login that is still open, with the login's id; None if it ended."""
+    row = (
+        db.session.execute(
+            _session_user_query(), {"user_id": user_id, "token_hash": _token_hash(token)}
+        )
+        .unique()
+        .one_or_none()
+    )
     if row is None:
         return None
     user, user.session_id = row

@@ -35,8 +35,11 @@ def notify(
     message: str = "",
     until=None,
     created_at=None,
+    post: Post | None = None,
 ) -> Notification:
-    """Tell one person something that concerns them, in the caller's transaction."""
+    """Tell one person something that concerns them, in the caller's transaction.
+
+    `post` instead of `post_id`: a post not yet written, written in the same flush."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind: {kind}")
     notification = Notification(
@@ -54,6 +57,8 @@ def notify(
         until=until,
         created_at=created_at or utcnow(),
     )
+    if post is not None:
+        notification.post = post
     db.session.add(notification)
     db.session.flush()
     publish(events.NOTIFICATION, user_stream(user_id), notification)
@@ -66,7 +71,7 @@ def _notify(user_id: int, kind: str, post: Post) -> Notification:
         kind,
         actor_id=post.author_id,
         thread_id=post.thread_id,
-        post_id=post.id,
+        post=post,
         created_at=post.created_at,
     )
 

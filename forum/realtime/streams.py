@@ -12,15 +12,15 @@ forum/realtime/dispatch.py sends it after the commit; a rollback sends nothing.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, event, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import TextClause, delete, event, select, text
 from sqlalchemy.orm import Session
 
-from forum.extensions import db
+from forum.extensions import db, utcnow
 from forum.realtime import events
 from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.subjects import SUBJECTS
@@ -119,31 +119,49 @@ def event_payload(name: str, key: StreamKey, seq: int, subject, viewer, memo: di
     return events.EVENTS[name].payload(stream=str(key), seq=seq, **fields)
 
 
-def _reserve(session: Session, key: StreamKey, count: int) -> tuple[int, int]:
-    """Take the stream's next `count` numbers: (stream id, the last of them).
+# Built once: SQLAlchemy computes a statement's cache key once per statement object.
+_LOG_EVENTS = StreamEvent.__table__.insert()
 
-    One statement that creates the stream or bumps it; the row stays locked until commit.
+
+@functools.lru_cache(maxsize=64)
+def _reserve_statement(streams: int) -> TextClause:
+    """The upsert that numbers events on `streams` streams at once.
+
+    Written as text, the same for SQLite and PostgreSQL: SQLAlchemy cannot cache the compiled
+    form of its dialects' ON CONFLICT constructs, and compiling one cost more than the rest of
+    the numbering. Rows are listed in key order, the order they are locked in.
     """
-    dialects = {"sqlite": sqlite, "postgresql": postgresql}
-    dialect = session.get_bind().dialect.name
-    if dialect not in dialects:
-        raise NotImplementedError(f"streams need SQLite or PostgreSQL, not {dialect}")
-    table = Stream.__table__
-    statement = (
-        dialects[dialect]
-        .insert(table)
-        .values(kind=key.kind, target_id=key.target_id, last_seq=count)
-        .on_conflict_do_update(
-            index_elements=["kind", "target_id"], set_={"last_seq": table.c.last_seq + count}
-        )
-        .returning(table.c.id, table.c.last_seq)
+    table = Stream.__table__.name
+    rows = ", ".join(f"(:kind{i}, :target{i}, :count{i})" for i in range(streams))
+    return text(
+        f"INSERT INTO {table} (kind, target_id, last_seq) VALUES {rows} "
+        f"ON CONFLICT (kind, target_id) DO UPDATE SET last_seq = {table}.last_seq + "
+        "excluded.last_seq RETURNING kind, target_id, id, last_seq"
     )
-    stream_id, last = session.execute(statement).one()
-    return stream_id, last
+
+
+def _reserve(session: Session, counts: dict[StreamKey, int]) -> dict[StreamKey, tuple[int, int]]:
+    """Take each stream's next `count` numbers: stream → (stream id, the last of them).
+
+    One statement for all the streams, that creates each one or bumps it; the rows stay locked
+    until commit.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"streams need SQLite or PostgreSQL, not {dialect}")
+    params = {}
+    for i, (key, count) in enumerate(sorted(counts.items())):
+        params |= {f"kind{i}": key.kind, f"target{i}": key.target_id, f"count{i}": count}
+    rows = session.execute(_reserve_statement(len(counts)), params)
+    return {
+        StreamKey(kind, target_id): (stream_id, last) for kind, target_id, stream_id, last in rows
+    }
 
 
 @event.listens_for(Session, "before_commit")
 def _number_published_events(session: Session) -> None:
+    """Number the transaction's events on their streams and log them: two statements however
+    many streams and events; then build each event's payload once, as its data to send."""
     pending: list[Published] = session.info.pop(PENDING, None)
     if not pending:
         return
@@ -151,24 +169,35 @@ def _number_published_events(session: Session) -> None:
     by_stream: dict[StreamKey, list[Published]] = defaultdict(list)
     for published in pending:
         by_stream[published.key].append(published)
-    outbox = session.info.setdefault(OUTBOX, [])
-    memo: dict = {}
     # Streams are always locked in the same order, so two transactions never wait on each other.
+    reserved = _reserve(session, {key: len(items) for key, items in by_stream.items()})
+    numbered: list[tuple[StreamKey, int, Published]] = []
     for key in sorted(by_stream):
         items = by_stream[key]
-        stream_id, last = _reserve(session, key, len(items))
-        for seq, published in enumerate(items, start=last - len(items) + 1):
-            session.add(
-                StreamEvent(
-                    stream_id=stream_id,
-                    seq=seq,
-                    name=published.name,
-                    subject_id=published.subject.id,
-                )
-            )
-            viewer = SUBJECTS[events.EVENTS[published.name].subject].live_viewer(published.subject)
-            payload = event_payload(published.name, key, seq, published.subject, viewer, memo)
-            outbox.append(Delivery(str(key), published.name, payload.model_dump(mode="json")))
+        _stream_id, last = reserved[key]
+        numbered += [
+            (key, seq, published)
+            for seq, published in enumerate(items, start=last - len(items) + 1)
+        ]
+    session.execute(
+        _LOG_EVENTS,
+        [
+            {
+                "stream_id": reserved[key][0],
+                "seq": seq,
+                "name": published.name,
+                "subject_id": published.subject.id,
+                "created_at": utcnow(),
+            }
+            for key, seq, published in numbered
+        ],
+    )
+    outbox = session.info.setdefault(OUTBOX, [])
+    memo: dict = {}
+    for key, seq, published in numbered:
+        viewer = SUBJECTS[events.EVENTS[published.name].subject].live_viewer(published.subject)
+        payload = event_payload(published.name, key, seq, published.subject, viewer, memo)
+        outbox.append(Delivery(str(key), published.name, payload.model_dump(mode="json")))
 
 
 @event.listens_for(Session, "after_transaction_end")
