@@ -13,6 +13,7 @@ from forum.discussion import services
 from forum.extensions import db
 from forum.moderation import services as moderation
 from tests.conftest import PASSWORD, app_context, make_user, room_of, run
+from tests.discussion.test_slices import chatty, grow
 
 
 @contextmanager
@@ -73,15 +74,42 @@ def reader(app):
 
 # A logged-in page: the login (user + its grants), the header's unread count and stream seq;
 # the page also the thread's expert units and their official answers, and whether the thread is
-# a need or an idea of a workshop series (its banner).
-@pytest.mark.parametrize(("path", "ceiling"), [("/threads/{id}", 12), ("/api/v1/threads/{id}", 6)])
+# a need or an idea of a workshop series (its banner). A slice: the thread, its outline (ids
+# only) and the slice's posts with their authors, whatever the thread's size.
+@pytest.mark.parametrize(
+    ("path", "ceiling"),
+    [
+        ("/threads/{id}", 13),
+        ("/threads/{id}?page={middle}", 13),
+        ("/threads/{id}?page={last}", 13),
+        ("/api/v1/threads/{id}", 7),
+        ("/api/v1/threads/{id}?page={middle}", 7),
+    ],
+)
 def test_thread_page_queries_do_not_grow_with_posts(reader, path, ceiling):
-    small = thread_with_posts(10)
-    large = thread_with_posts(300)
-    small_count = queries_for(reader, path.format(id=small))
-    large_count = queries_for(reader, path.format(id=large))
+    small = thread_with_posts(30)
+    large = thread_with_posts(30)
+    grow(large, chatty(2970))
+    with app_context():
+        pages = services.thread_outline(large).pages
+    assert pages > 50
+    small_count = queries_for(reader, path.format(id=small, middle=1, last=1))
+    large_count = queries_for(reader, path.format(id=large, middle=pages // 2, last=pages))
     assert small_count == large_count, (small_count, large_count)
     assert large_count <= ceiling, large_count
+
+
+def test_a_link_to_a_post_takes_the_same_queries_whatever_the_thread(reader):
+    small = thread_with_posts(30)
+    large = thread_with_posts(30)
+    ids = grow(large, chatty(2970))
+    with app_context():
+        first_reply = services.thread_outline(small).order[5]
+    with counted_queries() as few:
+        assert reader.get(f"/posts/{first_reply}").status_code == 302
+    with counted_queries() as many:
+        assert reader.get(f"/posts/{ids[1500]}").status_code == 302
+    assert len(few) == len(many) and len(many) <= 6, (len(few), len(many))
 
 
 def test_room_page_queries_do_not_grow_with_threads(client):
