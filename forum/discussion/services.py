@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from forum import idempotency, ratelimits, text
@@ -293,14 +293,8 @@ class Outline:
         return found[::-1]
 
 
-def thread_outline(thread_id: int, limit: int | None = None) -> Outline:
-    """The thread's outline in one query of ids (no words, no authors) and linear work."""
-    limit = limit or current_app.config["THREAD_SLICE_POSTS"]
-    rows = db.session.execute(
-        select(Post.id, Post.parent_id)
-        .where(Post.thread_id == thread_id)
-        .order_by(Post.created_at, Post.id)
-    ).all()
+def build_outline(rows: list[tuple[int, int | None]], limit: int) -> Outline:
+    """The outline of a thread from its posts' (id, parent_id), oldest first: linear work."""
     opening_id = None
     children: dict[int, list[int]] = defaultdict(list)
     parent_of: dict[int, int] = {}
@@ -335,6 +329,74 @@ def thread_outline(thread_id: int, limit: int | None = None) -> Outline:
         while top < len(ends) and ends[top] - starts[-1] <= limit:
             index, top = ends[top], top + 1
     return Outline(opening_id=opening_id, order=order, parent_of=parent_of, starts=starts)
+
+
+@dataclass
+class _CachedOutline:
+    count: int
+    last_id: int
+    rows: list[tuple[int, int | None]]
+    outlines: dict[int, Outline]  # by slice size
+
+
+# Outlines of recently read threads, in this process, per app (tests make many apps): at most
+# this many threads and posts in all (a 3000-post thread's outline is ~0.5 MB).
+OUTLINE_CACHE_THREADS = 256
+OUTLINE_CACHE_POSTS = 60_000
+
+
+def _outline_rows(thread_id: int, store: bool) -> _CachedOutline:
+    """The thread's (id, parent_id) oldest first, read again only when posts were added.
+
+    Posts are never removed from a thread nor moved within it (a deleted post stays as a
+    tombstone), so the number of posts and the highest id tell whether the rows changed; new
+    posts have the highest ids and come last. Only a read stores what it loaded: a write's
+    transaction may yet roll back (and SQLite may give its ids to other posts)."""
+    cache = current_app.extensions.setdefault("thread_outlines", {})
+    count, last_id = db.session.execute(
+        select(func.count(Post.id), func.max(Post.id)).where(Post.thread_id == thread_id)
+    ).one()
+    cached = cache.pop(thread_id, None)
+    if cached is not None and (cached.count, cached.last_id) == (count, last_id):
+        fresh = cached
+    else:
+        columns = select(Post.__table__.c.id, Post.__table__.c.parent_id).where(
+            Post.__table__.c.thread_id == thread_id
+        )
+        order = (Post.__table__.c.created_at, Post.__table__.c.id)
+        newer = None
+        if cached is not None and last_id is not None and last_id > cached.last_id:
+            newer = [
+                tuple(row)
+                for row in db.session.connection().execute(
+                    columns.where(Post.__table__.c.id > cached.last_id).order_by(*order)
+                )
+            ]
+        if newer is not None and cached.count + len(newer) == count:
+            rows = cached.rows + newer
+        else:
+            rows = [tuple(row) for row in db.session.connection().execute(columns.order_by(*order))]
+        fresh = _CachedOutline(count=count, last_id=last_id or 0, rows=rows, outlines={})
+    if store:
+        cache[thread_id] = fresh  # the most recently read last
+        while len(cache) > OUTLINE_CACHE_THREADS or (
+            len(cache) > 1 and sum(len(e.rows) for e in cache.values()) > OUTLINE_CACHE_POSTS
+        ):
+            cache.pop(next(iter(cache)))
+    elif cached is not None:
+        cache[thread_id] = cached
+    return fresh
+
+
+def thread_outline(thread_id: int, limit: int | None = None, store: bool = True) -> Outline:
+    """The thread's outline: two light queries of ids (no words, no authors) when posts were
+    added since it was last read in this process, one count otherwise."""
+    limit = limit or current_app.config["THREAD_SLICE_POSTS"]
+    entry = _outline_rows(thread_id, store)
+    outline = entry.outlines.get(limit)
+    if outline is None:
+        outline = entry.outlines[limit] = build_outline(entry.rows, limit)
+    return outline
 
 
 @dataclass
@@ -399,15 +461,16 @@ def load_post_tree(user, thread_id: int, page: int = 1) -> PostTree:
     )
 
 
-def page_of_post(post: Post) -> int:
-    """The slice of its thread that holds the post (what a link to it opens)."""
-    return thread_outline(post.thread_id).page_of(post.id)
+def page_of_post(post: Post, store: bool = False) -> int:
+    """The slice of its thread that holds the post (what a link to it opens); store: whether
+    the caller only reads (see _outline_rows)."""
+    return thread_outline(post.thread_id, store=store).page_of(post.id)
 
 
 def page_for_reply(thread_id: int, parent_id: int | None) -> int:
     """The slice a reply form is shown again on: its parent's, or the last for a reply to the
     thread (where it would have gone)."""
-    outline = thread_outline(thread_id)
+    outline = thread_outline(thread_id, store=False)
     return outline.page_of(parent_id) if parent_id else outline.pages
 
 
