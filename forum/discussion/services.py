@@ -353,30 +353,28 @@ def _outline_rows(thread_id: int, store: bool) -> _CachedOutline:
     posts have the highest ids and come last. Only a read stores what it loaded: a write's
     transaction may yet roll back (and SQLite may give its ids to other posts)."""
     cache = current_app.extensions.setdefault("thread_outlines", {})
-    count, last_id = db.session.execute(
-        select(func.count(Post.id), func.max(Post.id)).where(Post.thread_id == thread_id)
-    ).one()
+    table = Post.__table__.c
+    columns = select(table.id, table.parent_id).where(table.thread_id == thread_id)
+    order = (table.created_at, table.id)
     cached = cache.pop(thread_id, None)
-    if cached is not None and (cached.count, cached.last_id) == (count, last_id):
-        fresh = cached
-    else:
-        columns = select(Post.__table__.c.id, Post.__table__.c.parent_id).where(
-            Post.__table__.c.thread_id == thread_id
-        )
-        order = (Post.__table__.c.created_at, Post.__table__.c.id)
-        newer = None
-        if cached is not None and last_id is not None and last_id > cached.last_id:
-            newer = [
-                tuple(row)
-                for row in db.session.connection().execute(
-                    columns.where(Post.__table__.c.id > cached.last_id).order_by(*order)
-                )
-            ]
-        if newer is not None and cached.count + len(newer) == count:
-            rows = cached.rows + newer
-        else:
-            rows = [tuple(row) for row in db.session.connection().execute(columns.order_by(*order))]
-        fresh = _CachedOutline(count=count, last_id=last_id or 0, rows=rows, outlines={})
+    fresh = None
+    if cached is not None:
+        count, last_id = db.session.execute(
+            select(func.count(table.id), func.max(table.id)).where(table.thread_id == thread_id)
+        ).one()
+        if (cached.count, cached.last_id) == (count, last_id or 0):
+            fresh = cached
+        elif last_id is not None and last_id > cached.last_id:
+            newer = db.session.connection().execute(
+                columns.where(table.id > cached.last_id).order_by(*order)
+            )
+            newer = [tuple(row) for row in newer]
+            if cached.count + len(newer) == count:
+                fresh = _CachedOutline(count, last_id, cached.rows + newer, {})
+    if fresh is None:  # never read here, or changed other than by new posts: read it all
+        rows = [tuple(row) for row in db.session.connection().execute(columns.order_by(*order))]
+        last_id = max((row[0] for row in rows), default=0)
+        fresh = _CachedOutline(len(rows), last_id, rows, {})
     if store:
         cache[thread_id] = fresh  # the most recently read last
         while len(cache) > OUTLINE_CACHE_THREADS or (
@@ -389,8 +387,8 @@ def _outline_rows(thread_id: int, store: bool) -> _CachedOutline:
 
 
 def thread_outline(thread_id: int, limit: int | None = None, store: bool = True) -> Outline:
-    """The thread's outline: two light queries of ids (no words, no authors) when posts were
-    added since it was last read in this process, one count otherwise."""
+    """The thread's outline: one query of ids (no words, no authors) the first time this
+    process reads the thread, then one count, and the new posts' ids if posts were added."""
     limit = limit or current_app.config["THREAD_SLICE_POSTS"]
     entry = _outline_rows(thread_id, store)
     outline = entry.outlines.get(limit)

@@ -133,7 +133,7 @@ def test_a_slice_that_does_not_exist_is_not_found(app, client, page):
     grow(thread_id, chatty(15))
     response = client.get(f"/threads/{thread_id}?page={page}")
     assert response.status_code == 404
-    assert "There is no such page." in response.get_data(as_text=True)
+    assert "Nie ma takiej strony." in response.get_data(as_text=True)  # "There is no such page."
     answer = client.get(f"/api/v1/threads/{thread_id}?page={page}")
     assert answer.status_code in (404, 422), answer.status_code
     assert answer.get_json()["error"]["code"]
