@@ -13,7 +13,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
@@ -350,8 +350,9 @@ def _outline_rows(thread_id: int, store: bool) -> _CachedOutline:
 
     Posts are never removed from a thread nor moved within it (a deleted post stays as a
     tombstone), so the number of posts and the highest id tell whether the rows changed; new
-    posts have the highest ids and come last. Only a read stores what it loaded: a write's
-    transaction may yet roll back (and SQLite may give its ids to other posts)."""
+    posts have the highest ids and come last. Only a request that writes nothing (GET) stores
+    what it loaded: a write's transaction may yet roll back (and SQLite may give its ids to
+    other posts)."""
     cache = current_app.extensions.setdefault("thread_outlines", {})
     table = Post.__table__.c
     columns = select(table.id, table.parent_id).where(table.thread_id == thread_id)
@@ -386,11 +387,16 @@ def _outline_rows(thread_id: int, store: bool) -> _CachedOutline:
     return fresh
 
 
-def thread_outline(thread_id: int, limit: int | None = None, store: bool = True) -> Outline:
+def _only_reading() -> bool:
+    """Whether this request writes nothing (outside a request: a test's or a script's read)."""
+    return not has_request_context() or request.method in ("GET", "HEAD")
+
+
+def thread_outline(thread_id: int, limit: int | None = None) -> Outline:
     """The thread's outline: one query of ids (no words, no authors) the first time this
     process reads the thread, then one count, and the new posts' ids if posts were added."""
     limit = limit or current_app.config["THREAD_SLICE_POSTS"]
-    entry = _outline_rows(thread_id, store)
+    entry = _outline_rows(thread_id, store=_only_reading())
     outline = entry.outlines.get(limit)
     if outline is None:
         outline = entry.outlines[limit] = build_outline(entry.rows, limit)
@@ -459,16 +465,15 @@ def load_post_tree(user, thread_id: int, page: int = 1) -> PostTree:
     )
 
 
-def page_of_post(post: Post, store: bool = False) -> int:
-    """The slice of its thread that holds the post (what a link to it opens); store: whether
-    the caller only reads (see _outline_rows)."""
-    return thread_outline(post.thread_id, store=store).page_of(post.id)
+def page_of_post(post: Post) -> int:
+    """The slice of its thread that holds the post (what a link to it opens)."""
+    return thread_outline(post.thread_id).page_of(post.id)
 
 
 def page_for_reply(thread_id: int, parent_id: int | None) -> int:
     """The slice a reply form is shown again on: its parent's, or the last for a reply to the
     thread (where it would have gone)."""
-    outline = thread_outline(thread_id, store=False)
+    outline = thread_outline(thread_id)
     return outline.page_of(parent_id) if parent_id else outline.pages
 
 

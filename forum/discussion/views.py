@@ -23,10 +23,9 @@ FORM_REFUSALS = (ValidationError, Forbidden, Conflict, RateLimited)
 WRITE_REFUSALS = ("muted", "suspended", "room_archived", "thread_locked", "thread_deleted")
 
 
-def _post_url(post, reading: bool = False) -> str:
-    """The thread's slice that holds the post, at the post (reading: in a request that writes
-    nothing)."""
-    page = services.page_of_post(post, store=reading)
+def _post_url(post) -> str:
+    """The thread's slice that holds the post, at the post."""
+    page = services.page_of_post(post)
     return url_for(
         "discussion.thread",
         thread_id=post.thread_id,
@@ -65,7 +64,7 @@ def thread(thread_id: int):
 @bp.get("/posts/<int:post_id>")
 def post(post_id: int):
     """A link to a post: the slice of its thread that holds it, at the post."""
-    return redirect(_post_url(services.access_post(current_user, post_id), reading=True))
+    return redirect(_post_url(services.access_post(current_user, post_id)))
 
 
 @bp.post("/threads/<int:thread_id>/replies")

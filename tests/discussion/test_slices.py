@@ -225,3 +225,17 @@ def test_api_answers_a_slice_with_where_it_stands(app, client):
     assert [reply["id"] for reply in second["post"]["replies"]] == [ids[6], ids[9]]
     assert [r["id"] for r in second["post"]["replies"][0]["replies"]] == [ids[7]]
     assert second["thread"]["reply_count"] == 15
+
+
+def test_only_a_request_that_writes_nothing_keeps_the_outline(app):
+    """A write's transaction may roll back (and SQLite may give its post ids to others): what it
+    read of the thread's outline is not kept for later readers."""
+    thread_id = new_thread()
+    grow(thread_id, chatty(5))
+    user = make_user("Piszący")
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    assert client.post(f"/threads/{thread_id}/replies", data={"body": "Nowa"}).status_code == 302
+    assert thread_id not in app.extensions.get("thread_outlines", {})
+    assert client.get(f"/threads/{thread_id}").status_code == 200
+    assert app.extensions["thread_outlines"][thread_id].count == 7
