@@ -143,6 +143,7 @@ def main() -> int:
         )
         urls: dict[int, dict[str, str]] = {}
         pages: dict[int, int] = {}
+        threads: dict[int, int] = {}
         with app.app_context():
             with transaction():
                 db.create_all()
@@ -156,6 +157,7 @@ def main() -> int:
                 middle = max(1, (outline.pages + 1) // 2)
                 linked = outline.order[len(outline.order) // 2] if outline.order else None
                 pages[size] = outline.pages
+                threads[size] = thread_id
                 urls[size] = {
                     "page": f"/threads/{thread_id}",
                     "page, cold": f"/threads/{thread_id}",
@@ -169,8 +171,8 @@ def main() -> int:
         sizes_kb: dict[tuple[int, str], float] = {}
 
         def timed(url: str, key: tuple[int, str]) -> float:
-            if key[1].endswith("cold"):
-                app.extensions.get("thread_outlines", {}).clear()
+            if key[1].endswith("cold"):  # as if a post had just been added to this thread
+                app.extensions.get("thread_outlines", {}).pop(threads[key[0]], None)
             start = time.perf_counter()
             response = client.get(url, follow_redirects=True)
             body = response.get_data()
