@@ -239,3 +239,20 @@ def test_only_a_request_that_writes_nothing_keeps_the_outline(app):
     assert thread_id not in app.extensions.get("thread_outlines", {})
     assert client.get(f"/threads/{thread_id}").status_code == 200
     assert app.extensions["thread_outlines"][thread_id].count == 7
+
+
+def test_a_thread_page_is_rendered_in_turns(app, client, monkeypatch):
+    """Rendering a slice lets the server's loop serve others every TURN_SECONDS of work (here
+    after every piece): it never holds the loop for a whole page."""
+    from forum import rendering
+
+    thread_id = new_thread()
+    grow(thread_id, chatty(40))
+    whole = client.get(f"/threads/{thread_id}").get_data(as_text=True)
+    turns = []
+    monkeypatch.setattr(rendering, "TURN_SECONDS", 0)
+    monkeypatch.setattr(rendering.time, "sleep", lambda seconds: turns.append(seconds))
+    response = client.get(f"/threads/{thread_id}")
+    assert response.status_code == 200
+    assert len(turns) > 40 and set(turns) == {0}
+    assert response.get_data(as_text=True).count('class="post ') == whole.count('class="post ')
