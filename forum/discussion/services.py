@@ -12,6 +12,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
@@ -419,9 +420,9 @@ class PostTree:
     pages: int = 1
     context_order: list[int] = field(default_factory=list)  # the context, highest first
 
-    @property
-    def context(self) -> set[int]:
-        return set(self.context_order)
+    @cached_property
+    def context(self) -> frozenset[int]:
+        return frozenset(self.context_order)
 
     def replies_to(self, post: Post) -> list[Post]:
         return self.children.get(post.id, [])
