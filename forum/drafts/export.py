@@ -26,7 +26,7 @@ from forum.schemas import Pagination, Query, QueryInt, Shape
 from forum.supports.models import Support
 from forum.units.models import UnitTag
 
-BATCH = 50  # drafts per query while writing the CSV: the export never loads them all at once
+BATCH = 25  # drafts per query while writing the CSV: the export never loads them all at once
 # Lines per piece of the streamed CSV. After each piece, and each batch of drafts, the export
 # lets the server's one loop serve others (time.sleep(0) yields to the eventlet hub): a big
 # export never holds it more than a batch's loading or a piece's writing (a few ms each).
