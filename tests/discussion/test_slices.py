@@ -256,3 +256,19 @@ def test_a_thread_page_is_rendered_in_turns(app, client, monkeypatch):
     assert response.status_code == 200
     assert len(turns) > 40 and set(turns) == {0}
     assert response.get_data(as_text=True).count('class="post ') == whole.count('class="post ')
+
+
+def test_a_page_shown_again_after_a_refused_write_is_rendered_at_once(app, monkeypatch):
+    """A write's transaction may hold SQLite's write lock: its page takes no turns."""
+    from forum import rendering
+
+    thread_id = new_thread()
+    user = make_user("Piszący")
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    turns = []
+    monkeypatch.setattr(rendering, "TURN_SECONDS", 0)
+    monkeypatch.setattr(rendering.time, "sleep", lambda seconds: turns.append(seconds))
+    response = client.post(f"/threads/{thread_id}/replies", data={"body": "   "})
+    assert response.status_code == 422 and 'id="reply-form"' in response.get_data(as_text=True)
+    assert turns == []
