@@ -109,6 +109,10 @@ class Config:
     LOGIN_FAILURE_MEMORY_SECONDS = int(os.environ.get("LOGIN_FAILURE_MEMORY_SECONDS", "86400"))
     THREADS_PER_PAGE = 20
     MAX_REPLY_DEPTH = 6
+    # A thread page (and the API's read) shows the opening post and a slice of at most this many
+    # replies: whole top-level replies with their replies, cut inside one only when it alone is
+    # larger (forum/discussion/services.py). About 1.3x a 30-post thread's rendering.
+    THREAD_SLICE_POSTS = int(os.environ.get("THREAD_SLICE_POSTS", "40"))
     TITLE_MAX_LENGTH = 150
     # A post is rendered on the one event loop, so the longest body bounds how long one request can
     # hold everyone: markdown-it-py and bleach cost up to ~20-30 µs of CPU per character (a table of

@@ -13,7 +13,7 @@ from forum.discussion.models import Post as PostModel
 from forum.discussion.models import PostRevision
 from forum.discussion.models import Thread as ThreadModel
 from forum.policy import can
-from forum.schemas import Count, Id, Input, Pagination, Shape
+from forum.schemas import MAX_PAGE, Count, Id, Input, Pagination, Query, QueryInt, Shape
 
 
 class Thread(Shape):
@@ -75,9 +75,36 @@ class ThreadStarted(Shape):
     post: Post
 
 
+class SliceQuery(Query):
+    page: QueryInt = Field(
+        1, ge=1, le=MAX_PAGE, description="The slice, from 1; a slice past the last is not found."
+    )
+
+
+class ThreadSlice(Shape):
+    """Where a slice of a thread's replies stands among the others."""
+
+    page: int = Field(ge=1, description="This slice, from 1.")
+    pages: int = Field(ge=1, description="How many slices the thread has now.")
+    max_posts: int = Field(
+        ge=1,
+        description="At most this many replies in a slice (besides the opening post and the "
+        "context): whole top-level replies with their replies, cut inside one only when it "
+        "alone has more.",
+    )
+    context: list[Id] = Field(
+        description="Replies from an earlier slice, included above its first reply because the "
+        "slice begins inside their replies (the highest first)."
+    )
+
+
 class ThreadAnswer(Shape):
     thread: Thread
-    post: PostWithReplies = Field(description="The opening post with every reply under it.")
+    post: PostWithReplies = Field(
+        description="The opening post with the slice's replies under it (?page=N; the first by "
+        "default): a run of top-level replies with their replies, nested."
+    )
+    slice: ThreadSlice
 
 
 class PostAnswer(Shape):
@@ -175,13 +202,22 @@ def post_view(post: PostModel, viewer, cls: type[Post] = Post, **extra) -> Post:
 
 
 def post_tree_view(tree, viewer) -> PostWithReplies:
-    """The opening post of a discussion.services.PostTree with its replies nested."""
+    """The opening post of a discussion.services.PostTree (a slice) with its replies nested."""
 
     def with_replies(post: PostModel) -> PostWithReplies:
         replies = [with_replies(child) for child in tree.replies_to(post)]
         return post_view(post, viewer, PostWithReplies, replies=replies)
 
     return with_replies(tree.opening)
+
+
+def slice_view(tree, max_posts: int) -> ThreadSlice:
+    return ThreadSlice(
+        page=tree.page,
+        pages=tree.pages,
+        max_posts=max_posts,
+        context=list(tree.context_order),
+    )
 
 
 def revision_view(revision: PostRevision) -> Revision:

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, load_only
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -314,33 +316,230 @@ def list_threads(user, room_id: int, page: int = 1, per_page: int | None = None)
 
 
 @dataclass
+class Outline:
+    """The shape of a whole thread, from ids alone (one light query): its replies in reading order
+    (each top-level reply followed by its replies, depth first) and where each slice begins.
+
+    A slice is a run of whole top-level replies with their replies, at most `limit` posts; a
+    top-level reply with more replies than that is cut into slices of `limit` posts, read on.
+    """
+
+    opening_id: int
+    order: list[int]  # every reply, in reading order
+    parent_of: dict[int, int]
+    starts: list[int]  # the index in `order` where each slice begins (none for a thread alone)
+
+    @property
+    def pages(self) -> int:
+        return max(1, len(self.starts))
+
+    def page_of(self, post_id: int) -> int:
+        """The slice (1-based) that holds the post; 1 for the opening post."""
+        try:
+            index = self.order.index(post_id)
+        except ValueError:
+            return 1
+        return bisect_right(self.starts, index)
+
+    def slice(self, page: int) -> list[int]:
+        """The replies on a slice (1-based), in reading order."""
+        if not self.starts:
+            return []
+        end = self.starts[page] if page < len(self.starts) else len(self.order)
+        return self.order[self.starts[page - 1] : end]
+
+    def ancestors(self, post_id: int) -> list[int]:
+        """The replies above a post (not the opening post), the highest first."""
+        found = []
+        parent = self.parent_of.get(post_id)
+        while parent is not None and parent != self.opening_id:
+            found.append(parent)
+            parent = self.parent_of.get(parent)
+        return found[::-1]
+
+
+def build_outline(rows: list[tuple[int, int | None]], limit: int) -> Outline:
+    """The outline of a thread from its posts' (id, parent_id), oldest first: linear work."""
+    opening_id = None
+    children: dict[int, list[int]] = defaultdict(list)
+    parent_of: dict[int, int] = {}
+    for post_id, parent_id in rows:
+        if parent_id is None:
+            opening_id = post_id
+        else:
+            children[parent_id].append(post_id)
+            parent_of[post_id] = parent_id
+    order: list[int] = []
+    tops: list[int] = []  # where each top-level reply's run begins in `order`
+    for top in children.get(opening_id, ()):
+        tops.append(len(order))
+        stack = [top]
+        while stack:
+            post_id = stack.pop()
+            order.append(post_id)
+            replies = children.get(post_id)
+            if replies:
+                stack.extend(reversed(replies))
+    ends = tops[1:] + [len(order)]
+    starts: list[int] = []
+    index, top = 0, 0
+    while index < len(order):
+        starts.append(index)
+        while ends[top] <= index:
+            top += 1
+        if ends[top] - index > limit:  # one top-level reply larger than a slice: read on inside it
+            index += limit
+            continue
+        index, top = ends[top], top + 1
+        while top < len(ends) and ends[top] - starts[-1] <= limit:
+            index, top = ends[top], top + 1
+    return Outline(opening_id=opening_id, order=order, parent_of=parent_of, starts=starts)
+
+
+@dataclass
+class _CachedOutline:
+    count: int
+    last_id: int
+    rows: list[tuple[int, int | None]]
+    outlines: dict[int, Outline]  # by slice size
+
+
+# Outlines of recently read threads, in this process, per app (tests make many apps): at most
+# this many threads and posts in all (a 3000-post thread's outline is ~0.5 MB).
+OUTLINE_CACHE_THREADS = 256
+OUTLINE_CACHE_POSTS = 60_000
+
+
+def _outline_rows(thread_id: int, store: bool) -> _CachedOutline:
+    """The thread's (id, parent_id) oldest first, read again only when posts were added.
+
+    Posts are never removed from a thread nor moved within it (a deleted post stays as a
+    tombstone), so the number of posts and the highest id tell whether the rows changed; new
+    posts have the highest ids and come last. Only a request that writes nothing (GET) stores
+    what it loaded: a write's transaction may yet roll back (and SQLite may give its ids to
+    other posts)."""
+    cache = current_app.extensions.setdefault("thread_outlines", {})
+    table = Post.__table__.c
+    columns = select(table.id, table.parent_id).where(table.thread_id == thread_id)
+    order = (table.created_at, table.id)
+    cached = cache.pop(thread_id, None)
+    fresh = None
+    if cached is not None:
+        count, last_id = db.session.execute(
+            select(func.count(table.id), func.max(table.id)).where(table.thread_id == thread_id)
+        ).one()
+        if (cached.count, cached.last_id) == (count, last_id or 0):
+            fresh = cached
+        elif last_id is not None and last_id > cached.last_id:
+            newer = db.session.connection().execute(
+                columns.where(table.id > cached.last_id).order_by(*order)
+            )
+            newer = [tuple(row) for row in newer]
+            if cached.count + len(newer) == count:
+                fresh = _CachedOutline(count, last_id, cached.rows + newer, {})
+    if fresh is None:  # never read here, or changed other than by new posts: read it all
+        rows = [tuple(row) for row in db.session.connection().execute(columns.order_by(*order))]
+        last_id = max((row[0] for row in rows), default=0)
+        fresh = _CachedOutline(len(rows), last_id, rows, {})
+    if store:
+        cache[thread_id] = fresh  # the most recently read last
+        while len(cache) > OUTLINE_CACHE_THREADS or (
+            len(cache) > 1 and sum(len(e.rows) for e in cache.values()) > OUTLINE_CACHE_POSTS
+        ):
+            cache.pop(next(iter(cache)))
+    elif cached is not None:
+        cache[thread_id] = cached
+    return fresh
+
+
+def _only_reading() -> bool:
+    """Whether this request writes nothing (outside a request: a test's or a script's read)."""
+    return not has_request_context() or request.method in ("GET", "HEAD")
+
+
+def thread_outline(thread_id: int, limit: int | None = None) -> Outline:
+    """The thread's outline: one query of ids (no words, no authors) the first time this
+    process reads the thread, then one count, and the new posts' ids if posts were added."""
+    limit = limit or current_app.config["THREAD_SLICE_POSTS"]
+    entry = _outline_rows(thread_id, store=_only_reading())
+    outline = entry.outlines.get(limit)
+    if outline is None:
+        outline = entry.outlines[limit] = build_outline(entry.rows, limit)
+    return outline
+
+
+@dataclass
 class PostTree:
-    """A thread's posts arranged as a tree, loaded in a fixed number of queries."""
+    """One slice of a thread's posts arranged as a tree under the opening post, loaded in a fixed
+    number of queries whatever the thread's size.
+
+    `context` are replies from an earlier slice shown above this one's first post when the slice
+    begins inside a top-level reply's replies (its ancestors), so that every post has its parent.
+    """
 
     thread: Thread
     opening: Post
     children: dict[int, list[Post]] = field(default_factory=dict)
+    page: int = 1
+    pages: int = 1
+    context_order: list[int] = field(default_factory=list)  # the context, highest first
+
+    @cached_property
+    def context(self) -> frozenset[int]:
+        return frozenset(self.context_order)
 
     def replies_to(self, post: Post) -> list[Post]:
         return self.children.get(post.id, [])
 
+    @property
+    def is_last(self) -> bool:
+        return self.page >= self.pages
 
-def load_post_tree(user, thread_id: int) -> PostTree:
+
+def load_post_tree(user, thread_id: int, page: int = 1) -> PostTree:
+    """A slice of the thread (1-based; the first by default), as the user may read it.
+
+    A slice past the last is NotFound. Three queries whatever the thread's size: the thread,
+    its outline (ids only), and the slice's posts with their authors.
+    """
     thread = access_thread(user, thread_id)
+    outline = thread_outline(thread.id)
+    if page > outline.pages:
+        raise NotFound(_("There is no such page."))
+    ids = outline.slice(page)
+    context = outline.ancestors(ids[0]) if ids else []
+    wanted = [outline.opening_id, *context, *ids]
     posts = db.session.scalars(
         select(Post)
-        .where(Post.thread_id == thread.id)
+        .where(Post.id.in_(wanted))
         .options(joinedload(Post.author).options(with_grants()))
-        .order_by(Post.created_at, Post.id)
     ).all()
+    by_id = {post.id: post for post in posts}
     children: dict[int, list[Post]] = defaultdict(list)
-    opening = None
-    for post in posts:
-        if post.parent_id is None:
-            opening = post
-        else:
+    for post_id in wanted[1:]:  # reading order: each one's replies come oldest first
+        post = by_id.get(post_id)
+        if post is not None:
             children[post.parent_id].append(post)
-    return PostTree(thread=thread, opening=opening, children=dict(children))
+    return PostTree(
+        thread=thread,
+        opening=by_id[outline.opening_id],
+        children=dict(children),
+        page=page,
+        pages=outline.pages,
+        context_order=context,
+    )
+
+
+def page_of_post(post: Post) -> int:
+    """The slice of its thread that holds the post (what a link to it opens)."""
+    return thread_outline(post.thread_id).page_of(post.id)
+
+
+def page_for_reply(thread_id: int, parent_id: int | None) -> int:
+    """The slice a reply form is shown again on: its parent's, or the last for a reply to the
+    thread (where it would have gone)."""
+    outline = thread_outline(thread_id)
+    return outline.page_of(parent_id) if parent_id else outline.pages
 
 
 def post_history(user, post_id: int) -> tuple[Post, list[PostRevision]]:

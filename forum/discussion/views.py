@@ -11,9 +11,10 @@ from forum.errors import Conflict, Forbidden, RateLimited, ValidationError
 from forum.moderation import services as moderation
 from forum.policy import ensure
 from forum.realtime.streams import last_seq, thread_stream
+from forum.rendering import render_in_turns
 from forum.schemas import id_from_text
 from forum.transactions import transactional
-from forum.web import show_errors
+from forum.web import page_number, show_errors
 
 bp = Blueprint("discussion", __name__)
 
@@ -24,15 +25,22 @@ WRITE_REFUSALS = ("muted", "suspended", "room_archived", "thread_locked", "threa
 
 
 def _post_url(post) -> str:
-    return url_for("discussion.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
+    """The thread's slice that holds the post, at the post."""
+    page = services.page_of_post(post)
+    return url_for(
+        "discussion.thread",
+        thread_id=post.thread_id,
+        page=page if page > 1 else None,
+        _anchor=f"post-{post.id}",
+    )
 
 
-def render_thread(thread_id: int, form: ReplyForm, status: int = 200):
+def render_thread(thread_id: int, form: ReplyForm, status: int = 200, page: int = 1):
     seq = last_seq(thread_stream(thread_id))  # before the posts: a later change is caught up
-    tree = services.load_post_tree(current_user, thread_id)
+    tree = services.load_post_tree(current_user, thread_id, page)
     muted = moderation.muted_note(current_user, tree.thread.room)
-    page = render_template("discussion/thread.html", tree=tree, seq=seq, form=form, muted=muted)
-    return page, status
+    html = render_in_turns("discussion/thread.html", tree=tree, seq=seq, form=form, muted=muted)
+    return html, status
 
 
 @bp.post("/rooms/<int:room_id>/threads")
@@ -51,7 +59,13 @@ def create_thread(room_id: int):
 
 @bp.get("/threads/<int:thread_id>")
 def thread(thread_id: int):
-    return render_thread(thread_id, ReplyForm())
+    return render_thread(thread_id, ReplyForm(), page=page_number())
+
+
+@bp.get("/posts/<int:post_id>")
+def post(post_id: int):
+    """A link to a post: the slice of its thread that holds it, at the post."""
+    return redirect(_post_url(services.access_post(current_user, post_id)))
 
 
 @bp.post("/threads/<int:thread_id>/replies")
@@ -64,8 +78,9 @@ def reply(thread_id: int):
         post = services.create_reply(current_user, thread_id, form.body.data, parent_id)
     except FORM_REFUSALS as error:
         show_errors(form, error)
-        page, status = render_thread(thread_id, form, error.status)
-        return page, status, error.headers
+        page = services.page_for_reply(thread_id, parent_id)
+        html, status = render_thread(thread_id, form, error.status, page)
+        return html, status, error.headers
     return redirect(_post_url(post))
 
 

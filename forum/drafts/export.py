@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from collections.abc import Iterator
 
 from flask_babel import gettext as _
@@ -25,7 +26,11 @@ from forum.schemas import Pagination, Query, QueryInt, Shape
 from forum.supports.models import Support
 from forum.units.models import UnitTag
 
-BATCH = 200  # drafts per query while writing the CSV: the export never loads them all at once
+BATCH = 25  # drafts per query while writing the CSV: the export never loads them all at once
+# Lines per piece of the streamed CSV. After each piece, and each batch of drafts, the export
+# lets the server's one loop serve others (time.sleep(0) yields to the eventlet hub): a big
+# export never holds it more than a batch's loading or a piece's writing (a few ms each).
+ROWS_PER_CHUNK = 100
 
 
 class DraftQuery(Query):
@@ -229,12 +234,22 @@ def export_csv(viewer, query: DraftQuery) -> Iterator[str]:
         writer = csv.writer(buffer)
         buffer.write("\ufeff")
         writer.writerow(COLUMNS)
-        for start in range(0, len(ids), BATCH):
-            for row in _batch(ids[start : start + BATCH]):
-                writer.writerow([_cell(value) for value in row])
-            yield buffer.getvalue()
+
+        def piece() -> str:
+            text = buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-        yield buffer.getvalue()
+            return text
+
+        written = 0
+        for start in range(0, len(ids), BATCH):
+            time.sleep(0)  # before loading a batch
+            for row in _batch(ids[start : start + BATCH]):
+                writer.writerow([_cell(value) for value in row])
+                written += 1
+                if written % ROWS_PER_CHUNK == 0:
+                    yield piece()
+                    time.sleep(0)
+        yield piece()
 
     return lines()

@@ -16,7 +16,8 @@ bp = Blueprint("flags", __name__)
 
 
 def _post_url(post) -> str:
-    return url_for("discussion.thread", thread_id=post.thread_id, _anchor=f"post-{post.id}")
+    """The post: /posts/<id> opens the thread's slice that holds it."""
+    return url_for("discussion.post", post_id=post.id)
 
 
 @bp.app_context_processor

@@ -23,8 +23,10 @@ bp = Blueprint("moderation", __name__)
 
 
 def _thread_url(thread_id: int, post_id: int | None = None) -> str:
-    anchor = f"post-{post_id}" if post_id else None
-    return url_for("discussion.thread", thread_id=thread_id, _anchor=anchor)
+    """The thread, or the post (/posts/<id> opens the thread's slice that holds it)."""
+    if post_id:
+        return url_for("discussion.post", post_id=post_id)
+    return url_for("discussion.thread", thread_id=thread_id)
 
 
 def _confirm(form, page: Callable[[], str], act: Callable[[], str]):

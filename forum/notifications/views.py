@@ -49,8 +49,9 @@ def open_notification(notification_id: int):
     if view.draft is not None:  # news of a draft (drafts are public) opens the draft's page
         return redirect(url_for("drafts.draft", draft_id=view.draft.id))
     if view.thread is not None:
-        anchor = f"post-{view.post_id}" if view.post_id else None
-        return redirect(url_for("discussion.thread", thread_id=view.thread.id, _anchor=anchor))
+        if view.post_id:  # the thread's slice that holds the post
+            return redirect(url_for("discussion.post", post_id=view.post_id))
+        return redirect(url_for("discussion.thread", thread_id=view.thread.id))
     if view.room is not None:
         return redirect(url_for("areas.room", room_id=view.room.id))
     if view.area is not None:

@@ -1,6 +1,10 @@
 // A thread page that updates live: new, edited, hidden and deleted posts, the thread's state,
 // who is here, who is writing, and replies sent without a reload.
 //
+// The page is one slice of the thread (discussion/thread.html): a new top-level reply goes at
+// the thread's end, so it is shown only on the last slice (elsewhere a notice links to it); a
+// reply to a post on the page is shown under it; changes to posts not on the page are ignored.
+//
 // Live events show posts as a guest would; where this reader may see or do more (their own
 // post, a moderator), the page asks the API for the reader's own view. The server decides every
 // permission: the page only shows what the can_* flags it gets allow.
@@ -18,6 +22,8 @@ import { setupTyping } from "./typing.js";
 const threadId = Number(root.dataset.threadId);
 const moderator = root.dataset.moderator === "true";
 let canReply = root.dataset.canReply === "true";
+const lastPage = root.dataset.lastPage === "true";
+const uncounted = new Set(); // ids of replies that came already deleted (never counted)
 const replyCount = root.querySelector(".reply-count");
 
 function fromTemplate(id) {
@@ -37,7 +43,7 @@ function renderArticle(post) {
   }
   article.querySelector(".post-head").id = `post-${id}-head`;
   article.querySelector(".who").replaceWith(...authorNodes(post.author));
-  article.querySelector(".permalink").href = `#post-${id}`;
+  article.querySelector(".permalink").href = url(root.dataset.postUrl, id);
   timeElement(post.created_at, article.querySelector("time"));
   if (post.edited_at) markEdited(article, id);
   const note = article.querySelector(".hidden-note");
@@ -115,10 +121,11 @@ function isTombstone(li) {
   return Boolean(li?.querySelector(":scope > article > .tombstone"));
 }
 
-/** Put the post on the page as given, keeping its replies and, if it had it, the focus. */
+/** Put the post on the page as given, keeping its replies and, if it had it, the focus; a
+ * post that is not on this slice stays off it. */
 function showPost(post) {
   const li = document.getElementById(`post-${post.id}`);
-  if (!li) return addPost(post);
+  if (!li) return false;
   const old = li.querySelector(":scope > article");
   const article = renderArticle(post);
   // A reply being written under the post stays as it is, text, focus and all.
@@ -131,10 +138,12 @@ function showPost(post) {
   return false;
 }
 
-/** A post new to the page, under its parent; true if it counts as a new reply. */
+/** A post new to the thread: "shown" under its parent on this slice, "later" if it is a new
+ * top-level reply that belongs to a later slice, "elsewhere" if its parent is not on the page. */
 function addPost(post) {
-  const parent =
-    document.getElementById(`post-${post.parent_id}`) ?? root.querySelector(".post-tree > .post");
+  const parent = document.getElementById(`post-${post.parent_id}`);
+  if (!parent || !root.contains(parent)) return "elsewhere";
+  if (!lastPage && parent.matches(".post-tree > .post")) return "later";
   let replies = parent.querySelector(":scope > ol.replies");
   if (!replies) {
     replies = Object.assign(document.createElement("ol"), { className: "replies" });
@@ -145,7 +154,17 @@ function addPost(post) {
   li.id = `post-${post.id}`;
   li.classList.add(`depth-${post.depth}`, "is-new");
   replies.append(li);
-  return !post.deleted;
+  return "shown";
+}
+
+/** Where this slice ends before the newest replies: a polite notice with a link to them. */
+function showNewer(post, message) {
+  const notice = document.getElementById("newer-replies");
+  if (!notice) return;
+  const link = Object.assign(document.createElement("a"), { href: url(root.dataset.postUrl, post.id) });
+  link.textContent = text("newerLink");
+  notice.replaceChildren(`${message} `, link);
+  notice.hidden = false;
 }
 
 /** Ask for this reader's own view of a post where it may differ from a guest's. */
@@ -162,21 +181,32 @@ async function refreshPost(post) {
 }
 
 function postCreated(post, ownView = false) {
-  const isNew = !document.getElementById(`post-${post.id}`);
-  if (isNew && addPost(post)) {
-    setCount(replyCount, countOf(replyCount) + 1);
-    if (post.author) {
-      typing.stopped(post.author.id);
-      const own = post.author.id === userId;
-      announce(own ? text("announceOwn") : text("announceReply", { name: post.author.display_name }));
-    }
-  } else if (!isNew) {
+  if (document.getElementById(`post-${post.id}`)) {
     showPost(post);
+    if (!ownView) refreshPost(post);
+    return;
   }
-  if (!ownView) refreshPost(post);
+  const where = addPost(post);
+  if (post.deleted) {
+    uncounted.add(post.id); // created and deleted since: no new reply
+    return;
+  }
+  setCount(replyCount, countOf(replyCount) + 1);
+  if (post.author) {
+    typing.stopped(post.author.id);
+    const own = post.author.id === userId;
+    const message = own ? text("announceOwn") : text("announceReply", { name: post.author.display_name });
+    if (where === "shown") announce(message);
+    else if (where === "later") {
+      showNewer(post, own ? message : text("newerReplies"));
+      announce(own ? message : text("newerReplies"));
+    }
+  }
+  if (where === "shown" && !ownView) refreshPost(post);
 }
 
 function postUpdated(post) {
+  if (!document.getElementById(`post-${post.id}`)) return; // not on this slice
   showPost(post);
   if (post.author) announce(text("announceEdit", { name: post.author.display_name }));
   refreshPost(post);
@@ -184,19 +214,28 @@ function postUpdated(post) {
 
 function postDeleted(post) {
   const li = document.getElementById(`post-${post.id}`);
-  if (!li || isTombstone(li)) return;
+  if (!li) {
+    // Not on this slice: only the thread's count changes (unless it came already deleted).
+    if (post.parent_id !== null && !uncounted.has(post.id)) {
+      setCount(replyCount, Math.max(0, countOf(replyCount) - 1));
+    }
+    return;
+  }
+  if (isTombstone(li)) return;
   showPost(post);
   if (post.parent_id !== null) setCount(replyCount, Math.max(0, countOf(replyCount) - 1));
   announce(text("announceDelete"));
 }
 
 function postHidden(post) {
+  if (!document.getElementById(`post-${post.id}`)) return; // not on this slice
   showPost(post);
   announce(text("announceHidden"));
   refreshPost(post);
 }
 
 function postRestored(post) {
+  if (!document.getElementById(`post-${post.id}`)) return; // not on this slice
   showPost(post);
   announce(text("announceRestored"));
   refreshPost(post);

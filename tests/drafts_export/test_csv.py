@@ -86,3 +86,43 @@ def test_the_export_queries_do_not_grow_with_drafts(client, people, drafts):
         tag(draft_id, "ZDMK", people["author"])
         review(draft_id, "ZDMK", people["expert"])
     assert queries() == before <= 14
+
+
+def test_the_export_streams_in_bounded_pieces_and_yields_between_them(
+    client, people, drafts, monkeypatch
+):
+    """A big export never holds the server's one loop: each piece of the response has at most
+    ROWS_PER_CHUNK lines, each batch at most BATCH drafts, and between them the export sleeps
+    (time.sleep(0): a yield to the eventlet hub when the server runs on it)."""
+    from forum.drafts import export
+
+    monkeypatch.setattr(export, "BATCH", 2)
+    monkeypatch.setattr(export, "ROWS_PER_CHUNK", 3)
+    events: list = []
+    monkeypatch.setattr(export.time, "sleep", lambda seconds: events.append(("sleep", seconds)))
+    from tests.supports.conftest import new_draft
+
+    for number in range(6):
+        draft_id = new_draft(people["author"], title=f"Projekt {number}")
+        review(draft_id, "ZZM", people["expert"])
+    Auth(client).login(people["admin"])
+    expected = len(rows(client.get("/drafts/export.csv")))
+    events.clear()
+    answer = client.get("/drafts/export.csv", buffered=False)
+    for piece in answer.response:
+        text = piece.decode() if isinstance(piece, bytes) else piece
+        events.append(("piece", len(list(csv.reader(io.StringIO(text))))))
+    pieces = [lines for kind, lines in events if kind == "piece"]
+    header, *rest = pieces
+    assert header <= 3 + 1 and all(lines <= 3 for lines in rest), pieces
+    assert sum(pieces) == 1 + expected and expected >= 9  # the header, then every line
+    assert all(seconds == 0 for kind, seconds in events if kind == "sleep")
+    # Between any two pieces the export slept at least once.
+    kinds = [kind for kind, _value in events]
+    for first, second in zip(
+        [i for i, k in enumerate(kinds) if k == "piece"],
+        [i for i, k in enumerate(kinds) if k == "piece"][1:],
+        strict=False,
+    ):
+        assert "sleep" in kinds[first:second], kinds
+    assert kinds.count("sleep") >= expected // 3  # per batch of 2 drafts, per piece of 3 lines

@@ -92,7 +92,9 @@ def test_opening_a_notification_marks_it_read_and_leads_to_the_post(app, thread,
     client = logged_in(app, anna)
     response = client.get(f"/notifications/{note.id}")
     assert response.status_code == 302
-    assert response.headers["Location"] == f"/threads/{thread.id}#post-{reply.id}"
+    assert response.headers["Location"] == f"/posts/{reply.id}"
+    landing = client.get(response.headers["Location"])
+    assert landing.headers["Location"] == f"/threads/{thread.id}#post-{reply.id}"
     assert run(notifications.unread, anna) == 0
     assert logged_in(app, jan).get(f"/notifications/{note.id}").status_code == 404
 

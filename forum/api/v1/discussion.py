@@ -1,10 +1,17 @@
 """Threads and posts: read the tree, start threads, reply, edit, delete (hiding: moderation.py)."""
 
+from flask import current_app
 from flask_login import current_user
 
 from forum.api.v1.base import operation
 from forum.discussion import schemas, services
-from forum.discussion.schemas import post_tree_view, post_view, revision_view, thread_view
+from forum.discussion.schemas import (
+    post_tree_view,
+    post_view,
+    revision_view,
+    slice_view,
+    thread_view,
+)
 from forum.schemas import PageQuery, pagination
 
 # A write in a room where a moderator muted the writer is refused with "muted" (and its end).
@@ -47,13 +54,18 @@ def create_thread(room_id: int, body: schemas.NewThread):
 @operation(
     "GET",
     "/threads/<int:thread_id>",
-    summary="A thread with its posts as a tree under the opening post.",
+    summary="A thread with a slice of its posts as a tree under the opening post.",
+    description="A slice is a run of top-level replies with their replies, at most "
+    "slice.max_posts of them; ?page=N reads slice N (a page past the last is not found).",
+    query=schemas.SliceQuery,
     answer=schemas.ThreadAnswer,
 )
-def thread(thread_id: int):
-    tree = services.load_post_tree(current_user, thread_id)
+def thread(thread_id: int, query: schemas.SliceQuery):
+    tree = services.load_post_tree(current_user, thread_id, query.page)
     return schemas.ThreadAnswer(
-        thread=thread_view(tree.thread, current_user), post=post_tree_view(tree, current_user)
+        thread=thread_view(tree.thread, current_user),
+        post=post_tree_view(tree, current_user),
+        slice=slice_view(tree, current_app.config["THREAD_SLICE_POSTS"]),
     )
 
 
