@@ -91,6 +91,28 @@ if __name__ == "__main__":
         from forum.realtime import fastpath
 
         fastpath.install()
+    if os.environ.get("TEST_REFUSE_WEBSOCKET") == "1":
+        # Tests only: websocket handshakes are refused (400) as behind a proxy that cannot
+        # pass them, so the pages' fallback to long-polling can be seen in a real browser.
+        socketio.server.eio.transports = ["polling"]
+    if ASYNC_MODE == "eventlet" and os.environ.get("FASTPATH_CENSUS") == "1":
+        # Tests only (tests/e2e/test_fastpath.py): SIGUSR1 writes what the server holds per
+        # connection (greenthreads by role, engine.io sockets) to stderr as one JSON line.
+        import json
+        import signal
+        import sys
+
+        from forum.realtime import fastpath
+
+        def write_census(signum, frame):
+            print(
+                "fastpath census:",
+                json.dumps(fastpath.census(socketio.server.eio)),
+                file=sys.stderr,
+                flush=True,
+            )
+
+        signal.signal(signal.SIGUSR1, write_census)
     socketio.start_background_task(prune_event_log_periodically)
     socketio.start_background_task(send_meeting_reminders_periodically)
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)

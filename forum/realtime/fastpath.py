@@ -412,6 +412,48 @@ def send_ping(self):
         self.send(eio_packet.Packet(eio_packet.PING))
 
 
+# What a parked greenthread is doing, by the outermost function of its stack that names it.
+ROLES = {
+    ("engineio/socket.py", "writer"): "engineio writer",  # python-engineio's, per websocket
+    ("engineio/socket.py", "_send_ping"): "engineio ping",  # python-engineio's, between pings
+    ("engineio/socket.py", "poll"): "poll",  # a long-polling GET waiting for packets
+    ("engineio/socket.py", "_websocket_handler"): "websocket reader",
+    ("forum/realtime/fastpath.py", "websocket_session"): "websocket reader",
+    ("forum/realtime/fastpath.py", "_drain"): "drained writer",  # only while packets wait
+}
+
+
+def census(eio_server) -> dict:
+    """What the server holds now, for tests that check what an idle connection costs: live
+    greenthreads by role (ROLES; "other" for the rest: the hub's, the listener, HTTP
+    keep-alive connections), and engine.io sockets by transport and queue."""
+    import gc
+
+    import greenlet
+
+    roles: dict[str, int] = {}
+    for obj in gc.get_objects():
+        if not isinstance(obj, greenlet.greenlet) or obj.dead:
+            continue
+        role, frame = "other", obj.gr_frame
+        while frame is not None:  # the outermost named function wins (a writer's poll())
+            code = frame.f_code
+            for (path, name), label in ROLES.items():
+                if code.co_name == name and code.co_filename.endswith(path):
+                    role = label
+            frame = frame.f_back
+        roles[role] = roles.get(role, 0) + 1
+    sockets = list(eio_server.sockets.values())
+    return {
+        "greenthreads": roles,
+        "sockets": {
+            "websocket": sum(1 for s in sockets if s.upgraded),
+            "polling": sum(1 for s in sockets if not s.upgraded),
+            "drained queue": sum(1 for s in sockets if isinstance(s.queue, DrainedQueue)),
+        },
+    }
+
+
 # (class, attribute, replacement)
 PATCHES = (
     (eio_socket.Socket, "send", send),
