@@ -20,7 +20,7 @@ from forum.realtime import dispatch, events
 PRESENCE_KINDS = ("room", "thread", "meeting")  # streams whose readers are listed as "here now"
 
 
-@dataclass
+@dataclass(slots=True)  # one per open socket: no __dict__ each
 class Connection:
     sid: str
     person: dict | None  # {"id", "display_name"}; None for a guest
