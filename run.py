@@ -54,6 +54,42 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def lean_http_protocol():
+    """eventlet.wsgi's HTTP connection handler with what every open connection keeps cut down
+    (bench/README.md: memory per connection). A websocket keeps its HTTP connection's handler,
+    buffers and environ for its whole life, without using them after the handshake:
+
+    - read and write buffers of 1 KiB instead of 8 and 16: 7 KiB less per connection, measured.
+      A request's line and headers are read in a few more calls, and bodies straight through;
+      a response's headers and body may now leave in two sends instead of one, so Nagle's
+      algorithm is turned off (TCP_NODELAY, as Node's HTTP server does), or the second send
+      could wait for the client's delayed acknowledgement;
+    - no ``headers_raw`` in the environ (an eventlet extension: the request's headers once
+      more, as a tuple of pairs; nothing here reads it, the headers are in ``HTTP_*``).
+    """
+    import socket
+
+    import eventlet.wsgi
+
+    class LeanHttpProtocol(eventlet.wsgi.HttpProtocol):
+        rbufsize = 1 << 10
+        wbufsize = 1 << 10
+
+        def setup(self):
+            super().setup()
+            try:
+                self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            except OSError:  # not TCP (a Unix socket)
+                pass
+
+        def get_environ(self):
+            environ = super().get_environ()
+            environ.pop("headers_raw", None)
+            return environ
+
+    return LeanHttpProtocol
+
+
 def prune_event_log_periodically() -> None:
     while True:
         socketio.sleep(PRUNE_EVERY_SECONDS)
@@ -91,10 +127,34 @@ if __name__ == "__main__":
         from forum.realtime import fastpath
 
         fastpath.install()
+    if os.environ.get("TEST_REFUSE_WEBSOCKET") == "1":
+        # Tests only: websocket handshakes are refused (400) as behind a proxy that cannot
+        # pass them, so the pages' fallback to long-polling can be seen in a real browser.
+        socketio.server.eio.transports = ["polling"]
+    if ASYNC_MODE == "eventlet" and os.environ.get("FASTPATH_CENSUS") == "1":
+        # Tests only (tests/e2e/test_fastpath.py): SIGUSR1 writes what the server holds per
+        # connection (greenthreads by role, engine.io sockets) to stderr as one JSON line.
+        import json
+        import signal
+        import sys
+
+        from forum.realtime import fastpath
+
+        def write_census(signum, frame):
+            print(
+                "fastpath census:",
+                json.dumps(fastpath.census(socketio.server.eio)),
+                file=sys.stderr,
+                flush=True,
+            )
+
+        signal.signal(signal.SIGUSR1, write_census)
     socketio.start_background_task(prune_event_log_periodically)
     socketio.start_background_task(send_meeting_reminders_periodically)
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
+    if ASYNC_MODE == "eventlet":
+        options["protocol"] = lean_http_protocol()
     socketio.run(
         app,
         host=host,

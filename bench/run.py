@@ -38,10 +38,12 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 SERVERS = ("node", "python", "python-nodeflate", "forum")
-TRANSPORTS = ("browser", "websocket")
+TRANSPORTS = ("browser", "upgrade", "websocket")
 TRANSPORT_LABELS = {
-    "browser": "browser clients (polling, then upgrade to websocket; Origin; page cookies; "
-    "permessage-deflate offered)",
+    "browser": "browser clients (websocket first, long-polling as fallback, as the pages do; "
+    "Origin; page cookies; permessage-deflate offered)",
+    "upgrade": "upgrade clients (long-polling, then the upgrade to websocket: socket.io-client's "
+    "default; Origin; page cookies; permessage-deflate offered)",
     "websocket": "websocket-only clients (permessage-deflate offered; no Origin, no cookies)",
 }
 LABELS = {
@@ -500,7 +502,7 @@ def client_lines(r: dict) -> list[str]:
     """What the clients did, from one run: the recorded check, the page GETs."""
     lines = []
     check = r.get("client_check")
-    if check and r.get("transport") == "browser":
+    if check and r.get("transport") in ("browser", "upgrade"):
         polls = check.get("polling") or []
         ws = check.get("websocket") or {}
         problems = check.get("problems") or []
@@ -593,11 +595,11 @@ def targets(forum: list[dict], node: list[dict], n: int, transport: str) -> str:
             f"{cell(forum, 'join_s')} s vs {cell(node, 'join_s')} s ({spread(join_r, 2, '×')})",
         ]
     )
-    if transport == "browser":
+    if transport in ("browser", "upgrade"):
         left = [r.get("not_upgraded", 0) for r in forum + node]
         rows.append(
             [
-                "every client upgraded to websocket (else the figures are distorted)",
+                "every client ended on websocket (else the figures are distorted)",
                 "yes" if not any(left) else "NO: DISTORTED",
                 f"forum {transports_cell(forum)}; Node {transports_cell(node)}",
             ]

@@ -9,10 +9,13 @@
 //    `join` {thread_id} and waits for the ack; reads RSS again with N idle clients.
 //    --transport browser (default): each client first GETs the page (the thread page for the forum,
 //    `/` for the references) and keeps its Set-Cookie in its own cookie jar; then socket.io-client
-//    with its default transports (HTTP long-polling, then the upgrade to websocket), an Origin
-//    header equal to the server's own origin on every request, the jar's cookies on every request,
-//    permessage-deflate offered on the websocket. A client counts as ready once it has joined and
-//    its upgrade is over; a client left on polling is counted and reported.
+//    with the pages' own options (static/js/socket.js): websocket first, long-polling as fallback
+//    (`transports: ["websocket", "polling"], tryAllTransports: true`), an Origin header equal to
+//    the server's own origin on every request, the jar's cookies on every request,
+//    permessage-deflate offered on the websocket. A client counts as ready once it has joined; a
+//    client that fell back to polling is counted and reported.
+//    --transport upgrade: the same, with socket.io-client's default transports instead (HTTP
+//    long-polling, then the upgrade to websocket), as `io()` does; ready once its upgrade is over.
 //    --transport websocket: websocket-only clients (`transports: ["websocket"]`), no Origin, no
 //    cookies, as before.
 // 3. Publishes ~1 KB posts over HTTP, open loop, at 10 posts/s for --duration seconds, then at rising
@@ -39,8 +42,9 @@ const DEFAULTS = {
   mode: "ref", // "ref": POST /publish with a forum-shaped event; "forum": log in, POST /api/v1/threads/<id>/posts
   serverPid: 0,
   clients: 100,
-  // "browser": default transports (polling, then upgrade), Origin, a cookie jar filled by a page
-  // GET, permessage-deflate offered; "websocket": websocket-only clients, no Origin, no cookies.
+  // "browser": the pages' transports (websocket first, polling as fallback), Origin, a cookie jar
+  // filled by a page GET, permessage-deflate offered; "upgrade": the same with the default
+  // transports (polling, then the upgrade); "websocket": websocket-only, no Origin, no cookies.
   transport: "browser",
   pagePath: "", // the page a browser client GETs first; default: /threads/<thread> (forum), / (ref)
   upgradeTimeout: 10, // seconds a joined browser client may take to finish its upgrade
@@ -100,14 +104,15 @@ function parseArgs(argv) {
       throw new Error(`${arg} needs a number`);
     }
   }
-  if (!["browser", "websocket"].includes(opts.transport)) {
-    throw new Error(`--transport must be browser or websocket, not ${opts.transport}`);
+  if (!["browser", "upgrade", "websocket"].includes(opts.transport)) {
+    throw new Error(`--transport must be browser, upgrade or websocket, not ${opts.transport}`);
   }
   opts.threadList = opts.threads
     ? String(opts.threads).split(",").map(Number).filter((t) => t > 0)
     : [opts.thread];
   opts.thread = opts.threadList[0];
   opts.pagePathGiven = Boolean(opts.pagePath);
+  opts.browserLike = opts.transport !== "websocket"; // a page GET, Origin, cookies
   if (!opts.pagePath) opts.pagePath = opts.mode === "forum" ? `/threads/${opts.thread}` : "/";
   if (!["broadcast", "writes"].includes(opts.scenario)) {
     throw new Error(`--scenario must be broadcast or writes, not ${opts.scenario}`);
@@ -401,7 +406,9 @@ function makeSocket(url, setCookie) {
       timeout: 30000,
     });
   }
-  // Browser mode: default transports and permessage-deflate offer (engine.io-client passes
+  // Browser and upgrade modes: the pages' transports (browser: websocket first, polling if the
+  // websocket fails, as static/js/socket.js asks) or the default ones (upgrade: polling, then the
+  // upgrade), and permessage-deflate offer (engine.io-client passes
   // perMessageDeflate {threshold: 1024} to ws, which offers
   // "permessage-deflate; client_max_window_bits"); the page's origin on every request; the page's
   // cookies. Polling requests go over the client's own keep-alive connections (at most 6, as a
@@ -411,6 +418,9 @@ function makeSocket(url, setCookie) {
   jarSeed = setCookie && setCookie.length ? setCookie : null;
   try {
     socket = io(url, {
+      ...(opts.transport === "browser"
+        ? { transports: ["websocket", "polling"], tryAllTransports: true }
+        : {}),
       reconnection: false,
       forceNew: true,
       timeout: 30000,
@@ -425,13 +435,16 @@ function makeSocket(url, setCookie) {
   return socket;
 }
 
-// Browser mode: after joining, wait until the engine's upgrade is over. Resolves with the transport
-// the client ended on and, when it stayed on polling, why.
+// Upgrade mode: after joining, wait until the engine's upgrade is over. Resolves with the transport
+// the client ended on and, when it stayed on polling, why (browser mode: no upgrade to wait for).
 function settleTransport(socket) {
   const engine = socket.io.engine;
   const current = () => (engine.transport ? engine.transport.name : "(none)");
   if (opts.transport === "websocket" || current() === "websocket") {
     return Promise.resolve({ transport: current() });
+  }
+  if (opts.transport === "browser") {
+    return Promise.resolve({ transport: current(), why: "the websocket failed: fell back" });
   }
   if (!engine.upgrading && !(engine._upgrades && engine._upgrades.length)) {
     return Promise.resolve({ transport: current(), why: "server offered no upgrade" });
@@ -578,12 +591,13 @@ async function connectAll(n, setCookies) {
 const PROBE_COOKIE = "bench_probe=1";
 function checkClient() {
   return new Promise((resolve) => {
-    const seen = { origin: null, page: null, polling: [], websocket: null };
+    const seen = { origin: null, page: null, polling: [], websocket: null, firstRequest: null };
     const held = [];
     const server = http.createServer((req, res) => {
       const url = new URL(req.url, "http://probe");
       const headers = { origin: req.headers.origin || null, cookie: req.headers.cookie || null };
       if (url.pathname === "/socket.io/" && url.searchParams.get("transport") === "polling") {
+        seen.firstRequest = seen.firstRequest || "polling";
         seen.polling.push({ method: req.method, ...headers });
         if (!url.searchParams.get("sid")) {
           res.writeHead(200, { "Content-Type": "text/plain; charset=UTF-8" });
@@ -622,6 +636,7 @@ function checkClient() {
     };
     const timer = setTimeout(finish, 5000);
     server.on("upgrade", (req, sock) => {
+      seen.firstRequest = seen.firstRequest || "websocket";
       seen.websocket = {
         extensions: req.headers["sec-websocket-extensions"] || "(none)",
         origin: req.headers.origin || null,
@@ -634,11 +649,8 @@ function checkClient() {
       const url = `http://127.0.0.1:${server.address().port}`;
       seen.origin = new URL(url).origin; // what a page served from there sends
       let setCookie = null;
-      if (opts.transport === "browser") setCookie = (await visitPage(url)).setCookie;
+      if (opts.browserLike) setCookie = (await visitPage(url)).setCookie;
       socket = makeSocket(url, setCookie);
-      // The transport the client's options try first (socket.io-client's default: polling).
-      const engine = socket.io.engine;
-      seen.firstTransport = (engine && engine.transports && engine.transports[0]) || "polling";
       socket.on("connect_error", () => {});
     });
   });
@@ -652,12 +664,13 @@ function checkProblems(seen, origin) {
   else if (ws.extensions !== "permessage-deflate; client_max_window_bits") {
     problems.push(`websocket offers ${JSON.stringify(ws.extensions)}`);
   }
-  if (opts.transport !== "browser") return problems;
+  if (!opts.browserLike) return problems;
   if (!seen.page) problems.push("no page GET seen");
-  // A client whose options put polling first must start on it; websocket-first goes straight to
-  // the websocket (and falls back to polling only if that fails).
-  if (seen.firstTransport === "polling" && !seen.polling.length) {
+  if (opts.transport === "upgrade" && !seen.polling.length) {
     problems.push("no polling request seen (not starting on polling)");
+  }
+  if (opts.transport === "browser" && seen.firstRequest !== "websocket") {
+    problems.push(`the first socket.io request was ${seen.firstRequest} (not the websocket)`);
   }
   const requests = [...seen.polling.map((h) => [`polling ${h.method}`, h]), ["websocket", ws]];
   for (const [what, h] of requests) {
@@ -1003,10 +1016,10 @@ async function main() {
   result.offer = seen.websocket ? seen.websocket.extensions : "(no handshake seen)";
   result.client_check = { ...seen, problems };
   log(`client offers Sec-WebSocket-Extensions: ${result.offer}`);
-  if (opts.transport === "browser") {
+  if (opts.browserLike) {
     log(
-      `client check: first transport ${seen.firstTransport}; page GET, ` +
-        `${seen.polling.length} polling requests, then the websocket; ` +
+      `client check: page GET, first ${seen.firstRequest}, ${seen.polling.length} polling ` +
+        `requests, the websocket; ` +
         `Origin ${JSON.stringify(seen.websocket && seen.websocket.origin)}, ` +
         `Cookie ${JSON.stringify(seen.websocket && seen.websocket.cookie)} on the upgrade` +
         (problems.length ? `; PROBLEMS: ${problems.join("; ")}` : "; all as a browser sends"),
@@ -1049,7 +1062,7 @@ async function main() {
   }
 
   let setCookies = null;
-  if (opts.transport === "browser") {
+  if (opts.browserLike) {
     const pages = await visitPages(opts.clients);
     setCookies = pages.setCookies;
     result.page = {

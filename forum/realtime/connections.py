@@ -20,7 +20,7 @@ from forum.realtime import dispatch, events
 PRESENCE_KINDS = ("room", "thread", "meeting")  # streams whose readers are listed as "here now"
 
 
-@dataclass
+@dataclass(slots=True)  # one per open socket: no __dict__ each
 class Connection:
     sid: str
     person: dict | None  # {"id", "display_name"}; None for a guest
@@ -38,6 +38,10 @@ class Connections:
         self.typing_interval = typing_interval
         self._by_sid: dict[str, Connection] = {}
         self._in_channel: dict[str, set[str]] = defaultdict(set)
+        # Who follows each channel, kept as they come and go, so a presence snapshot (one per
+        # join) costs the logged-in people it lists, not every connection in the channel.
+        self._guests: dict[str, int] = defaultdict(int)
+        self._users: dict[str, dict[int, list]] = defaultdict(dict)  # user id → [person, sockets]
         self._typing_at: dict[tuple[str, int], float] = {}
         self._pending_presence: set[str] = set()
         self._lock = threading.Lock()
@@ -53,9 +57,7 @@ class Connections:
             connection = self._by_sid.pop(sid, None)
             channels = connection.channels if connection else set()
             for channel in channels:
-                self._in_channel[channel].discard(sid)
-                if not self._in_channel[channel]:
-                    del self._in_channel[channel]
+                self._remove(connection, channel)
             self._typing_at = {key: t for key, t in self._typing_at.items() if key[0] != sid}
         for channel in channels:
             self._presence_changed(channel)
@@ -89,8 +91,9 @@ class Connections:
             connection = self._by_sid.get(sid)
             if connection is None:
                 return
-            connection.channels.add(channel)
-            self._in_channel[channel].add(sid)
+            if channel not in connection.channels:
+                connection.channels.add(channel)
+                self._add(connection, channel)
         self._presence_changed(channel)
 
     def leave(self, sid: str, channel: str) -> None:
@@ -99,10 +102,37 @@ class Connections:
             if connection is None or channel not in connection.channels:
                 return
             connection.channels.discard(channel)
-            self._in_channel[channel].discard(sid)
-            if not self._in_channel[channel]:
-                del self._in_channel[channel]
+            self._remove(connection, channel)
         self._presence_changed(channel)
+
+    def _add(self, connection: Connection, channel: str) -> None:
+        """Count a connection in a channel (the lock held)."""
+        self._in_channel[channel].add(connection.sid)
+        if connection.person is None:
+            self._guests[channel] += 1
+        else:
+            entry = self._users[channel].setdefault(connection.user_id, [connection.person, 0])
+            entry[0] = connection.person
+            entry[1] += 1
+
+    def _remove(self, connection: Connection, channel: str) -> None:
+        """Take a connection out of a channel's counts (the lock held)."""
+        self._in_channel[channel].discard(connection.sid)
+        if not self._in_channel[channel]:
+            del self._in_channel[channel]
+        if connection.person is None:
+            self._guests[channel] -= 1
+            if not self._guests[channel]:
+                del self._guests[channel]
+        else:
+            users = self._users[channel]
+            entry = users.get(connection.user_id)
+            if entry is not None:
+                entry[1] -= 1
+                if not entry[1]:
+                    del users[connection.user_id]
+            if not users:
+                del self._users[channel]
 
     # --- presence and typing ----------------------------------------------------------------
 
@@ -111,13 +141,14 @@ class Connections:
         if channel.partition(":")[0] not in PRESENCE_KINDS:
             return None
         with self._lock:
-            people = [self._by_sid[sid].person for sid in self._in_channel.get(channel, ())]
-        users = {person["id"]: person for person in people if person is not None}
+            count = len(self._in_channel.get(channel, ()))
+            guests = self._guests.get(channel, 0)
+            users = [person for person, _sockets in self._users.get(channel, {}).values()]
         return events.PresenceSignal(
             stream=channel,
-            count=len(people),
-            guests=sum(1 for person in people if person is None),
-            users=sorted(users.values(), key=lambda person: person["display_name"]),
+            count=count,
+            guests=guests,
+            users=sorted(users, key=lambda person: person["display_name"]),
         )
 
     def may_signal_typing(self, sid: str, thread_id: int) -> bool:

@@ -17,15 +17,22 @@ parked per connection for its whole life, plus one more sleeping between pings. 
   changes;
 - a connection's queue is drained by a greenthread that runs only while it holds packets
   (:class:`DrainedQueue`), and pings run on a hub timer, so an idle connection parks one
-  greenthread (its reader), not three.
+  greenthread (its reader), not three;
+- all of this holds for every transport sequence a browser may use: a connection that starts on
+  websocket, and one that starts on long-polling and upgrades (the upgrade exchange is done here,
+  as python-engineio does it, and the connection then gets its DrainedQueue with whatever no poll
+  took, in order); while a connection long-polls, a poll answered with one broadcast packet
+  gets bytes encoded (and compressed, if the client accepts it) once per broadcast, kept on the
+  shared packet as its websocket frame is.
 
-It replaces four attributes of two libraries' classes (:data:`PATCHES`), so it depends on their
-internals: :data:`WRITTEN_FOR` names the exact versions it was written and tested against, and
-:func:`install` does nothing but warn when the installed ones differ. After an upgrade, read the
-new python-engineio ``socket.py`` (``send``, ``_websocket_handler``, ``schedule_ping``,
-``check_ping_timeout``, ``close``), python-socketio's ``manager.emit`` and eventlet's
-``RFC6455WebSocket`` against this module, run tests/realtime/test_fastpath.py and
-tests/e2e/test_fastpath.py, then update :data:`WRITTEN_FOR`.
+It replaces seven attributes of three libraries' classes (:data:`PATCHES`), so it depends on
+their internals: :data:`WRITTEN_FOR` names the exact versions it was written and tested against,
+and :func:`install` does nothing but warn when the installed ones differ. After an upgrade, read
+the new python-engineio ``socket.py`` (``send``, ``_websocket_handler``, ``handle_get_request``,
+``poll``, ``schedule_ping``, ``check_ping_timeout``, ``close``) and ``base_server.py`` (``_ok``,
+``_gzip``, ``_deflate``, and how ``server.py``'s ``handle_request`` uses them),
+python-socketio's ``manager.emit`` and eventlet's ``RFC6455WebSocket`` against this module, run
+tests/realtime/test_fastpath.py and tests/e2e/test_fastpath.py, then update :data:`WRITTEN_FOR`.
 
 The one rule of a patched ``send``: it never raises. A broadcast calls it once per recipient in
 a loop (python-socketio's ``manager.emit``); an exception for one recipient would abort the loop
@@ -43,6 +50,7 @@ from collections.abc import Mapping
 import eventlet
 import eventlet.hubs
 import eventlet.queue
+from engineio import base_server as eio_base_server
 from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
 from engineio import socket as eio_socket
@@ -172,6 +180,9 @@ _stock_send = eio_socket.Socket.send
 _stock_websocket_handler = eio_socket.Socket._websocket_handler
 _stock_schedule_ping = eio_socket.Socket.schedule_ping
 _stock_frame_send = RFC6455WebSocket.send
+_stock_ok = eio_base_server.BaseServer._ok
+_stock_gzip = eio_base_server.BaseServer._gzip
+_stock_deflate = eio_base_server.BaseServer._deflate
 
 
 def send(self, pkt):
@@ -228,15 +239,16 @@ def send_rest_unframed(self, message, **kwargs):
 
 def websocket_session(self, ws):
     """Socket._websocket_handler: python-engineio's websocket loop, with the queue drained on
-    demand (DrainedQueue) instead of by a writer greenthread parked for the connection's life."""
-    self.websocket = ws  # the fast path writes to it (once upgraded)
-    if self.connected:  # an upgrade from long-polling: python-engineio's own handler
-        return _stock_websocket_handler(self, ws)
+    demand (DrainedQueue) instead of by a writer greenthread parked for the connection's life,
+    for a connection that starts on websocket and for one upgraded from long-polling alike."""
     ws.socket.settimeout(self.server.ping_interval + self.server.ping_timeout)
-    self.connected = self.upgraded = True
-    waiting, self.queue = self.queue, DrainedQueue(ws)
-    while not waiting.empty():  # the handshake's packets, queued before the upgrade
-        self.queue.put(waiting.get(block=False))
+    if self.connected:  # an upgrade from long-polling
+        if not upgrade(self, ws):
+            return []
+    else:
+        self.connected = self.upgraded = True
+    self.websocket = ws  # the fast path writes to it
+    take_over_queue(self, ws)
     try:
         while True:
             try:
@@ -262,6 +274,128 @@ def websocket_session(self, ws):
     return []
 
 
+def upgrade(self, ws) -> bool:
+    """python-engineio's upgrade exchange, as its _websocket_handler does it: the client's PING
+    "probe" answered with PONG "probe", a NOOP queued to end the poll in flight, then the
+    client's UPGRADE. Meanwhile packets still go to the polling queue (``upgrading`` keeps the
+    fast path off them), and polls get a NOOP at once. Whether the upgrade happened.
+
+    Unlike python-engineio's, a read that fails (a timeout, a frame too large, a broken
+    connection) fails the upgrade too, instead of leaving ``upgrading`` set for good, which
+    would answer every later poll with a NOOP at once while nothing ever reaches the client.
+    """
+    self.upgrading = True
+    try:
+        data = ws.wait()
+        if data and len(data) > self.server.max_http_buffer_size:
+            raise ValueError("packet is too large")
+        probe = eio_packet.Packet(encoded_packet=data)
+        if probe.packet_type != eio_packet.PING or probe.data != "probe":
+            self.server.logger.info("%s: Failed websocket upgrade, no PING packet", self.sid)
+            return False
+        ws.send(eio_packet.Packet(eio_packet.PONG, data="probe").encode())
+        self.queue.put(eio_packet.Packet(eio_packet.NOOP))  # end the poll in flight
+        data = ws.wait()
+        if data and len(data) > self.server.max_http_buffer_size:
+            raise ValueError("packet is too large")
+        if eio_packet.Packet(encoded_packet=data).packet_type != eio_packet.UPGRADE:
+            self.upgraded = False
+            self.server.logger.info(
+                "%s: Failed websocket upgrade, expected UPGRADE packet, received %s instead.",
+                self.sid,
+                data,
+            )
+            return False
+        end_waiting_polls(self.queue)
+    except Exception as error:
+        self.server.logger.info("%s: Failed websocket upgrade: %r", self.sid, error)
+        return False
+    finally:
+        self.upgrading = False
+    self.upgraded = True
+    return True
+
+
+def end_waiting_polls(queue, turns: int = 100) -> None:
+    """Answer with a NOOP any poll still waiting on the polling queue, and let it finish before
+    the queue is replaced: python-engineio's poll() goes on with ``self.queue`` once woken, and
+    must not take packets from (nor count tasks of) the websocket's queue. A client following
+    the protocol sends UPGRADE only once its last poll has been answered, so there is none;
+    this is for one that does not, which would otherwise see that poll time out and close the
+    connection. Until it returns, ``upgrading`` keeps every packet in the polling queue."""
+    if not queue.getting():
+        return
+    for _ in range(queue.getting()):
+        queue.put(eio_packet.Packet(eio_packet.NOOP))
+    while queue.getting() and turns:  # each wakes at the hub's next turn, and finishes in it
+        eventlet.sleep(0)
+        turns -= 1
+
+
+def take_over_queue(self, ws) -> None:
+    """Put a DrainedQueue in the place of the connection's queue, with what the old one still
+    holds, in its order: the handshake's packets on a new websocket; after an upgrade, what no
+    poll took (the client sends UPGRADE only once its last poll has been answered, so every
+    packet is either in that answer or still here, and comes after it). Nothing yields here, so
+    no send() can slip in between."""
+    waiting, self.queue = self.queue, DrainedQueue(ws)
+    while True:
+        try:
+            pkt = waiting.get(block=False)
+        except eventlet.queue.Empty:
+            break
+        waiting.task_done()
+        self.queue.put(pkt)
+
+
+class PolledPayload(bytes):
+    """A poll's answer holding one packet, encoded once per packet (so once per broadcast) and
+    kept on the packet, with its compressed forms as the first recipient that asked for one
+    got them (``compressed``: encoding → bytes). It refers to no packet: no reference cycle."""
+
+    compressed: dict[str, bytes]
+
+
+def ok(self, packets=None, headers=None, jsonp_index=None):
+    """Server._ok: a poll answered with one text packet, shared among the recipients of a
+    broadcast, gets the payload bytes built for the first of them; anything else (several
+    packets, binary data, JSONP, no packets) is python-engineio's own."""
+    if packets is None or len(packets) != 1 or jsonp_index is not None or packets[0].binary:
+        return _stock_ok(self, packets, headers, jsonp_index)
+    pkt = packets[0]
+    body = pkt.__dict__.get("polled")
+    if body is None:
+        # As Payload.encode: one packet, no separator, encoded as text.
+        body = pkt.polled = PolledPayload(pkt.encode(b64=True).encode("utf-8"))
+        body.compressed = {}
+    return {
+        "status": "200 OK",
+        "headers": (headers or []) + [("Content-Type", "text/plain; charset=UTF-8")],
+        "response": body,
+    }
+
+
+def _compressed_once(encoding: str, stock):
+    def compress(self, response):
+        if not isinstance(response, PolledPayload):
+            return stock(self, response)
+        cached = response.compressed.get(encoding)
+        if cached is None:
+            cached = response.compressed[encoding] = stock(self, response)
+        return cached
+
+    compress.__name__ = compress.__qualname__ = f"{encoding}_once"
+    compress.__doc__ = (
+        f"Server._{encoding}: a shared poll answer is compressed once, then the same bytes "
+        "go to every recipient (each still gets them only if it accepts the encoding)."
+    )
+    return compress
+
+
+gzip_once = _compressed_once("gzip", _stock_gzip)
+deflate_once = _compressed_once("deflate", _stock_deflate)
+
+
 def schedule_ping(self):
     """Socket.schedule_ping: the same ping cycle as python-engineio's, on a hub timer instead of
     a greenthread sleeping per connection: a parked greenthread costs every connection
@@ -278,23 +412,71 @@ def send_ping(self):
         self.send(eio_packet.Packet(eio_packet.PING))
 
 
+# What a parked greenthread is doing, by the outermost function of its stack that names it.
+ROLES = {
+    ("engineio/socket.py", "writer"): "engineio writer",  # python-engineio's, per websocket
+    ("engineio/socket.py", "_send_ping"): "engineio ping",  # python-engineio's, between pings
+    ("engineio/socket.py", "poll"): "poll",  # a long-polling GET waiting for packets
+    ("engineio/socket.py", "_websocket_handler"): "websocket reader",
+    ("forum/realtime/fastpath.py", "websocket_session"): "websocket reader",
+    ("forum/realtime/fastpath.py", "_drain"): "drained writer",  # only while packets wait
+}
+
+
+def census(eio_server) -> dict:
+    """What the server holds now, for tests that check what an idle connection costs: live
+    greenthreads by role (ROLES; "other" for the rest: the hub's, the listener, HTTP
+    keep-alive connections), and engine.io sockets by transport and queue."""
+    import gc
+
+    import greenlet
+
+    roles: dict[str, int] = {}
+    for obj in gc.get_objects():
+        if not isinstance(obj, greenlet.greenlet) or obj.dead:
+            continue
+        role, frame = "other", obj.gr_frame
+        while frame is not None:  # the outermost named function wins (a writer's poll())
+            code = frame.f_code
+            for (path, name), label in ROLES.items():
+                if code.co_name == name and code.co_filename.endswith(path):
+                    role = label
+            frame = frame.f_back
+        roles[role] = roles.get(role, 0) + 1
+    sockets = list(eio_server.sockets.values())
+    return {
+        "greenthreads": roles,
+        "sockets": {
+            "websocket": sum(1 for s in sockets if s.upgraded),
+            "polling": sum(1 for s in sockets if not s.upgraded),
+            "drained queue": sum(1 for s in sockets if isinstance(s.queue, DrainedQueue)),
+        },
+    }
+
+
 # (class, attribute, replacement)
 PATCHES = (
     (eio_socket.Socket, "send", send),
     (eio_socket.Socket, "_websocket_handler", websocket_session),
     (eio_socket.Socket, "schedule_ping", schedule_ping),
     (RFC6455WebSocket, "send", send_rest_unframed),
+    (eio_base_server.BaseServer, "_ok", ok),
+    (eio_base_server.BaseServer, "_gzip", gzip_once),
+    (eio_base_server.BaseServer, "_deflate", deflate_once),
 )
 STOCK = {
     (eio_socket.Socket, "send"): _stock_send,
     (eio_socket.Socket, "_websocket_handler"): _stock_websocket_handler,
     (eio_socket.Socket, "schedule_ping"): _stock_schedule_ping,
     (RFC6455WebSocket, "send"): _stock_frame_send,
+    (eio_base_server.BaseServer, "_ok"): _stock_ok,
+    (eio_base_server.BaseServer, "_gzip"): _stock_gzip,
+    (eio_base_server.BaseServer, "_deflate"): _stock_deflate,
 }
 
 
 def installed() -> bool:
-    """Whether the four attributes are this module's (install() has run, uninstall() not)."""
+    """Whether the patched attributes are this module's (install() has run, uninstall() not)."""
     return all(getattr(owner, name) is replacement for owner, name, replacement in PATCHES)
 
 

@@ -96,7 +96,14 @@ def test_without_javascript_the_form_still_replies_and_live_pages_see_it(open_pa
 def test_a_page_catches_up_on_what_it_missed_while_disconnected(open_page, forum_server):
     jan = open_page(JAN, THREAD)
     anna = open_page(ANNA, path="/")
-    anna.route("**/socket.io/**", lambda route: route.abort())  # Anna's socket cannot connect
+    # Anna's socket cannot connect: neither the websocket the page tries first (it gets bytes
+    # that are no engine.io packet: an error, as a proxy's answer would be) nor long-polling.
+    offline = True
+    anna.route_web_socket(
+        "**/socket.io/**",
+        lambda ws: ws.send("not engine.io") if offline else ws.connect_to_server(),
+    )
+    anna.route("**/socket.io/**", lambda route: route.abort())
     anna.goto(forum_server.url + THREAD)
     body = unique("Napisane, gdy Anna była offline")
     jan.fill("#body", body)
@@ -106,7 +113,8 @@ def test_a_page_catches_up_on_what_it_missed_while_disconnected(open_page, forum
     )
     expect(anna.locator(".post", has_text=body)).to_have_count(0)
 
-    anna.unroute("**/socket.io/**")  # the client's next reconnection attempt gets through
+    offline = False  # the client's next reconnection attempt gets through
+    anna.unroute("**/socket.io/**")
     expect(anna.locator("#post-1 > ol.replies > li.post", has_text=body)).to_be_visible(
         timeout=15_000
     )

@@ -1,13 +1,17 @@
 """The eventlet broadcast fast path (forum/realtime/fastpath.py) against a real server.
 
 Every test runs with the fast path on and off (BROADCAST_FAST_PATH=0: python-engineio's own
-behaviour), so both deliver the same thing: every post to every follower, once, in order.
-Posts are identified by their id only (the event envelope is not part of this contract).
+behaviour), so both deliver the same thing: every post to every follower, once, in order, over
+each transport sequence a client may use (websocket from the start, long-polling then the
+upgrade, long-polling only). Posts are identified by their id only (the event envelope is not
+part of this contract). What an idle connection parks in the server is read from the server
+itself (FASTPATH_CENSUS=1: SIGUSR1 writes fastpath.census() to its console).
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import threading
 import time
@@ -17,7 +21,7 @@ import socketio
 import websocket
 
 from tests.conftest import wait_until
-from tests.e2e.conftest import ForumServer, call, logged_in
+from tests.e2e.conftest import BROWSER_WAIT_MS, ForumServer, browser_api, call, logged_in
 
 pytestmark = pytest.mark.e2e
 
@@ -29,9 +33,10 @@ POSTS = 20
 FAST_PATH = pytest.mark.parametrize("fast_path", ["1", "0"], ids=["fast-path", "engineio-own"])
 TRANSPORTS = pytest.mark.parametrize(
     "transports",
-    [["websocket"], ["polling", "websocket"]],
-    ids=["websocket", "polling-then-upgrade"],
+    [["websocket"], ["polling", "websocket"], ["polling"]],
+    ids=["websocket", "polling-then-upgrade", "polling-only"],
 )
+CENSUS_LINE = "fastpath census: "
 
 
 class Server:
@@ -41,6 +46,27 @@ class Server:
         self.forum = ForumServer(tmp_path / "forum.db", **environment)
         self.forum.start()
         self.url = self.forum.url
+
+    @classmethod
+    def of(cls, forum: ForumServer) -> Server:
+        """One already started."""
+        server = cls.__new__(cls)
+        server.forum, server.url = forum, forum.url
+        return server
+
+    def census(self) -> dict:
+        """What the server holds now (it must run with FASTPATH_CENSUS=1)."""
+        seen = self._census_lines()
+        self.forum.process.send_signal(signal.SIGUSR1)
+        wait_until(lambda: len(self._census_lines()) > len(seen), 10, what="the census")
+        return json.loads(self._census_lines()[-1])
+
+    def _census_lines(self) -> list[str]:
+        return [
+            line.split(CENSUS_LINE, 1)[1]
+            for line in self.forum.console.read_text(errors="replace").splitlines()
+            if CENSUS_LINE in line
+        ]
 
     def stop(self) -> str:
         """Stop the server; its whole stderr."""
@@ -104,6 +130,69 @@ def followers():
             follower.sio.disconnect()
 
 
+def wait_for_transport(clients: list[Follower], transport: str) -> None:
+    """python-engineio's client upgrades as a browser's io() does (right after the handshake)."""
+    for client in clients:
+        wait_until(
+            lambda c=client: c.sio.transport() == transport,
+            WAIT_SECONDS,
+            what=f"{transport} for every client",
+        )
+
+
+def greenthreads_added(before: dict, after: dict) -> dict[str, int]:
+    roles = set(before["greenthreads"]) | set(after["greenthreads"])
+    added = {
+        role: after["greenthreads"].get(role, 0) - before["greenthreads"].get(role, 0)
+        for role in roles
+    }
+    return {role: count for role, count in added.items() if count}
+
+
+@FAST_PATH
+@TRANSPORTS
+def test_what_an_idle_connection_parks_in_the_server(
+    start_server, followers, fast_path, transports
+):
+    """With the fast path, an idle connection on websocket, from the start or upgraded, parks
+    one greenthread (its reader) and has a DrainedQueue; none parks python-engineio's writer or
+    ping sleeper. On long-polling it parks its poll (long-polling is that). Without the fast
+    path the census sees python-engineio's writer and ping sleeper: it can tell them apart."""
+    count = 6
+    server = start_server(BROADCAST_FAST_PATH=fast_path, FASTPATH_CENSUS="1")
+    before = server.census()
+    clients = followers(server.url, transports, count=count)
+    wait_for_transport(clients, transports[-1])
+    on_websocket = transports[-1] == "websocket"
+    if fast_path == "1" and on_websocket:
+        expected = {"websocket reader": count}
+    elif fast_path == "1":
+        expected = {"poll": count}
+    elif on_websocket:
+        expected = {"websocket reader": count, "engineio writer": count, "engineio ping": count}
+    else:
+        expected = {"poll": count, "engineio ping": count}
+    roles = list(expected) + ["engineio writer", "engineio ping", "drained writer", "poll"]
+    census: dict = {}
+
+    def as_expected() -> bool:  # idle: the join's presence update has gone out, no poll between
+        nonlocal census
+        census = server.census()
+        added = greenthreads_added(before, census)
+        return {role: added.get(role, 0) for role in roles} == {
+            role: expected.get(role, 0) for role in roles
+        }
+
+    wait_until(as_expected, WAIT_SECONDS, what=f"{expected} (last census: {census})")
+    assert census["sockets"] == {
+        "websocket": count if on_websocket else 0,
+        "polling": 0 if on_websocket else count,
+        "drained queue": count if on_websocket and fast_path == "1" else 0,
+    }
+    log = server.stop()
+    assert "Traceback" not in log, log
+
+
 def post(anna, server, body: str) -> int:
     status, created = call(
         anna, "POST", f"{server.url}/api/v1/threads/{THREAD_ID}/posts", {"body": body}
@@ -119,18 +208,12 @@ def test_every_follower_gets_every_post_once_and_in_order(
 ):
     server = start_server(BROADCAST_FAST_PATH=fast_path)
     clients = followers(server.url, transports)
-    if "polling" in transports:  # python-engineio's client upgrades as a browser's io() does
-        for client in clients:
-            wait_until(
-                lambda c=client: c.sio.transport() == "websocket",
-                WAIT_SECONDS,
-                what="the upgrade to websocket",
-            )
+    wait_for_transport(clients, transports[-1])
     anna = logged_in(server.forum, "anna@example.pl")
     sent = [post(anna, server, f"Wpis {number}") for number in range(POSTS)]
     for client in clients:
         assert client.wait_for(POSTS) == sent, (client.ids, sent)
-        assert client.sio.transport() == "websocket"
+        assert client.sio.transport() == transports[-1]
     log = server.stop()
     assert "Traceback" not in log, log
     assert "fast path not installed" not in log  # the fast-path runs really had it
@@ -280,3 +363,80 @@ def test_a_legacy_websocket_client_is_served_and_does_not_stop_a_broadcast(
         legacy.conn.close()
     log = server.stop()
     assert "Traceback" not in log, log
+
+
+# --- a real browser: the pages' own io() options ------------------------------------------------
+
+THREAD = "/threads/1"
+JAN = ("jan@example.pl", "mieszkaniec-demo", "Jan Zieliński")
+
+
+@pytest.fixture
+def forum_server(tmp_path, request):
+    """The browser tests' server (open_page uses it), with the census on, and the environment
+    a test gives by indirect parametrisation."""
+    environment = {"FASTPATH_CENSUS": "1"} | getattr(request, "param", {})
+    server = ForumServer(tmp_path / "forum.db", **environment)
+    server.start()
+    yield server
+    server.stop()
+
+
+# Websocket handshakes refused (400), as behind a proxy that cannot pass them. (A Playwright
+# websocket route can only close a socket cleanly, which the client takes for a dropped
+# connection and retries, not for a refused transport.)
+REFUSING_WEBSOCKETS = pytest.mark.parametrize(
+    "forum_server", [{"TEST_REFUSE_WEBSOCKET": "1"}], indirect=True, ids=["websocket-refused"]
+)
+
+
+class Transports:
+    """The socket.io requests a page makes: websockets opened, long-polling requests."""
+
+    def __init__(self, page):
+        self.websockets: list[str] = []
+        self.polls: list[str] = []
+        page.on("websocket", lambda ws: self.websockets.append(ws.url))
+        page.on(
+            "request",
+            lambda request: "transport=polling" in request.url and self.polls.append(request.url),
+        )
+
+
+def live_post_reaches(page, forum_server) -> None:
+    """Once the page has joined (it lists its reader as here), a post made elsewhere shows."""
+    expect = browser_api().expect
+    expect(page.locator("#presence")).to_contain_text(JAN[2], timeout=BROWSER_WAIT_MS)
+    body = f"Na żywo przez {time.monotonic_ns()}"
+    post(logged_in(forum_server, "anna@example.pl"), forum_server, body)
+    expect(page.locator("li.post > article", has_text=body)).to_be_visible(timeout=BROWSER_WAIT_MS)
+
+
+def census_of(forum_server) -> dict:
+    return Server.of(forum_server).census()
+
+
+def test_a_page_connects_on_websocket_first_and_gets_live_posts(open_page, forum_server):
+    page = open_page(JAN, "/")
+    seen = Transports(page)
+    page.goto(forum_server.url + THREAD)
+    live_post_reaches(page, forum_server)
+    assert [url for url in seen.websockets if "/socket.io/" in url] != []
+    assert seen.polls == []  # no polling at all: the websocket came first
+    census = census_of(forum_server)
+    assert census["sockets"] == {"websocket": 1, "polling": 0, "drained queue": 1}
+
+
+@REFUSING_WEBSOCKETS
+def test_a_page_whose_websocket_is_refused_falls_back_to_polling_and_gets_live_posts(
+    open_page, forum_server
+):
+    page = open_page(JAN, "/")
+    seen = Transports(page)
+    page.goto(forum_server.url + THREAD)
+    live_post_reaches(page, forum_server)
+    assert seen.polls != [] and seen.websockets != []  # tried first, refused
+    # The home page's socket may still be there: a polling client that leaves says nothing,
+    # the server drops it at its ping timeout.
+    census = census_of(forum_server)["sockets"]
+    assert census["polling"] >= 1 and census["websocket"] == census["drained queue"] == 0

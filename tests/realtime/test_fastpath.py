@@ -8,17 +8,22 @@ and eventlet's own functions back afterwards, so other tests see them stock.
 
 from __future__ import annotations
 
+import gc
+import gzip
 import io
 import logging
 import re
 import socket
 import struct
 import time
+import zlib
 from pathlib import Path
 
+import engineio
 import eventlet
 import eventlet.hubs
 import eventlet.queue
+import greenlet
 import pytest
 from engineio import packet as eio_packet
 from engineio import socket as eio_socket
@@ -30,6 +35,9 @@ from forum.realtime import fastpath
 
 TEXT, CLOSE = 0x81, 0x88  # first byte of an unfragmented text frame, of a close frame
 STOCK = {
+    "_ok": BaseServer._ok,
+    "_gzip": BaseServer._gzip,
+    "_deflate": BaseServer._deflate,
     "send": eio_socket.Socket.send,
     "_websocket_handler": eio_socket.Socket._websocket_handler,
     "schedule_ping": eio_socket.Socket.schedule_ping,
@@ -43,6 +51,9 @@ def stock_restored() -> bool:
         and eio_socket.Socket._websocket_handler is STOCK["_websocket_handler"]
         and eio_socket.Socket.schedule_ping is STOCK["schedule_ping"]
         and RFC6455WebSocket.send is STOCK["ws.send"]
+        and BaseServer._ok is STOCK["_ok"]
+        and BaseServer._gzip is STOCK["_gzip"]
+        and BaseServer._deflate is STOCK["_deflate"]
     )
 
 
@@ -70,6 +81,9 @@ class FakeServer:
 
     def create_queue(self):
         return eventlet.queue.Queue()
+
+    def get_queue_empty_exception(self):
+        return eventlet.queue.Empty
 
     def _trigger_event(self, event, *args, run_async=False):
         self.events.append((event, *args))
@@ -248,6 +262,9 @@ def test_install_patches_once_and_uninstall_restores():
         assert eio_socket.Socket._websocket_handler is fastpath.websocket_session
         assert eio_socket.Socket.schedule_ping is fastpath.schedule_ping
         assert RFC6455WebSocket.send is fastpath.send_rest_unframed
+        assert BaseServer._ok is fastpath.ok
+        assert BaseServer._gzip is fastpath.gzip_once
+        assert BaseServer._deflate is fastpath.deflate_once
         assert fastpath.install() is True  # again: nothing wrapped twice
         assert eio_socket.Socket.send is fastpath.send
     finally:
@@ -542,3 +559,192 @@ def test_a_websocket_session_sends_the_handshake_receives_and_ends_cleanly(patch
         ("message", "sid", "from the client"),
         ("disconnect", "sid", BaseServer.reason.TRANSPORT_CLOSE),
     ]
+
+
+# --- the upgrade from long-polling ----------------------------------------------------------------
+
+
+def polling_connection(server: FakeServer | None = None) -> eio_socket.Socket:
+    """An engine.io socket on long-polling, as python-engineio's handshake leaves it."""
+    sock = eio_socket.Socket(server or FakeServer(), "sid")
+    sock.connected = True
+    return sock
+
+
+def client_of(link: Link) -> RFC6455WebSocket:
+    """The client's end of the websocket, framing (and masking) as a client does."""
+    return RFC6455WebSocket(link.peer, {}, version=13, client=True)
+
+
+def finished(greenthread, seconds: float = 5):
+    with eventlet.Timeout(seconds):
+        return greenthread.wait()
+
+
+def live_greenlets() -> int:
+    return sum(1 for o in gc.get_objects() if isinstance(o, greenlet.greenlet) and not o.dead)
+
+
+def upgrade(sock: eio_socket.Socket, link: Link):
+    """Start the websocket handler and do the client's side of the upgrade up to UPGRADE
+    (the poll in flight, if any, is the caller's): the session greenthread."""
+    session = eventlet.spawn(sock._websocket_handler, link.ws)
+    client = client_of(link)
+    client.send("2probe")
+    assert link.frames(1) == [(TEXT, b"3probe")]
+    assert sock.upgrading and not sock.upgraded
+    return session, client
+
+
+def test_an_upgrade_does_the_exchange_and_carries_the_queue_over_in_order(patched, links):
+    """The probe, a NOOP that ends the poll in flight, UPGRADE; then what no poll took goes out
+    on the websocket first, in order, through a DrainedQueue, and later messages straight to the
+    socket: no writer greenthread (FakeServer.start_background_task fails if one is started)."""
+    link = links()
+    server = FakeServer()
+    sock = polling_connection(server)
+    first = message("1")
+    sock.send(first)
+    assert sock.poll() == [first]  # answered over polling
+    in_flight = eventlet.spawn(sock.poll)  # the client's next poll waits
+    eventlet.sleep(0)
+    session, client = upgrade(sock, link)
+    assert [pkt.packet_type for pkt in finished(in_flight)] == [eio_packet.NOOP]
+    sock.send(message("2"))  # while upgrading: queued for polling, not written to the websocket
+    sock.send(eio_packet.Packet(eio_packet.PING))
+    assert sock.queue.qsize() == 2 and not isinstance(sock.queue, fastpath.DrainedQueue)
+    client.send("5")  # UPGRADE
+    assert link.frames(3)[1:] == [(TEXT, b"42"), (TEXT, b"2")]
+    assert sock.upgraded and not sock.upgrading
+    assert isinstance(sock.queue, fastpath.DrainedQueue) and sock.websocket is link.ws
+    settle(sock)
+    assert sock.queue.writer is None  # idle: no writer greenthread
+    sock.send(message("3"))
+    assert sock.queue.writer is None and sock.queue.qsize() == 0  # straight to the socket
+    assert link.frames(4)[3] == (TEXT, b"43")
+    link.peer.shutdown(socket.SHUT_WR)  # the client goes away
+    assert finished(session) == []
+    assert sock.closed and sock.queue.finished
+    assert server.events == [("disconnect", "sid", BaseServer.reason.TRANSPORT_CLOSE)]
+
+
+def test_a_poll_still_waiting_at_the_upgrade_gets_a_noop(patched, links):
+    """Against the protocol (a client sends UPGRADE only when its poll has been answered), but
+    such a poll must not wait on the old queue until it times out and closes the connection."""
+    link = links()
+    sock = polling_connection()
+    first_poll = eventlet.spawn(sock.poll)
+    eventlet.sleep(0)
+    session, client = upgrade(sock, link)
+    finished(first_poll)  # the NOOP of the exchange
+    late_poll = eventlet.spawn(sock.poll)
+    eventlet.sleep(0)
+    client.send("5")
+    assert [pkt.packet_type for pkt in finished(late_poll)] == [eio_packet.NOOP]
+    assert sock.upgraded and isinstance(sock.queue, fastpath.DrainedQueue)
+    link.peer.shutdown(socket.SHUT_WR)
+    finished(session)
+
+
+def test_an_upgrade_without_the_probe_fails_and_leaves_polling_as_it_was(patched, links):
+    link = links()
+    sock = polling_connection()
+    queue = sock.queue
+    session = eventlet.spawn(sock._websocket_handler, link.ws)
+    client_of(link).send("4hello")
+    assert finished(session) == []
+    assert not sock.upgrading and not sock.upgraded and sock.queue is queue
+    assert getattr(sock, "websocket", None) is None and not sock.closed
+
+
+def test_an_upgrade_without_upgrade_fails_and_leaves_polling_as_it_was(patched, links):
+    link = links()
+    sock = polling_connection()
+    session, client = upgrade(sock, link)
+    client.send("4not an upgrade")
+    assert finished(session) == []
+    assert not sock.upgrading and not sock.upgraded
+    assert not isinstance(sock.queue, fastpath.DrainedQueue)
+    assert [pkt.packet_type for pkt in sock.poll()] == [eio_packet.NOOP]  # polling goes on
+
+
+def test_a_read_that_fails_during_the_upgrade_fails_it_instead_of_leaving_it_pending(
+    patched, links
+):
+    link = links()
+    server = FakeServer()
+    server.max_http_buffer_size = 10
+    sock = polling_connection(server)
+    session = eventlet.spawn(sock._websocket_handler, link.ws)
+    client_of(link).send("2probe" + "x" * 100)  # too large
+    assert finished(session) == []
+    assert not sock.upgrading and not sock.upgraded
+
+
+def test_an_upgraded_idle_connection_parks_only_its_reader(patched, links):
+    """Per idle connection, upgraded from polling: one live greenthread (its websocket reader),
+    no writer; python-engineio's own handler parks a writer beside it for the connection's life.
+    """
+    count = 5
+    before = live_greenlets()
+    sessions = []
+    for _ in range(count):
+        link = links()
+        sock = polling_connection()
+        sock.send(message("queued"))  # left for the websocket: a writer runs, then ends
+        session, client = upgrade(sock, link)
+        client.send("5")
+        assert link.frames(2)[1] == (TEXT, b"4queued")
+        settle(sock)
+        sessions.append((session, sock, link))
+    gc.collect()
+    assert live_greenlets() - before == count
+    for session, sock, link in sessions:
+        assert sock.queue.writer is None
+        link.peer.shutdown(socket.SHUT_WR)
+        finished(session)
+
+
+# --- polling: a broadcast's answer encoded once ---------------------------------------------------
+
+
+@pytest.fixture
+def eio_server():
+    return engineio.Server(async_mode="threading")
+
+
+def test_a_poll_with_one_shared_packet_gets_the_same_bytes_for_every_recipient(patched, eio_server):
+    pkt = message('2["post_created",{"body":"' + "ż" * 600 + '"}]')
+    first = eio_server._ok([pkt])
+    second = eio_server._ok([pkt])
+    assert first["response"] is second["response"]  # encoded once
+    assert first == fastpath._stock_ok(eio_server, [pkt])  # as python-engineio answers
+    assert first["headers"] is not second["headers"]  # each answer's own list (it is extended)
+
+
+def test_a_shared_poll_answer_is_compressed_once_per_encoding(patched, eio_server):
+    pkt = message("x" * 2000)
+    body = eio_server._ok([pkt])["response"]
+    gzipped = eio_server._gzip(body)
+    assert eio_server._gzip(eio_server._ok([pkt])["response"]) is gzipped
+    assert gzip.decompress(gzipped) == body
+    deflated = eio_server._deflate(body)
+    assert eio_server._deflate(body) is deflated and zlib.decompress(deflated) == body
+    assert eio_server._gzip(b"x" * 2000) is not eio_server._gzip(b"x" * 2000)  # not shared
+
+
+@pytest.mark.parametrize(
+    "packets, jsonp_index",
+    [
+        ([message("1"), message("2")], None),  # several packets
+        ([eio_packet.Packet(eio_packet.MESSAGE, data=b"\x00\x01")], None),  # binary
+        ([message("1")], 3),  # JSONP
+        ([], None),
+        (None, None),
+    ],
+    ids=["several", "binary", "jsonp", "empty", "none"],
+)
+def test_other_poll_answers_are_python_engineios_own(patched, eio_server, packets, jsonp_index):
+    answer = eio_server._ok(packets, jsonp_index=jsonp_index)
+    assert not isinstance(answer["response"], fastpath.PolledPayload)
+    assert answer == fastpath._stock_ok(eio_server, packets, jsonp_index=jsonp_index)
