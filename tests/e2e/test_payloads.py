@@ -210,7 +210,11 @@ def payloads():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    server = ForumServer(tmp_path_factory.mktemp("payloads") / "forum.db")
+    # One slice holds a whole thread here, so every payload is checked on one page, live and on
+    # reload; reading a thread in slices is tested in test_thread_pages.py.
+    server = ForumServer(
+        tmp_path_factory.mktemp("payloads") / "forum.db", THREAD_SLICE_POSTS="100000"
+    )
     server.start()
     yield server
     server.stop()
