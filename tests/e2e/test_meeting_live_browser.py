@@ -94,7 +94,7 @@ def test_the_agenda_questions_and_replies_reach_a_resident_live(open_page, forum
     expect(anna.locator("#meeting-replies")).to_contain_text("Dziękuję za spotkanie!")
     reply = jan.locator("#meeting-replies li").filter(has_text="Dziękuję za spotkanie!")
     expect(reply).to_contain_text("Anna Nowak")
-    expect(reply.locator("a[href*='#post-'] time")).to_have_count(1)
+    expect(reply.locator("a[href*='/posts/'] time")).to_have_count(1)
     assert jan.locator("#meeting-replies ol.meeting-replies > li").count() <= 20
     jan.wait_for_timeout(500)  # longer than refresh.js waits before it would fetch
     assert fetched == [], f"the listener's meeting page asked for pages: {fetched}"
