@@ -13,7 +13,7 @@ from forum.discussion import services
 from forum.discussion.models import Post, Thread
 from forum.extensions import db
 from forum.transactions import transaction
-from tests.conftest import PASSWORD, app_context, make_user, opening_of, room_of, run
+from tests.conftest import PASSWORD, app_context, make_user, opening_of, room_of, run, wait_until
 
 
 def grow(thread_id: int, shape: list[int | None]) -> list[int]:
@@ -272,3 +272,55 @@ def test_a_page_shown_again_after_a_refused_write_is_rendered_at_once(app, monke
     response = client.post(f"/threads/{thread_id}/replies", data={"body": "   "})
     assert response.status_code == 422 and 'id="reply-form"' in response.get_data(as_text=True)
     assert turns == []
+
+
+def test_pages_render_one_at_a_time(app, monkeypatch):
+    """A second page waits off the loop while the first takes its turns, instead of interleaving
+    its turns with the first's (and with every live post's steps)."""
+    import threading
+
+    from forum import rendering
+
+    thread_id = new_thread()
+    grow(thread_id, chatty(5))
+    events, first_in_turn, go_on = [], threading.Event(), threading.Event()
+    stock_stream, real_slot = rendering.stream_template, rendering._rendering
+
+    class WatchedSlot:
+        def __enter__(self):
+            events.append(("waits", threading.current_thread().name))
+            return real_slot.__enter__()
+
+        def __exit__(self, *exc):
+            events.append(("done", threading.current_thread().name))
+            return real_slot.__exit__(*exc)
+
+    def stream(*args, **kwargs):
+        events.append(("renders", threading.current_thread().name))
+        return stock_stream(*args, **kwargs)
+
+    def turn(seconds):
+        if threading.current_thread().name == "first" and not first_in_turn.is_set():
+            first_in_turn.set()
+            go_on.wait(5)
+
+    monkeypatch.setattr(rendering, "_rendering", WatchedSlot())
+    monkeypatch.setattr(rendering, "stream_template", stream)
+    monkeypatch.setattr(rendering, "TURN_SECONDS", 0)
+    monkeypatch.setattr(rendering.time, "sleep", turn)
+    answers = {}
+
+    def read(name):
+        answers[name] = app.test_client().get(f"/threads/{thread_id}").status_code
+
+    first = threading.Thread(target=read, args=("first",), name="first")
+    first.start()
+    wait_until(first_in_turn.is_set, what="the first page takes a turn")
+    second = threading.Thread(target=read, args=("second",), name="second")
+    second.start()
+    wait_until(lambda: ("waits", "second") in events, what="the second page asks for its turn")
+    assert ("renders", "second") not in events  # held while the first is in its turn
+    go_on.set()
+    first.join(10), second.join(10)
+    assert answers == {"first": 200, "second": 200}
+    assert events.index(("done", "first")) < events.index(("renders", "second"))
