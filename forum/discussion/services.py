@@ -46,16 +46,16 @@ def access_room(user, room_id: int) -> Room:
     return room
 
 
-def access_thread(user, thread_id: int) -> Thread:
-    thread = db.session.get(
-        Thread,
-        thread_id,
-        options=[
-            joinedload(Thread.room).joinedload(Room.area),
+def access_thread(user, thread_id: int, for_page: bool = True) -> Thread:
+    """The thread, if the user may read it. ``for_page=False`` (joining its stream, a thousand
+    times when a meeting starts) loads only what reading and replying are decided on."""
+    options = [joinedload(Thread.room).joinedload(Room.area)]
+    if for_page:
+        options += [
             joinedload(Thread.author),
             joinedload(Thread.draft),  # the thread page's banner; the policy's promotion rules
-        ],
-    )
+        ]
+    thread = db.session.get(Thread, thread_id, options=options)
     if thread is None:
         raise NotFound(_("There is no such thread."))
     ensure(user, "thread.read", thread)

@@ -27,7 +27,7 @@ def authorize(viewer, key: StreamKey):
     if key.kind == "room":
         return access_room(viewer, key.target_id)
     if key.kind == "thread":
-        return access_thread(viewer, key.target_id)
+        return access_thread(viewer, key.target_id, for_page=False)
     model, action = {
         "unit": (ExpertUnit, "unit.read_queue"),
         "user": (User, "user.read_stream"),
