@@ -55,7 +55,11 @@ def access_thread(user, thread_id: int, for_page: bool = True) -> Thread:
             joinedload(Thread.author),
             joinedload(Thread.draft),  # the thread page's banner; the policy's promotion rules
         ]
-    thread = db.session.get(Thread, thread_id, options=options)
+    return _readable(user, db.session.get(Thread, thread_id, options=options))
+
+
+def _readable(user, thread: Thread | None) -> Thread:
+    """The thread found, if the user may read it (a missing one is not found, in its words)."""
     if thread is None:
         raise NotFound(_("There is no such thread."))
     ensure(user, "thread.read", thread)
@@ -198,15 +202,8 @@ def _parent_for_reply(thread: Thread, parent_id: int | None) -> Post:
 
 def _thread_to_reply_in(user, thread_id: int) -> Thread:
     """access_thread for the write path, in one statement (see _write_path_queries)."""
-    thread = (
-        db.session.scalars(_write_path_queries()["thread"], {"thread_id": thread_id})
-        .unique()
-        .one_or_none()
-    )
-    if thread is None:
-        raise NotFound(_("There is no such thread."))
-    ensure(user, "thread.read", thread)
-    return thread
+    found = db.session.scalars(_write_path_queries()["thread"], {"thread_id": thread_id})
+    return _readable(user, found.unique().one_or_none())
 
 
 def _count_reply(thread: Thread, now) -> None:

@@ -178,13 +178,19 @@ def test_a_link_to_a_post_one_may_not_read_is_not_found(client):
     assert client.get("/posts/987654321").status_code == 404
 
 
+def writer(app):
+    """A test client logged in as a new resident."""
+    user = make_user("Piszący")
+    client = app.test_client()
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    return client
+
+
 def test_a_reply_lands_on_the_slice_that_holds_it(app):
     app.config["THREAD_SLICE_POSTS"] = 6
     thread_id = new_thread()
     ids = grow(thread_id, chatty(15))
-    user = make_user("Piszący")
-    client = app.test_client()
-    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    client = writer(app)
     response = client.post(f"/threads/{thread_id}/replies", data={"body": "Na końcu"})
     assert response.status_code == 302
     new_id = int(response.headers["Location"].rsplit("-", 1)[1])
@@ -200,9 +206,7 @@ def test_a_refused_reply_is_shown_again_on_the_slice_of_its_parent(app):
     app.config["THREAD_SLICE_POSTS"] = 6
     thread_id = new_thread()
     ids = grow(thread_id, chatty(15))
-    user = make_user("Piszący")
-    client = app.test_client()
-    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    client = writer(app)
     response = client.post(
         f"/threads/{thread_id}/replies", data={"body": "   ", "parent_id": str(ids[8])}
     )
@@ -232,9 +236,7 @@ def test_only_a_request_that_writes_nothing_keeps_the_outline(app):
     read of the thread's outline is not kept for later readers."""
     thread_id = new_thread()
     grow(thread_id, chatty(5))
-    user = make_user("Piszący")
-    client = app.test_client()
-    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    client = writer(app)
     assert client.post(f"/threads/{thread_id}/replies", data={"body": "Nowa"}).status_code == 302
     assert thread_id not in app.extensions.get("thread_outlines", {})
     assert client.get(f"/threads/{thread_id}").status_code == 200
@@ -263,9 +265,7 @@ def test_a_page_shown_again_after_a_refused_write_is_rendered_at_once(app, monke
     from forum import rendering
 
     thread_id = new_thread()
-    user = make_user("Piszący")
-    client = app.test_client()
-    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    client = writer(app)
     turns = []
     monkeypatch.setattr(rendering, "TURN_SECONDS", 0)
     monkeypatch.setattr(rendering.time, "sleep", lambda seconds: turns.append(seconds))
