@@ -276,15 +276,18 @@ def test_a_page_shown_again_after_a_refused_write_is_rendered_at_once(app, monke
 
 def test_pages_render_one_at_a_time(app, monkeypatch):
     """A second page waits off the loop while the first takes its turns, instead of interleaving
-    its turns with the first's (and with every live post's steps)."""
+    its turns with the first's (and with every live post's steps); a thread page's queries wait
+    with it."""
     import threading
 
     from forum import rendering
+    from forum.discussion import services
 
     thread_id = new_thread()
     grow(thread_id, chatty(5))
     events, first_in_turn, go_on = [], threading.Event(), threading.Event()
     stock_stream, real_slot = rendering.stream_template, rendering._rendering
+    stock_load = services.load_post_tree
 
     class WatchedSlot:
         def __enter__(self):
@@ -299,6 +302,10 @@ def test_pages_render_one_at_a_time(app, monkeypatch):
         events.append(("renders", threading.current_thread().name))
         return stock_stream(*args, **kwargs)
 
+    def load(*args, **kwargs):
+        events.append(("reads", threading.current_thread().name))
+        return stock_load(*args, **kwargs)
+
     def turn(seconds):
         if threading.current_thread().name == "first" and not first_in_turn.is_set():
             first_in_turn.set()
@@ -306,6 +313,7 @@ def test_pages_render_one_at_a_time(app, monkeypatch):
 
     monkeypatch.setattr(rendering, "_rendering", WatchedSlot())
     monkeypatch.setattr(rendering, "stream_template", stream)
+    monkeypatch.setattr(services, "load_post_tree", load)
     monkeypatch.setattr(rendering, "TURN_SECONDS", 0)
     monkeypatch.setattr(rendering.time, "sleep", turn)
     answers = {}
@@ -319,8 +327,9 @@ def test_pages_render_one_at_a_time(app, monkeypatch):
     second = threading.Thread(target=read, args=("second",), name="second")
     second.start()
     wait_until(lambda: ("waits", "second") in events, what="the second page asks for its turn")
-    assert ("renders", "second") not in events  # held while the first is in its turn
+    assert ("reads", "second") not in events  # held while the first is in its turn
     go_on.set()
     first.join(10), second.join(10)
     assert answers == {"first": 200, "second": 200}
-    assert events.index(("done", "first")) < events.index(("renders", "second"))
+    assert events.index(("done", "first")) < events.index(("reads", "second"))
+    assert events.count(("waits", "second")) == 1  # the view and its rendering share one slot
