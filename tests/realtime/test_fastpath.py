@@ -25,6 +25,7 @@ import eventlet.hubs
 import eventlet.queue
 import greenlet
 import pytest
+import socketio
 from engineio import packet as eio_packet
 from engineio import socket as eio_socket
 from engineio.base_server import BaseServer
@@ -42,6 +43,7 @@ STOCK = {
     "_websocket_handler": eio_socket.Socket._websocket_handler,
     "schedule_ping": eio_socket.Socket.schedule_ping,
     "ws.send": RFC6455WebSocket.send,
+    "emit": socketio.manager.Manager.emit,
 }
 
 
@@ -54,6 +56,7 @@ def stock_restored() -> bool:
         and BaseServer._ok is STOCK["_ok"]
         and BaseServer._gzip is STOCK["_gzip"]
         and BaseServer._deflate is STOCK["_deflate"]
+        and socketio.manager.Manager.emit is STOCK["emit"]
     )
 
 
@@ -505,6 +508,55 @@ def test_a_broadcast_goes_on_past_a_timed_out_recipient(patched, links):
     assert recipients[1].frames(1) == recipients[2].frames(1) == [(TEXT, b"4to all")]
     for sock in sockets:
         settle(sock)
+
+
+class Audience:
+    """A Socket.IO server whose connections are engine.io sockets on websockets (no readers): a
+    room of recipients for python-socketio's manager.emit."""
+
+    def __init__(self, links, count: int):
+        self.server = socketio.Server(async_mode="eventlet")
+        self.links, self.sockets, self.sids = [], [], []
+        for i in range(count):
+            link = links()
+            sock = websocket_connection(link)
+            sock.sid = f"eio{i}"
+            self.server.eio.sockets[sock.sid] = sock
+            sid = self.server.manager.connect(sock.sid, "/")
+            self.server.manager.enter_room(sid, "/", "room", eio_sid=sock.sid)
+            self.links.append(link)
+            self.sockets.append(sock)
+            self.sids.append(sid)
+
+
+def test_a_broadcast_sends_one_packet_to_each_recipient_it_can_reach(patched, links, monkeypatch):
+    """One frame for everyone, written to each socket; the sender skipped; a socket that has gone
+    is skipped (and forgotten, as python-engineio forgets it) without stopping the others."""
+    audience = Audience(links, 5)
+    audience.sockets[1].closed = True
+    del audience.server.eio.sockets["eio2"]
+    sent = []
+
+    def send(sock, pkt):
+        sent.append(pkt)
+        fastpath.send(sock, pkt)
+
+    monkeypatch.setattr(eio_socket.Socket, "send", send)  # undone before `patched` checks
+    audience.server.emit("ev", {"n": 1}, room="room", skip_sid=audience.sids[3])
+    assert len(sent) == 2 and sent[0] is sent[1]  # sockets 0 and 4: one packet object
+    expected = [(TEXT, b'42["ev",{"n":1}]')]
+    assert audience.links[0].frames(1) == audience.links[4].frames(1) == expected
+    assert "eio1" not in audience.server.eio.sockets
+    for i in (1, 2, 3):
+        assert audience.links[i].nothing_sent()
+
+
+def test_a_broadcast_with_a_callback_is_python_socketios_own(patched, links):
+    """Each recipient needs its own ack id: that is python-socketio's code, not the fast path's."""
+    audience = Audience(links, 2)
+    audience.server.emit("ev", "x", room="room", callback=lambda *args: None)
+    assert audience.links[0].frames(1) == [(TEXT, b'421["ev","x"]')]
+    assert audience.links[1].frames(1) == [(TEXT, b'421["ev","x"]')]
 
 
 # --- pings on a hub timer -------------------------------------------------------------------------
