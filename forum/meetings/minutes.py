@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from forum import text
 from forum.accounts.models import User
-from forum.discussion.services import TAG, access_thread
+from forum.discussion.services import TAG, access_post, access_thread
 from forum.drafts.models import Draft
 from forum.drafts.services import load_draft
 from forum.errors import Conflict, NotFound, ValidationError, field_error
@@ -36,8 +36,9 @@ from forum.sanitize import render_markdown
 from forum.schemas import id_from_text
 
 MINUTES_MAX = 20_000
-# /threads/12, /threads/12#post-3, /drafts/5/edit: what an address of a thread or draft looks like.
-ADDRESS = re.compile(r"^/(threads|drafts)/([1-9][0-9]{0,18})(?:/[^?#]*)?$")
+# /threads/12, /threads/12?page=2#post-3, /posts/3, /drafts/5/edit: what an address of a thread
+# (or of one of its posts: the post's thread is meant) or of a draft looks like.
+ADDRESS = re.compile(r"^/(threads|posts|drafts)/([1-9][0-9]{0,18})(?:/[^?#]*)?$")
 KINDS = ("thread", "draft")
 
 
@@ -144,8 +145,8 @@ def minutes_visible(user, meeting: Meeting) -> bool:
 
 
 def reference(address: str | None, kind: str | None, host: str) -> tuple[str, int]:
-    """("thread" | "draft", id) of what someone wrote: an address of this forum (its path, or
-    the whole URL), or a number, read as the kind chosen."""
+    """("thread" | "post" | "draft", id) of what someone wrote: an address of this forum (its
+    path, or the whole URL), or a number, read as the kind chosen."""
     value = (address or "").strip()
     if (number := id_from_text(value)) is not None:
         if kind not in KINDS:
@@ -161,7 +162,7 @@ def reference(address: str | None, kind: str | None, host: str) -> tuple[str, in
             "address",
             _("Give a thread's or a draft's address (like /threads/12) or its number."),
         )
-    return ("thread" if found[1] == "threads" else "draft"), number
+    return found[1].removesuffix("s"), number
 
 
 def outcome_target(
@@ -182,12 +183,20 @@ def outcome_target(
 
 
 def link_outcome(
-    user, meeting_id: int, *, thread_id: int | None = None, draft_id: int | None = None
+    user,
+    meeting_id: int,
+    *,
+    thread_id: int | None = None,
+    draft_id: int | None = None,
+    post_id: int | None = None,
 ) -> MeetingOutcome:
-    """Link a thread or a draft the user may read to the meeting's minutes (once)."""
+    """Link a thread or a draft the user may read to the meeting's minutes (once); a post's
+    address (what a post's link is) names its thread."""
     meeting = access_minutes(user, meeting_id)
-    if (thread_id is None) == (draft_id is None):
+    if [thread_id, draft_id, post_id].count(None) != 2:
         raise ValidationError(_("Give a thread or a draft."), {})
+    if post_id is not None:
+        thread_id = access_post(user, post_id).thread_id
     if thread_id is not None:
         thread = access_thread(user, thread_id)
         if thread.is_deleted:

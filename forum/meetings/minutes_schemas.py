@@ -76,7 +76,7 @@ class MinutesPreview(Shape):
 
 class OutcomeInput(Input):
     """Give one of: `thread_id`, `draft_id`, or `address` (a thread's or a draft's address on
-    this forum, or a number read as `kind`)."""
+    this forum, a post's address for its thread, or a number read as `kind`)."""
 
     thread_id: Id | None = None
     draft_id: Id | None = None

@@ -35,8 +35,9 @@ python-socketio's ``manager.emit`` and eventlet's ``RFC6455WebSocket`` against t
 tests/realtime/test_fastpath.py and tests/e2e/test_fastpath.py, then update :data:`WRITTEN_FOR`.
 
 The one rule of a patched ``send``: it never raises. A broadcast calls it once per recipient in
-a loop (:func:`broadcast`, python-socketio's ``manager.emit``); an exception for one recipient would abort the loop
-for every recipient after it, and fail the request that published the event.
+a loop (:func:`broadcast`, python-socketio's ``manager.emit``); an exception for one recipient
+would abort the loop for every recipient after it, and fail the request that published the
+event.
 """
 
 from __future__ import annotations

@@ -237,6 +237,31 @@ def test_threads_and_drafts_are_linked_by_address_or_number(piotr, ola, ended_me
         assert field in refused.value.fields, address
 
 
+def test_a_posts_address_links_its_thread(piotr, ola, ended_meeting):
+    """What a post's link looks like (/posts/<id>, where every link to a post now goes) names
+    the post's thread; a post one may not read is not found, as a missing one is."""
+    thread = run(discussion.create_thread, ola, room_of("XIII").id, "Ławki", "Gdzie ławki?")
+    reply = run(discussion.create_reply, ola, thread.id, "Przy Lipowej.")
+    host = "forum.example"
+    assert minutes.reference(f"https://{host}/posts/{reply.id}", None, host) == ("post", reply.id)
+    assert minutes.reference(f"/threads/{thread.id}?page=2#post-{reply.id}", None, host) == (
+        "thread",
+        thread.id,
+    )
+    outcome = run(minutes.link_outcome, piotr, ended_meeting, post_id=reply.id)
+    assert outcome.thread_id == thread.id and outcome.draft_id is None
+
+    someone = make_user("Kasia", home="I")
+    hidden = run(discussion.create_thread, someone, room_of("I").id, "Zamknięty", "Tylko my.")
+    hidden_reply = run(discussion.create_reply, someone, hidden.id, "Tylko dla członków.")
+    update(Room, room_of("I").id, is_public=False)
+    for post_id in (hidden_reply.id, 987654):
+        with pytest.raises(NotFound) as refused:
+            run(minutes.link_outcome, piotr, ended_meeting, post_id=post_id)
+        assert refused.value.message == "Nie ma takiego wpisu."  # no such post
+    assert count(MeetingOutcome) == 1
+
+
 def test_an_outcome_must_be_readable_and_nothing_is_written_otherwise(piotr, ended_meeting):
     someone = make_user("Kasia", home="I")
     hidden = run(discussion.create_thread, someone, room_of("I").id, "Zamknięty", "Tylko dla nas.")
