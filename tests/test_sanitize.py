@@ -4,9 +4,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from linkify_it import LinkifyIt
 
 from config import Config
 from forum.sanitize import (
+    _MAY_HOLD_AN_ADDRESS,
     ALLOWED_ATTRIBUTES,
     ALLOWED_PROTOCOLS,
     ALLOWED_TAGS,
@@ -276,3 +278,12 @@ def test_html_comments_and_text_that_looks_like_entities_are_escaped_not_revived
     assert render_markdown("a <!-- b --> c") == "<p>a  c</p>"
     # CommonMark reads a numeric reference of at most 6 hex digits: this one is text
     assert render_markdown("&#x000003c;b&#x000003e;") == "<p>&amp;#x000003c;b&amp;#x000003e;</p>"
+
+
+def test_the_cheap_pretest_never_skips_a_text_linkify_it_would_link():
+    linkify = LinkifyIt(options={"fuzzy_email": False}).add("ftp:", None).add("//", None)
+    texts = {piece for source in bleach_strings() for piece in (source, *source.split())}
+    texts |= {"www.x.pl", "krakow.pl/bo", "mailto:a@b.pl", "http://x", "ąę.pl", "x.pl:80"}
+    linked = [text for text in texts if linkify.test(text)]
+    assert len(linked) > 50
+    assert [text for text in linked if not _MAY_HOLD_AN_ADDRESS.search(text)] == []
