@@ -116,10 +116,11 @@ class Config:
     TITLE_MAX_LENGTH = 150
     # A post is rendered on the one event loop, so the longest body bounds how long one request can
     # hold everyone: markdown-it-py and bleach cost up to ~20-30 µs of CPU per character (a table of
-    # hundreds of rows; bench/render.py), so 1,500 characters take at most ~45 ms (20,000 allowed
-    # 0.7 s). 1,500 characters (about 220 words) is half as much again as Decidim, the
-    # participatory-budget platform many cities run, allows a comment by default (1,000): room for
-    # an argued opening post.
+    # hundreds of rows; bench/render.py), so 1,500 characters took at most ~45 ms (20,000 allowed
+    # 0.7 s); with nh3 instead of bleach, markdown-it-py is most of it, ~10 µs per character at
+    # worst (`[` repeated: ~15 ms). 1,500 characters (about 220 words) is half as much again as
+    # Decidim, the participatory-budget platform many cities run, allows a comment by default
+    # (1,000): room for an argued opening post.
     BODY_MAX_LENGTH = 1_500
 
     # Outgoing mail (forum/mail.py). Without MAIL_SERVER, messages are written to the log.

@@ -17,7 +17,7 @@ SOCKETIO_ASYNC_MODE=eventlet, as run.py serves (`--threading`: without eventlet)
 Per run: one plain pass (replies/s, p50 of one reply) and one instrumented pass (the same number of
 replies) that splits each reply's CPU time into exclusive phases:
 
-- render: `_render_body` (text.clean, markdown-it-py, bleach), minus any SQL in it;
+- render: `_render_body` (text.clean, markdown-it-py with linkify, nh3), minus any SQL in it;
 - service: the rest of the reply's service (loading and checking the thread, policy, the
   ORM's unit of work and flush, notifications), without its SQL;
 - SQL: the DB-API's execute of each statement (SQLite's own work plus the driver; SQLite does

@@ -4,9 +4,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from linkify_it import LinkifyIt
 
 from config import Config
 from forum.sanitize import (
+    _MAY_HOLD_AN_ADDRESS,
     ALLOWED_ATTRIBUTES,
     ALLOWED_PROTOCOLS,
     ALLOWED_TAGS,
@@ -178,3 +180,110 @@ def test_each_pathological_input_of_the_largest_allowed_length_renders(name):
     html = render_markdown(source)
     assert_safe(html)
     assert _Markup(html).elements or html.strip(), "something is shown"
+
+
+# Bare addresses: markdown-it-py's linkify (linkify-it-py), with the schemes a written link may have
+
+
+def _link(href: str, text: str) -> str:
+    return f'<a href="{href}" rel="{LINK_REL}">{text}</a>'
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("https://www.krakow.pl", _link("https://www.krakow.pl", "https://www.krakow.pl")),
+        ("www.krakow.pl", _link("http://www.krakow.pl", "www.krakow.pl")),
+        ("krakow.pl/bo", _link("http://krakow.pl/bo", "krakow.pl/bo")),
+        ("mailto:bo@krakow.pl", _link("mailto:bo@krakow.pl", "mailto:bo@krakow.pl")),
+        ("(https://x.pl).", f"({_link('https://x.pl', 'https://x.pl')})."),
+        ("https://x.pl/?a=1&b=2", _link("https://x.pl/?a=1&amp;b=2", "https://x.pl/?a=1&amp;b=2")),
+        # an entity is read as the character it stands for, as in a written link
+        (
+            "https://x.pl/?a=1&amp;b=2",
+            _link("https://x.pl/?a=1&amp;b=2", "https://x.pl/?a=1&amp;b=2"),
+        ),
+    ],
+)
+def test_bare_addresses_with_an_allowed_scheme_or_a_domain_become_links(source, html):
+    assert render_markdown(source) == f"<p>{html}</p>"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "bo@krakow.pl",  # a bare e-mail address stays text, as before
+        "ftp://x.pl/plik",
+        "//x.pl/a",
+        "irc://x.pl",
+        "ws://x.pl/a",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "plik.pdf i wersja 1.2.3",
+    ],
+)
+def test_other_schemes_and_e_mail_addresses_are_not_linked_not_even_in_part(source):
+    assert "<a" not in render_markdown(source)
+
+
+def test_addresses_in_code_are_not_linked():
+    html = render_markdown("`https://x.pl` i `www.x.pl`\n\n    https://y.pl\n\n```\nwww.z.pl\n```")
+    assert "<a" not in html
+    assert "<code>https://x.pl</code>" in html and "<code>www.x.pl</code>" in html
+
+
+def test_an_address_in_a_written_link_is_not_linked_again():
+    assert render_markdown("[https://x.pl](https://y.pl)") == (
+        f"<p>{_link('https://y.pl', 'https://x.pl')}</p>"
+    )
+
+
+def test_markdown_around_a_bare_address_stays_markdown():
+    assert render_markdown("~~https://x.pl~~ **www.x.pl**") == (
+        f"<p><del>{_link('https://x.pl', 'https://x.pl')}</del> "
+        f"<strong>{_link('http://www.x.pl', 'www.x.pl')}</strong></p>"
+    )
+
+
+def test_an_address_between_raw_tags_is_linked_as_their_words_stay():
+    assert (
+        render_markdown("<b>https://x.pl</b>") == f"<p>{_link('https://x.pl', 'https://x.pl')}</p>"
+    )
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "&#106;avascript:alert(1)",
+        "javascript&colon;alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+    ],
+)
+def test_a_written_link_to_a_forbidden_scheme_never_keeps_its_address(spelling):
+    for source in (f"[x]({spelling})", f"[x][r]\n\n[r]: {spelling}"):
+        assert render_markdown(source) == f'<p><a rel="{LINK_REL}">x</a></p>'
+    assert "href" not in render_markdown(f"<{spelling}>")  # an autolink: its words, no address
+
+
+def test_every_link_gets_the_rel_and_nothing_else_of_the_users():
+    html = render_markdown('[x](https://x.pl "tytuł") <https://y.pl> https://z.pl')
+    assert html.count(f'rel="{LINK_REL}"') == 3
+    assert 'title="tytuł"' in html
+
+
+def test_html_comments_and_text_that_looks_like_entities_are_escaped_not_revived():
+    assert render_markdown("a <!-- b --> c") == "<p>a  c</p>"
+    # CommonMark reads a numeric reference of at most 6 hex digits: this one is text
+    assert render_markdown("&#x000003c;b&#x000003e;") == "<p>&amp;#x000003c;b&amp;#x000003e;</p>"
+
+
+def test_the_cheap_pretest_never_skips_a_text_linkify_it_would_link():
+    linkify = LinkifyIt(options={"fuzzy_email": False}).add("ftp:", None).add("//", None)
+    texts = {piece for source in bleach_strings() for piece in (source, *source.split())}
+    texts |= {"www.x.pl", "krakow.pl/bo", "mailto:a@b.pl", "http://x", "ąę.pl", "x.pl:80"}
+    linked = [text for text in texts if linkify.test(text)]
+    assert len(linked) > 50
+    assert [text for text in linked if not _MAY_HOLD_AN_ADDRESS.search(text)] == []
