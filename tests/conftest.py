@@ -18,6 +18,7 @@ from contextlib import contextmanager
 import pytest
 from flask import Flask
 from flask_login import AnonymousUserMixin
+from werkzeug.routing import Rule
 
 from forum import create_app
 from forum.accounts.models import ExpertUnit, RoleGrant, User
@@ -33,6 +34,30 @@ PASSWORD = "correct horse battery"
 GUEST = AnonymousUserMixin()
 _emails = itertools.count(1)
 _app: Flask | None = None  # the current test's app (tests run one at a time)
+
+
+def _url_builders_made_once() -> None:
+    """Each test makes an app, and Werkzeug makes two URL builders for each of its ~280 rules by
+    building and compiling Python code: four fifths of create_app's time, most of a short test's.
+    A builder depends only on its rule's parsed parts and defaults (it reaches the map's
+    converters through its `self` argument when called), so the same rule's builders are made
+    once for the whole run. Werkzeug is pinned (requirements.txt)."""
+    stock = Rule._compile_builder
+    made: dict[tuple, Callable] = {}
+
+    def compile_builder(self: Rule, append_unknown: bool = True):
+        defaults = tuple(
+            sorted((name, repr(value)) for name, value in (self.defaults or {}).items())
+        )
+        key = (self.rule, tuple(self._trace), defaults, append_unknown)
+        if key not in made:
+            made[key] = stock(self, append_unknown)
+        return made[key]
+
+    Rule._compile_builder = compile_builder
+
+
+_url_builders_made_once()
 
 
 @contextmanager
@@ -58,7 +83,10 @@ def forum_app() -> Iterator[Flask]:
     yield app
     with app.app_context():
         db.session.remove()
-        _drop_all()
+        if _in_memory_sqlite():  # the database goes with its one connection
+            db.engine.dispose()
+        else:
+            _drop_all()
     use_app(None)
 
 
