@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from forum.accounts.models import ExpertUnit, User
 from forum.areas.models import Area
-from forum.discussion.services import access_room, access_thread
+from forum.discussion.services import access_room, access_thread_facts
 from forum.drafts.models import Draft
 from forum.errors import DomainError
 from forum.extensions import db
@@ -27,7 +28,7 @@ def authorize(viewer, key: StreamKey):
     if key.kind == "room":
         return access_room(viewer, key.target_id)
     if key.kind == "thread":
-        return access_thread(viewer, key.target_id, for_page=False)
+        return access_thread_facts(viewer, key.target_id)
     model, action = {
         "unit": (ExpertUnit, "unit.read_queue"),
         "user": (User, "user.read_stream"),
@@ -50,6 +51,14 @@ def may_read(viewer, key: StreamKey) -> bool:
     return True
 
 
+@functools.cache
+def _stream_query():
+    """The stream's id and last seq, on every join: built once, so its cache key is too."""
+    return select(Stream.id, Stream.last_seq).where(
+        Stream.kind == bindparam("kind"), Stream.target_id == bindparam("target_id")
+    )
+
+
 def catch_up(viewer, key: StreamKey, after: int | None) -> events.CatchUp:
     """The stream's events after a seq, as the viewer may see their subjects now.
 
@@ -58,15 +67,12 @@ def catch_up(viewer, key: StreamKey, after: int | None) -> events.CatchUp:
     "reload": the client refetches the state instead.
     """
     stream = db.session.execute(
-        select(Stream.id, Stream.last_seq).where(
-            Stream.kind == key.kind, Stream.target_id == key.target_id
-        )
+        _stream_query(), {"kind": key.kind, "target_id": key.target_id}
     ).one_or_none()
     stream_id, last = stream if stream else (None, 0)
-    nothing = events.CatchUp(events=[], complete=True, reload=False, last_seq=last)
-    reload = nothing.model_copy(update={"reload": True})
     if after is None or after == last:
-        return nothing
+        return events.CatchUp(events=[], complete=True, reload=False, last_seq=last)
+    reload = events.CatchUp(events=[], complete=True, reload=True, last_seq=last)
     if after > last or stream_id is None:
         return reload
     rows = db.session.execute(
