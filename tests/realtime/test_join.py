@@ -126,3 +126,41 @@ def test_a_thread_join_does_not_expire_mutes_that_ended(app, connect, anna, thre
         mute_id = db.session.scalars(db.select(Mute.id).where(Mute.user_id == anna.id)).one()
     update(Mute, mute_id, until=utcnow() - timedelta(minutes=1))
     assert sock.emit(events.JOIN, {"thread_id": thread.id})["can_reply"] is True
+
+
+def test_later_events_reuse_the_connections_session_yet_check_the_login(app, connect, anna):
+    """From its second event on, a socket's session is the one kept for the connection (not
+    the cookie decoded again); its login is still checked on every event: once it ends, even a
+    socket the server did not close is refused what the login gave it."""
+    browser = logged_in(app, anna)
+    sock = connect(browser)
+    own = {"stream": f"user:{anna.id}"}
+    assert sock.emit(events.JOIN, own)["stream"] == own["stream"]
+    assert sock.emit(events.JOIN, own)["stream"] == own["stream"]
+    connections = app.extensions["connections"]
+    sid = next(c.sid for c in connections.of_users([anna.id]))
+    connections.disconnect(sid)  # this worker forgets it, as another worker would not know it
+    assert browser.post("/logout").status_code == 302
+    assert sock.is_connected()
+    assert sock.emit(events.JOIN, own)["error"]["code"] == "not_authenticated"
+
+
+def test_a_socket_event_opens_no_session_from_the_cookie_after_the_first(
+    app, client, connect, thread, monkeypatch
+):
+    from flask.sessions import SecureCookieSessionInterface
+
+    client.get(f"/threads/{thread.id}")
+    sock = connect(client)  # the connection's first event opens it from the cookie
+    opened = []
+    original = SecureCookieSessionInterface.open_session
+    monkeypatch.setattr(
+        SecureCookieSessionInterface,
+        "open_session",
+        lambda self, app_, request: opened.append(1) or original(self, app_, request),
+    )
+    for _ in range(3):
+        assert "error" not in sock.emit(events.JOIN, {"thread_id": thread.id})
+    assert opened == []
+    assert client.get(f"/threads/{thread.id}").status_code == 200
+    assert opened == [1]  # pages still open theirs
