@@ -77,6 +77,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     login_manager.login_view = "accounts.login"
     login_manager.user_loader(sessions.load_logged_in_user)
     app.session_interface = sessions.SocketSessionInterface()
+    login_manager._session_identifier_generator = sessions.identify_browser
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],

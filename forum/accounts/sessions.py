@@ -8,15 +8,17 @@ with it.
 
 from __future__ import annotations
 
-from flask import session
+from flask import request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user, login_user, logout_user
+from flask_login.utils import _create_identifier
 
 from forum.accounts import services
 from forum.accounts.models import User
 from forum.schemas import id_from_text
 
 TOKEN = "login_token"
+_IDENTIFIER = "forum.login_identifier"
 
 
 def begin(user: User) -> None:
@@ -62,3 +64,14 @@ class SocketSessionInterface(SecureCookieSessionInterface):
         if kept is not None:
             return kept
         return super().open_session(app, request)
+
+
+def identify_browser() -> str:
+    """Flask-Login's session identifier (a SHA-512 of the address and the user agent), computed
+    once per WSGI environ: a socket's events all share their connection's environ (the same
+    address and headers), so once per connection instead of once per event."""
+    environ = request.environ
+    identifier = environ.get(_IDENTIFIER)
+    if identifier is None:
+        identifier = environ[_IDENTIFIER] = _create_identifier()
+    return identifier

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select
 
 from forum.areas.models import Area, Room
 from forum.discussion.models import Thread
-from forum.extensions import db
+from forum.extensions import read_columns
 
 
 @dataclass(slots=True)
@@ -76,7 +76,7 @@ def _query():
 
 def load_thread_facts(thread_id: int) -> ThreadFacts | None:
     """The thread's facts, or None if there is no such thread."""
-    row = db.session.execute(_query(), {"thread_id": thread_id}).one_or_none()
+    row = read_columns(_query(), {"thread_id": thread_id}).one_or_none()
     if row is None:
         return None
     room_id, status, deleted_at, is_public, room_archived_at, area_id, path, area_archived = row

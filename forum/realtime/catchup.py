@@ -12,7 +12,7 @@ from forum.areas.models import Area
 from forum.discussion.services import access_room, access_thread_facts
 from forum.drafts.models import Draft
 from forum.errors import DomainError
-from forum.extensions import db
+from forum.extensions import db, read_columns
 from forum.meetings.models import Meeting
 from forum.policy import ensure, refusal
 from forum.realtime import events
@@ -66,7 +66,7 @@ def catch_up(viewer, key: StreamKey, after: int | None) -> events.CatchUp:
     the event right after `after` (pruned, or a number from another database), the answer is
     "reload": the client refetches the state instead.
     """
-    stream = db.session.execute(
+    stream = read_columns(
         _stream_query(), {"kind": key.kind, "target_id": key.target_id}
     ).one_or_none()
     stream_id, last = stream if stream else (None, 0)
