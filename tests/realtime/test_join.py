@@ -114,8 +114,20 @@ def test_a_guest_joins_a_thread_in_two_statements(client, connect, thread, state
     assert len(statements) == 2, statements
 
 
-def test_a_thread_join_does_not_expire_mutes_that_ended(app, connect, anna, thread):
-    """A mute that ended no longer stops replies (the facts carry no stale mute)."""
+def test_a_logged_in_join_adds_one_statement_the_login_check(
+    app, connect, anna, thread, statements
+):
+    """Every event checks the login against the server's live logins (revocable sessions): one
+    statement (login, person, grants, mutes), then the guest's two."""
+    sock = connect(logged_in(app, anna))
+    statements.clear()
+    assert sock.emit(events.JOIN, {"thread_id": thread.id})["can_reply"] is True
+    assert len(statements) == 3, statements
+    assert "user_session" in statements[0]
+
+
+def test_a_mute_that_ended_no_longer_stops_replies_on_a_join(app, connect, anna, thread):
+    """The mute is read with the login on every event: once it ends, a join may reply again."""
     admin = make_user("Koordynatorka", role="admin")
     run(mute, admin, room_of("XIII").id, anna.id, 60, "test")
     sock = connect(logged_in(app, anna))
