@@ -24,7 +24,8 @@ CATCH_UP_LIMIT = 500
 
 
 def authorize(viewer, key: StreamKey):
-    """The object the stream follows, if the viewer may read the stream; else the policy's error."""
+    """The object the stream follows (a thread's facts only, forum/discussion/facts.py), if the
+    viewer may read the stream; else the policy's error."""
     if key.kind == "room":
         return access_room(viewer, key.target_id)
     if key.kind == "thread":

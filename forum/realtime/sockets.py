@@ -21,7 +21,8 @@ from forum.schemas import parse
 from forum.transactions import socket_event
 
 # What else joining a stream of a kind does, in the join's transaction: callback(viewer, target)
-# with the object the stream follows (a meeting's stream records who attended, say).
+# with the object the stream follows (a meeting's stream records who attended, say; for a thread,
+# its facts: forum/discussion/facts.py).
 ON_JOIN: dict[str, list[Callable]] = defaultdict(list)
 
 
