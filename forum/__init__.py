@@ -76,6 +76,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     mail.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.user_loader(sessions.load_logged_in_user)
+    app.session_interface = sessions.SocketSessionInterface()
+    login_manager._session_identifier_generator = sessions.identify_browser
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],

@@ -74,3 +74,12 @@ def insert_unless_taken(model, values: dict, index_elements: list[str], index_wh
         .returning(model.id)
     )
     return db.session.execute(statement).scalar()
+
+
+def read_columns(statement, params: dict):
+    """A select of columns (no ORM objects) run on the session's own connection: in its
+    transaction, after a flush of anything pending (as the session would), but without the
+    ORM's work around each statement (about two thirds of a one-row read's CPU). For the reads
+    made on every socket join."""
+    db.session.flush()
+    return db.session.connection().execute(statement, params)

@@ -25,6 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from forum import idempotency, ratelimits, text
 from forum.accounts.models import with_grants
 from forum.areas.models import Room
+from forum.discussion.facts import ThreadFacts, load_thread_facts
 from forum.discussion.models import Post, PostRevision, Thread
 from forum.errors import Conflict, NotFound, ValidationError
 from forum.extensions import db, utcnow
@@ -46,16 +47,26 @@ def access_room(user, room_id: int) -> Room:
     return room
 
 
-def access_thread(user, thread_id: int, for_page: bool = True) -> Thread:
-    """The thread, if the user may read it. ``for_page=False`` (joining its stream, a thousand
-    times when a meeting starts) loads only what reading and replying are decided on."""
-    options = [joinedload(Thread.room).joinedload(Room.area)]
-    if for_page:
-        options += [
-            joinedload(Thread.author),
-            joinedload(Thread.draft),  # the thread page's banner; the policy's promotion rules
-        ]
+def access_thread(user, thread_id: int) -> Thread:
+    """The thread, if the user may read it."""
+    options = [
+        joinedload(Thread.room).joinedload(Room.area),
+        joinedload(Thread.author),
+        joinedload(Thread.draft),  # the thread page's banner; the policy's promotion rules
+    ]
     return _readable(user, db.session.get(Thread, thread_id, options=options))
+
+
+def access_thread_facts(user, thread_id: int) -> ThreadFacts:
+    """What reading and replying in the thread are decided on (forum/discussion/facts.py), if
+    the user may read it: joining its stream, a thousand times when a meeting starts."""
+    facts = load_thread_facts(thread_id)
+    if facts is None:
+        raise NotFound(_("There is no such thread."))
+    decision = decide(user, "thread.read", facts)
+    if not decision:  # in the words of the policy's refusal of the thread itself
+        raise refusal(decision.reason, Thread(), decision.detail)
+    return facts
 
 
 def _readable(user, thread: Thread | None) -> Thread:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from forum.accounts.models import ExpertUnit, User
 from forum.areas.models import Area
-from forum.discussion.services import access_room, access_thread
+from forum.discussion.services import access_room, access_thread_facts
 from forum.drafts.models import Draft
 from forum.errors import DomainError
-from forum.extensions import db
+from forum.extensions import db, read_columns
 from forum.meetings.models import Meeting
 from forum.policy import ensure, refusal
 from forum.realtime import events
@@ -23,11 +24,12 @@ CATCH_UP_LIMIT = 500
 
 
 def authorize(viewer, key: StreamKey):
-    """The object the stream follows, if the viewer may read the stream; else the policy's error."""
+    """The object the stream follows (a thread's facts only, forum/discussion/facts.py), if the
+    viewer may read the stream; else the policy's error."""
     if key.kind == "room":
         return access_room(viewer, key.target_id)
     if key.kind == "thread":
-        return access_thread(viewer, key.target_id, for_page=False)
+        return access_thread_facts(viewer, key.target_id)
     model, action = {
         "unit": (ExpertUnit, "unit.read_queue"),
         "user": (User, "user.read_stream"),
@@ -50,6 +52,14 @@ def may_read(viewer, key: StreamKey) -> bool:
     return True
 
 
+@functools.cache
+def _stream_query():
+    """The stream's id and last seq, on every join: built once, so its cache key is too."""
+    return select(Stream.id, Stream.last_seq).where(
+        Stream.kind == bindparam("kind"), Stream.target_id == bindparam("target_id")
+    )
+
+
 def catch_up(viewer, key: StreamKey, after: int | None) -> events.CatchUp:
     """The stream's events after a seq, as the viewer may see their subjects now.
 
@@ -57,16 +67,13 @@ def catch_up(viewer, key: StreamKey, after: int | None) -> events.CatchUp:
     the event right after `after` (pruned, or a number from another database), the answer is
     "reload": the client refetches the state instead.
     """
-    stream = db.session.execute(
-        select(Stream.id, Stream.last_seq).where(
-            Stream.kind == key.kind, Stream.target_id == key.target_id
-        )
+    stream = read_columns(
+        _stream_query(), {"kind": key.kind, "target_id": key.target_id}
     ).one_or_none()
     stream_id, last = stream if stream else (None, 0)
-    nothing = events.CatchUp(events=[], complete=True, reload=False, last_seq=last)
-    reload = nothing.model_copy(update={"reload": True})
     if after is None or after == last:
-        return nothing
+        return events.CatchUp(events=[], complete=True, reload=False, last_seq=last)
+    reload = events.CatchUp(events=[], complete=True, reload=True, last_seq=last)
     if after > last or stream_id is None:
         return reload
     rows = db.session.execute(

@@ -21,7 +21,8 @@ from forum.schemas import parse
 from forum.transactions import socket_event
 
 # What else joining a stream of a kind does, in the join's transaction: callback(viewer, target)
-# with the object the stream follows (a meeting's stream records who attended, say).
+# with the object the stream follows (a meeting's stream records who attended, say; for a thread,
+# its facts: forum/discussion/facts.py).
 ON_JOIN: dict[str, list[Callable]] = defaultdict(list)
 
 
@@ -72,17 +73,18 @@ def join(data=None):
     """
     asked = parse(events.JoinRequest, data)
     key = stream_of(asked)
-    target = authorize(current_user, key)
+    viewer = current_user._get_current_object()  # the policy asks it often: not via the proxy
+    target = authorize(viewer, key)
     for callback in ON_JOIN.get(key.kind, ()):
-        callback(current_user, target)
+        callback(viewer, target)
     channel = str(key)
     join_room(channel)
     connections().join(request.sid, channel)
-    caught_up = catch_up(current_user, key, asked.after)
+    caught_up = catch_up(viewer, key, asked.after)
     return events.JoinAck(
         stream=channel,
         presence=connections().presence(channel),
-        can_reply=can(current_user, "post.reply", target) if key.kind == "thread" else None,
+        can_reply=can(viewer, "post.reply", target) if key.kind == "thread" else None,
         **dict(caught_up),
     ).model_dump(mode="json")
 
