@@ -14,7 +14,7 @@ from forum.drafts.schemas import Status as DraftStatus
 from forum.drafts.schemas import UnitRef
 from forum.meetings.schemas import DESCRIPTION_MAX, LocalTime, MeetingSummary, meeting_summary_view
 from forum.notifications.schemas import ThreadRef
-from forum.schemas import Count, Id, Input, Shape
+from forum.schemas import Count, Id, Input, Pagination, Shape
 
 SERIES_TITLE_MAX = 100  # a stage's meeting is called "<series> — Workshop 1: …"
 NEEDS_MAX = 50
@@ -80,7 +80,8 @@ class WorkshopSeries(Shape):
 
 
 class WorkshopSeriesList(Shape):
-    series: list[WorkshopSeries]
+    series: list[WorkshopSeries] = Field(description="The newest edition first.")
+    meta: Pagination
 
 
 class WorkshopSeriesAnswer(Shape):

@@ -29,6 +29,7 @@ from forum.meetings.schemas import MeetingInput
 from forum.policy import can, ensure
 from forum.realtime import events
 from forum.realtime.streams import meeting_stream, publish
+from forum.realtime.subjects import with_meeting_parts
 from forum.reviews.models import Review
 from forum.schemas import parse
 from forum.units.models import OfficialAnswer
@@ -38,6 +39,7 @@ from forum.workshops.schemas import SeriesInput
 # What each stage gathers: needs in the first, ideas in the second; the third makes drafts.
 ITEM_OF_STAGE = {1: "need", 2: "idea"}
 MARKABLE_THREADS = 100  # the stage room's latest threads offered for marking
+SERIES_PER_PAGE = 20  # series on a page of the list
 # A meeting's fields the series gives all its workshops (an error about one is the series').
 SERIES_FIELDS = ("invited_unit_ids",)
 
@@ -171,12 +173,17 @@ def create_series(admin: User, data: SeriesInput, *, now: datetime | None = None
     return series
 
 
-def _series_query():
+def _series_query(summaries: bool = False):
+    """Series with their stages' meetings; with all a meeting's summary shows (its agenda and
+    invitations) if `summaries`."""
+    meeting = (
+        with_meeting_parts()
+        if summaries
+        else (joinedload(Meeting.room).joinedload(Room.area), joinedload(Meeting.host))
+    )
     return select(WorkshopSeries).options(
         joinedload(WorkshopSeries.edition),
-        selectinload(WorkshopSeries.stages)
-        .joinedload(WorkshopStage.meeting)
-        .options(joinedload(Meeting.room).joinedload(Room.area), joinedload(Meeting.host)),
+        selectinload(WorkshopSeries.stages).joinedload(WorkshopStage.meeting).options(*meeting),
     )
 
 
@@ -188,15 +195,15 @@ def load_series(series_id: int) -> WorkshopSeries:
     return series
 
 
-def list_series() -> list[WorkshopSeries]:
-    """Every series, the newest edition first."""
-    return list(
-        db.session.scalars(
-            _series_query()
-            .join(BudgetEdition, WorkshopSeries.edition_id == BudgetEdition.id)
-            .order_by(BudgetEdition.year.desc(), WorkshopSeries.id.desc())
-        ).unique()
+def list_series(page: int = 1, per_page: int = SERIES_PER_PAGE, *, summaries: bool = False):
+    """A page of the series, the newest edition first (a Flask-SQLAlchemy page); `summaries`:
+    with all their meetings' summaries show."""
+    query = (
+        _series_query(summaries)
+        .join(BudgetEdition, WorkshopSeries.edition_id == BudgetEdition.id)
+        .order_by(BudgetEdition.year.desc(), WorkshopSeries.id.desc())
     )
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
 def item_counts(series_ids) -> dict[int, dict[str, int]]:

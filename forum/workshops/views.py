@@ -17,7 +17,7 @@ from forum.realtime.streams import last_seq, meeting_stream
 from forum.schemas import id_from_text, parse
 from forum.transactions import transactional
 from forum.units.services import all_units
-from forum.web import show_errors
+from forum.web import page_number, show_errors
 from forum.workshops import services
 from forum.workshops.forms import ItemForm, MarkForm, NeedsForm, SeriesForm, UnmarkForm
 from forum.workshops.schemas import SeriesInput
@@ -46,11 +46,11 @@ def series_url(series_id: int, anchor: str | None = None) -> str:
 
 @bp.get("/workshops")
 def index():
-    listed = services.list_series()
+    listed = services.list_series(page=page_number())
     return render_template(
         "workshops/index.html",
         listed=listed,
-        counts=services.item_counts(series.id for series in listed),
+        counts=services.item_counts(series.id for series in listed.items),
         stage_name=services.stage_name,
     )
 

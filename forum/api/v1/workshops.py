@@ -4,6 +4,7 @@ or mark needs and ideas, say which needs an idea answers."""
 from flask_login import current_user
 
 from forum.api.v1.base import operation
+from forum.schemas import PageQuery, pagination
 from forum.workshops import schemas, services
 from forum.workshops.schemas import item_view, series_view
 
@@ -34,14 +35,17 @@ def _item_answer(item) -> schemas.WorkshopItemAnswer:
 @operation(
     "GET",
     "/workshops",
-    summary="The city workshop series, the newest edition first, with their stages' meetings.",
+    summary="The city workshop series, the newest edition first, with their stages' meetings, "
+    "a page at a time.",
+    query=PageQuery,
     answer=schemas.WorkshopSeriesList,
 )
-def workshop_series_list():
-    listed = services.list_series()
-    counts = services.item_counts(series.id for series in listed)
+def workshop_series_list(query: PageQuery):
+    listed = services.list_series(query.page, query.per_page, summaries=True)
+    counts = services.item_counts(series.id for series in listed.items)
     return schemas.WorkshopSeriesList(
-        series=[series_view(series, counts[series.id]) for series in listed]
+        series=[series_view(series, counts[series.id]) for series in listed.items],
+        meta=pagination(listed),
     )
 
 
