@@ -85,13 +85,15 @@ class WorkshopSeriesList(Shape):
 
 
 class WorkshopSeriesAnswer(Shape):
-    """A series with its pipeline: every need with the ideas that answer it, every idea with
-    the needs it answers and the draft it became (a need no idea answers has no `answered_by`,
-    an idea that answers no need no `answers`)."""
+    """A series with a page of its pipeline: needs with the ideas that answer them, ideas with
+    the needs they answer and the drafts they became (a need no idea answers has no
+    `answered_by`, an idea that answers no need no `answers`)."""
 
     series: WorkshopSeries
-    needs: list[WorkshopItem]
-    ideas: list[WorkshopItem]
+    needs: list[WorkshopItem] = Field(description="A page of the needs, newest first.")
+    ideas: list[WorkshopItem] = Field(description="A page of the ideas, newest first.")
+    needs_meta: Pagination = Field(description="Pages of the needs.")
+    ideas_meta: Pagination = Field(description="Pages of the ideas.")
 
 
 class WorkshopItemAnswer(Shape):

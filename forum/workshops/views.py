@@ -59,6 +59,7 @@ def index():
 
 
 def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, status: int = 200):
+    page = page_number()  # a form sent from any page comes back on the first
     series = services.load_series(series_id)
     # Before the pipeline: a change made meanwhile is caught up by the page's script.
     keys = [meeting_stream(stage.meeting_id) for stage in series.stages]
@@ -69,12 +70,12 @@ def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, stat
         forms.setdefault(number, ItemForm(prefix=prefix, formdata=None))
     stages = {stage.number: stage for stage in series.stages}
     chosen = set(_chosen_needs()) if request.method == "POST" else set()
-    page = render_template(
+    rendered = render_template(
         "workshops/series.html",
         series=series,
         streams=streams,
         stages=stages,
-        pipeline=services.pipeline(current_user, series),
+        pipeline=services.pipeline(current_user, series, page),
         forms=forms,
         keys={n: request.form.get("idempotency_key") for n in sent},
         chosen=chosen,
@@ -88,7 +89,7 @@ def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, stat
             for n, s in stages.items()
         },
     )
-    return page, status
+    return rendered, status
 
 
 @bp.get("/workshops/<int:series_id>")
