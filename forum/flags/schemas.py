@@ -13,7 +13,7 @@ from forum.flags.models import Flag as FlagModel
 from forum.moderation.reasons import Reason
 from forum.notifications.schemas import PlaceRef, ThreadRef
 from forum.policy import can
-from forum.schemas import MAX_ID, Count, Id, Input, Query, QueryInt, Shape
+from forum.schemas import MAX_ID, Count, Id, Input, PageQuery, Pagination, QueryInt, Shape
 
 FlagReason = Literal["spam", "offensive", "personal_data", "off_topic", "other"]
 FlagText = Annotated[
@@ -62,8 +62,9 @@ class FlagQueue(Shape):
     """Open flags the moderator may resolve: posts flagged by several residents first, then
     the newest."""
 
-    posts: list[FlaggedPost]
-    open: Count = Field(description="Open flags in the queue.")
+    posts: list[FlaggedPost] = Field(description="The page's flagged posts.")
+    open: Count = Field(description="Open flags in the queue, on every page.")
+    meta: Pagination = Field(description="Pages of flagged posts.")
 
 
 class FlagAnswer(Shape):
@@ -88,7 +89,7 @@ class Hiding(Input):
     reason: Reason = Field(description="Shown to readers in the post's place.")
 
 
-class QueueQuery(Query):
+class QueueQuery(PageQuery):
     area_id: QueryInt | None = Field(
         None, ge=1, le=MAX_ID, description="Only this area and the areas within it."
     )

@@ -9,12 +9,11 @@ readers are not all members); the queue shows them to those who may resolve them
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, false, func, or_, select, true, update
+from sqlalchemy import and_, case, distinct, false, func, or_, select, true, update
 from sqlalchemy.orm import joinedload
 
 from forum import text
@@ -43,6 +42,7 @@ REASONS = {
 TEXT_MAX_LENGTH = 500
 # Flags from this many different residents mark a post for attention in the queue.
 ATTENTION_FLAGGERS = 2
+QUEUE_PER_PAGE = 20  # flagged posts on a page of the queue
 
 
 def _already_flagged() -> Conflict:
@@ -175,12 +175,16 @@ def _joined(query):
     )
 
 
+def _open_in(user, areas: list[Area]) -> int:
+    return db.session.scalar(_joined(select(func.count(Flag.id))).where(_resolvable(user, areas)))
+
+
 def open_count(user) -> int:
     """Open flags the person may resolve (0 for those who moderate nowhere)."""
     areas = moderated_areas(user)
     if not areas:
         return 0
-    return db.session.scalar(_joined(select(func.count(Flag.id))).where(_resolvable(user, areas)))
+    return _open_in(user, areas)
 
 
 @dataclass
@@ -201,9 +205,10 @@ class FlaggedPost:
         return self.flags[0].created_at
 
 
-def queue(user, area_id: int | None = None) -> list[FlaggedPost]:
-    """Open flags the moderator may resolve (within one of their areas, if given), by post:
-    posts flagged by several residents first, then by their newest flag."""
+def queue(user, area_id: int | None = None, page: int = 1, per_page: int = QUEUE_PER_PAGE):
+    """A page of the open flags the moderator may resolve (within one of their areas, if given),
+    by post: posts flagged by several residents first, then by their newest flag. (A
+    Flask-SQLAlchemy page of FlaggedPost, the open flags of every page)"""
     areas = queue_areas(user)
     if area_id is not None:
         area = db.session.get(Area, area_id)
@@ -211,24 +216,36 @@ def queue(user, area_id: int | None = None) -> list[FlaggedPost]:
             raise NotFound(_("There is no such area."))
         ensure(user, "area.moderate", area)
         areas = [area]
-    flags = db.session.scalars(
-        _joined(select(Flag))
-        .where(_resolvable(user, areas))
-        .options(
-            joinedload(Flag.flagger),
-            joinedload(Flag.post).options(
-                joinedload(Post.author).options(with_grants()),
-                joinedload(Post.thread).joinedload(Thread.room).joinedload(Room.area),
-            ),
-        )
-        .order_by(Flag.created_at.desc(), Flag.id.desc())
-    ).all()
-    by_post: dict[int, list[Flag]] = defaultdict(list)
+    resolvable = _resolvable(user, areas)
+    attention = case((func.count(distinct(Flag.flagger_id)) >= ATTENTION_FLAGGERS, 1), else_=0)
+    posts = (
+        _joined(select(Flag.post_id))
+        .where(resolvable)
+        .group_by(Flag.post_id)
+        # A flag's id is its post's alone: the newest flag's orders posts flagged together.
+        .order_by(attention.desc(), func.max(Flag.created_at).desc(), func.max(Flag.id).desc())
+    )
+    found = db.paginate(posts, page=page, per_page=per_page, max_per_page=100, error_out=False)
+    post_ids = list(found.items)
+    flags = []
+    if post_ids:
+        flags = db.session.scalars(
+            _joined(select(Flag))
+            .where(resolvable, Flag.post_id.in_(post_ids))
+            .options(
+                joinedload(Flag.flagger),
+                joinedload(Flag.post).options(
+                    joinedload(Post.author).options(with_grants()),
+                    joinedload(Post.thread).joinedload(Thread.room).joinedload(Room.area),
+                ),
+            )
+            .order_by(Flag.created_at.desc(), Flag.id.desc())
+        ).all()
+    by_post: dict[int, list[Flag]] = {post_id: [] for post_id in post_ids}
     for flag in flags:
         by_post[flag.post_id].append(flag)
-    groups = [FlaggedPost(post=found[0].post, flags=found) for found in by_post.values()]
-    groups.sort(key=lambda group: (group.needs_attention, group.latest), reverse=True)
-    return groups
+    found.items = [FlaggedPost(post=each[0].post, flags=each) for each in by_post.values() if each]
+    return found, _open_in(user, areas)
 
 
 # --- resolving -----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from forum.flags.forms import DismissForm, FlagForm, HideForm
 from forum.policy import ensure
 from forum.realtime.streams import area_stream, last_seq
 from forum.transactions import transactional
-from forum.web import show_errors
+from forum.web import page_number, show_errors
 
 bp = Blueprint("flags", __name__)
 
@@ -61,11 +61,14 @@ def flag_post(post_id: int):
 
 @bp.get("/moderation")
 def queue():
+    page = page_number()
     areas = services.queue_areas(current_user)
     # The streams' seqs before the queue: a flag raised in between is caught up.
     streams = [(f"area:{area.id}", last_seq(area_stream(area.id))) for area in areas]
-    groups = services.queue(current_user)
-    return render_template("flags/queue.html", areas=areas, streams=streams, groups=groups)
+    groups, open_flags = services.queue(current_user, page=page)
+    return render_template(
+        "flags/queue.html", areas=areas, streams=streams, groups=groups, open=open_flags
+    )
 
 
 @bp.route("/moderation/posts/<int:post_id>/dismiss", methods=["GET", "POST"])

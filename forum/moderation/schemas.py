@@ -61,6 +61,7 @@ class MuteAnswer(Shape):
 
 class MuteList(Shape):
     mutes: list[Mute] = Field(description="Active mutes, the soonest to end first.")
+    meta: Pagination
 
 
 Action = Literal[ACTIONS]  # type: ignore[valid-type]

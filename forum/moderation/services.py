@@ -30,6 +30,7 @@ from forum.realtime.streams import publish, room_stream, thread_stream
 MUTE_MAX_MINUTES = 525_600  # a year
 # What the forms offer: one hour, a day, a week, a month.
 MUTE_DURATIONS = (60, 24 * 60, 7 * 24 * 60, 30 * 24 * 60)
+MUTES_PER_PAGE = 50  # muted people on a page of a room's list
 
 
 # --- posts -----------------------------------------------------------------------------------
@@ -290,10 +291,17 @@ def unmute(moderator, mute_id: int, reason: str | None = None) -> Mute:
     return found
 
 
-def room_mutes(moderator, room_id: int) -> tuple[Room, list[Mute]]:
-    """Who is muted in the room now, the soonest to end first (its moderators only)."""
+def room_mutes(moderator, room_id: int, page: int = 1, per_page: int = MUTES_PER_PAGE):
+    """A page of who is muted in the room now, the soonest to end first (its moderators only).
+    (room, Flask-SQLAlchemy page)"""
     room = access_room_to_moderate(moderator, room_id)
-    return room, _active_mutes(room.id)
+    query = (
+        select(Mute)
+        .where(Mute.room_id == room.id, Mute.lifted_at.is_(None), Mute.until > utcnow())
+        .options(joinedload(Mute.user).options(with_grants()), joinedload(Mute.muted_by))
+        .order_by(Mute.until, Mute.id)
+    )
+    return room, db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
 def muted_note(user, room: Room) -> str:

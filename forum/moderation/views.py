@@ -159,7 +159,7 @@ def move_thread(thread_id: int):
 
 @bp.get("/rooms/<int:room_id>/mutes")
 def room_mutes(room_id: int):
-    room, mutes = services.room_mutes(current_user, room_id)
+    room, mutes = services.room_mutes(current_user, room_id, page=page_number())
     return render_template("moderation/mutes.html", room=room, mutes=mutes, form=ActionForm())
 
 

@@ -14,7 +14,7 @@ from forum.drafts.schemas import Status as DraftStatus
 from forum.drafts.schemas import UnitRef
 from forum.meetings.schemas import DESCRIPTION_MAX, LocalTime, MeetingSummary, meeting_summary_view
 from forum.notifications.schemas import ThreadRef
-from forum.schemas import Count, Id, Input, Shape
+from forum.schemas import Count, Id, Input, Pagination, Shape
 
 SERIES_TITLE_MAX = 100  # a stage's meeting is called "<series> — Workshop 1: …"
 NEEDS_MAX = 50
@@ -80,17 +80,20 @@ class WorkshopSeries(Shape):
 
 
 class WorkshopSeriesList(Shape):
-    series: list[WorkshopSeries]
+    series: list[WorkshopSeries] = Field(description="The newest edition first.")
+    meta: Pagination
 
 
 class WorkshopSeriesAnswer(Shape):
-    """A series with its pipeline: every need with the ideas that answer it, every idea with
-    the needs it answers and the draft it became (a need no idea answers has no `answered_by`,
-    an idea that answers no need no `answers`)."""
+    """A series with a page of its pipeline: needs with the ideas that answer them, ideas with
+    the needs they answer and the drafts they became (a need no idea answers has no
+    `answered_by`, an idea that answers no need no `answers`)."""
 
     series: WorkshopSeries
-    needs: list[WorkshopItem]
-    ideas: list[WorkshopItem]
+    needs: list[WorkshopItem] = Field(description="A page of the needs, newest first.")
+    ideas: list[WorkshopItem] = Field(description="A page of the ideas, newest first.")
+    needs_meta: Pagination = Field(description="Pages of the needs.")
+    ideas_meta: Pagination = Field(description="Pages of the ideas.")
 
 
 class WorkshopItemAnswer(Shape):

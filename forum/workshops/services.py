@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.accounts.models import ExpertUnit, User
 from forum.areas import krakow
-from forum.areas.models import Area, Room
+from forum.areas.models import Area, Room, RoomMember
 from forum.budget.models import BudgetEdition
 from forum.budget.services import current_edition
 from forum.discussion import services as discussion
@@ -29,6 +30,7 @@ from forum.meetings.schemas import MeetingInput
 from forum.policy import can, ensure
 from forum.realtime import events
 from forum.realtime.streams import meeting_stream, publish
+from forum.realtime.subjects import with_meeting_parts
 from forum.reviews.models import Review
 from forum.schemas import parse
 from forum.units.models import OfficialAnswer
@@ -38,6 +40,8 @@ from forum.workshops.schemas import SeriesInput
 # What each stage gathers: needs in the first, ideas in the second; the third makes drafts.
 ITEM_OF_STAGE = {1: "need", 2: "idea"}
 MARKABLE_THREADS = 100  # the stage room's latest threads offered for marking
+SERIES_PER_PAGE = 20  # series on a page of the list
+ITEMS_PER_PAGE = 20  # needs, and ideas, on a page of a series
 # A meeting's fields the series gives all its workshops (an error about one is the series').
 SERIES_FIELDS = ("invited_unit_ids",)
 
@@ -171,32 +175,38 @@ def create_series(admin: User, data: SeriesInput, *, now: datetime | None = None
     return series
 
 
-def _series_query():
+def _series_query(summaries: bool = False):
+    """Series with their stages' meetings; with all a meeting's summary shows (its agenda and
+    invitations) if `summaries`."""
+    meeting = (
+        with_meeting_parts()
+        if summaries
+        else (joinedload(Meeting.room).joinedload(Room.area), joinedload(Meeting.host))
+    )
     return select(WorkshopSeries).options(
         joinedload(WorkshopSeries.edition),
-        selectinload(WorkshopSeries.stages)
-        .joinedload(WorkshopStage.meeting)
-        .options(joinedload(Meeting.room).joinedload(Room.area), joinedload(Meeting.host)),
+        selectinload(WorkshopSeries.stages).joinedload(WorkshopStage.meeting).options(*meeting),
     )
 
 
-def load_series(series_id: int) -> WorkshopSeries:
-    """A series; everyone may read them (their rooms are public)."""
-    series = db.session.scalar(_series_query().where(WorkshopSeries.id == series_id))
+def load_series(series_id: int, *, summaries: bool = False) -> WorkshopSeries:
+    """A series; everyone may read them (their rooms are public). `summaries`: with all its
+    meetings' summaries show."""
+    series = db.session.scalar(_series_query(summaries).where(WorkshopSeries.id == series_id))
     if series is None:
         raise NotFound(_("There is no such workshop series."))
     return series
 
 
-def list_series() -> list[WorkshopSeries]:
-    """Every series, the newest edition first."""
-    return list(
-        db.session.scalars(
-            _series_query()
-            .join(BudgetEdition, WorkshopSeries.edition_id == BudgetEdition.id)
-            .order_by(BudgetEdition.year.desc(), WorkshopSeries.id.desc())
-        ).unique()
+def list_series(page: int = 1, per_page: int = SERIES_PER_PAGE, *, summaries: bool = False):
+    """A page of the series, the newest edition first (a Flask-SQLAlchemy page); `summaries`:
+    with all their meetings' summaries show."""
+    query = (
+        _series_query(summaries)
+        .join(BudgetEdition, WorkshopSeries.edition_id == BudgetEdition.id)
+        .order_by(BudgetEdition.year.desc(), WorkshopSeries.id.desc())
     )
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
 def item_counts(series_ids) -> dict[int, dict[str, int]]:
@@ -480,15 +490,29 @@ class Line:
 
 @dataclass
 class Pipeline:
-    needs: list[Line]
-    ideas: list[Line]
+    """A page of a series' needs and of its ideas, newest first, with the items linked to them
+    (their titles, wherever they are listed)."""
+
+    needs: list[Line]  # the page's
+    ideas: list[Line]  # the page's
+    lines: dict[int, Line]  # the page's and the items linked to them, by id
+    needs_page: Any = None  # Flask-SQLAlchemy pages of each list's item ids
+    ideas_page: Any = None
+
+    @property
+    def pages(self):
+        """The longer list's page: the pages of both."""
+        return max(self.needs_page, self.ideas_page, key=lambda found: found.pages)
 
     def by_id(self) -> dict[int, Line]:
-        return {line.id: line for line in self.needs + self.ideas}
+        return self.lines
 
     def ideas_for(self, need: Line) -> list[Line]:
-        lines = self.by_id()
-        return [lines[idea_id] for idea_id in need.answered_by if idea_id in lines]
+        return [self.lines[idea_id] for idea_id in need.answered_by if idea_id in self.lines]
+
+    @property
+    def on_page(self) -> set[int]:
+        return {line.id for line in self.needs + self.ideas}
 
     @property
     def answered_needs(self) -> list[Line]:
@@ -496,12 +520,12 @@ class Pipeline:
 
     @property
     def waiting_needs(self) -> list[Line]:
-        """Needs no idea answers yet."""
+        """The page's needs no idea answers yet."""
         return [need for need in self.needs if not need.answered_by]
 
     @property
     def lone_ideas(self) -> list[Line]:
-        """Ideas that answer no need."""
+        """The page's ideas that answer no need."""
         return [idea for idea in self.ideas if not idea.answers]
 
     @property
@@ -547,16 +571,35 @@ def _latest_reviews(drafts: list[Draft]) -> dict[int, list[UnitReview]]:
     }
 
 
-def pipeline(viewer, series: WorkshopSeries) -> Pipeline:
-    """The series' needs and ideas whose threads stand and the viewer may read, the links
-    between them, and the drafts they became with each unit's review, in a few queries."""
+def _readable_rooms(viewer):
+    """A condition on Room: the viewer may read it (as the policy's room.read says)."""
+    if not viewer.is_authenticated:
+        return Room.is_public
+    if viewer.is_admin:
+        return true()
+    member = select(RoomMember.id).where(
+        RoomMember.room_id == Room.id, RoomMember.user_id == viewer.id
+    )
+    return or_(Room.is_public, member.exists())
+
+
+def _standing(viewer, query):
+    """Items whose threads stand and the viewer may read."""
+    return (
+        query.join(Thread, WorkshopItem.thread_id == Thread.id)
+        .join(Room, Thread.room_id == Room.id)
+        .where(Thread.deleted_at.is_(None), _readable_rooms(viewer))
+    )
+
+
+def _lines(viewer, item_ids) -> dict[int, Line]:
+    """These items (those standing and readable) as lines, with the links between them and the
+    drafts they became with each unit's review, in a few queries."""
     items = [
         item
         for item in db.session.scalars(
-            select(WorkshopItem)
-            .join(WorkshopStage, WorkshopItem.stage_id == WorkshopStage.id)
-            .join(Thread, WorkshopItem.thread_id == Thread.id)
-            .where(WorkshopStage.series_id == series.id, Thread.deleted_at.is_(None))
+            _standing(viewer, select(WorkshopItem))
+            .where(WorkshopItem.id.in_(list(item_ids)))
             .options(
                 joinedload(WorkshopItem.stage),
                 joinedload(WorkshopItem.marked_by),
@@ -566,7 +609,7 @@ def pipeline(viewer, series: WorkshopSeries) -> Pipeline:
                     joinedload(Thread.room).joinedload(Room.area),
                 ),
             )
-            .order_by(WorkshopItem.id)
+            .order_by(WorkshopItem.id.desc())
         )
         if can(viewer, "thread.read", item.thread)
     ]
@@ -593,7 +636,50 @@ def pipeline(viewer, series: WorkshopSeries) -> Pipeline:
     for idea_id, need_id in links:
         lines[idea_id].answers.append(need_id)
         lines[need_id].answered_by.append(idea_id)
+    return lines
+
+
+def _linked(item_ids: list[int]) -> set[int]:
+    """The items linked to these: the needs these ideas answer, the ideas answering these."""
+    if not item_ids:
+        return set()
+    rows = db.session.execute(
+        select(IdeaNeed.idea_id, IdeaNeed.need_id).where(
+            or_(IdeaNeed.idea_id.in_(item_ids), IdeaNeed.need_id.in_(item_ids))
+        )
+    ).all()
+    return {item_id for row in rows for item_id in row}
+
+
+def pipeline(
+    viewer, series: WorkshopSeries, page: int = 1, per_page: int = ITEMS_PER_PAGE
+) -> Pipeline:
+    """A page of the series' needs and a page of its ideas (those whose threads stand and the
+    viewer may read), newest first; the links between them and the items they link to; and
+    the drafts they became with each unit's review. In a few queries, whatever the series'
+    size."""
+    pages = {}
+    for kind in ("need", "idea"):
+        query = (
+            _standing(viewer, select(WorkshopItem.id))
+            .join(WorkshopStage, WorkshopItem.stage_id == WorkshopStage.id)
+            .where(WorkshopStage.series_id == series.id, WorkshopItem.kind == kind)
+            .order_by(WorkshopItem.id.desc())
+        )
+        pages[kind] = db.paginate(
+            query, page=page, per_page=per_page, max_per_page=100, error_out=False
+        )
+    listed = [*pages["need"].items, *pages["idea"].items]
+    lines = _lines(viewer, {*listed, *_linked(listed)})
     return Pipeline(
-        needs=[line for line in lines.values() if line.item.kind == "need"],
-        ideas=[line for line in lines.values() if line.item.kind == "idea"],
+        needs=[lines[item_id] for item_id in pages["need"].items if item_id in lines],
+        ideas=[lines[item_id] for item_id in pages["idea"].items if item_id in lines],
+        lines=lines,
+        needs_page=pages["need"],
+        ideas_page=pages["idea"],
     )
+
+
+def item_line(viewer, item: WorkshopItem) -> Line:
+    """One need or idea as a line, with its links (for an answer about it)."""
+    return _lines(viewer, {item.id, *_linked([item.id])})[item.id]

@@ -17,7 +17,7 @@ from forum.realtime.streams import last_seq, meeting_stream
 from forum.schemas import id_from_text, parse
 from forum.transactions import transactional
 from forum.units.services import all_units
-from forum.web import show_errors
+from forum.web import page_number, show_errors
 from forum.workshops import services
 from forum.workshops.forms import ItemForm, MarkForm, NeedsForm, SeriesForm, UnmarkForm
 from forum.workshops.schemas import SeriesInput
@@ -46,11 +46,11 @@ def series_url(series_id: int, anchor: str | None = None) -> str:
 
 @bp.get("/workshops")
 def index():
-    listed = services.list_series()
+    listed = services.list_series(page=page_number())
     return render_template(
         "workshops/index.html",
         listed=listed,
-        counts=services.item_counts(series.id for series in listed),
+        counts=services.item_counts(series.id for series in listed.items),
         stage_name=services.stage_name,
     )
 
@@ -59,6 +59,7 @@ def index():
 
 
 def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, status: int = 200):
+    page = page_number()  # a form sent from any page comes back on the first
     series = services.load_series(series_id)
     # Before the pipeline: a change made meanwhile is caught up by the page's script.
     keys = [meeting_stream(stage.meeting_id) for stage in series.stages]
@@ -69,12 +70,12 @@ def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, stat
         forms.setdefault(number, ItemForm(prefix=prefix, formdata=None))
     stages = {stage.number: stage for stage in series.stages}
     chosen = set(_chosen_needs()) if request.method == "POST" else set()
-    page = render_template(
+    rendered = render_template(
         "workshops/series.html",
         series=series,
         streams=streams,
         stages=stages,
-        pipeline=services.pipeline(current_user, series),
+        pipeline=services.pipeline(current_user, series, page),
         forms=forms,
         keys={n: request.form.get("idempotency_key") for n in sent},
         chosen=chosen,
@@ -88,7 +89,7 @@ def render_series(series_id: int, forms: dict[int, ItemForm] | None = None, stat
             for n, s in stages.items()
         },
     )
-    return page, status
+    return rendered, status
 
 
 @bp.get("/workshops/<int:series_id>")

@@ -14,7 +14,8 @@ const page = document.getElementById("workshop-series");
 const status = document.getElementById("workshop-status");
 
 if (page) {
-  const lists = ["needs-list", "ideas-list", "pipeline-lists"];
+  // Each as the same page of the lists shows it now (its ?page= is in the address).
+  const lists = ["needs-list", "ideas-list", "pipeline-pages", "pipeline-lists"];
   let changed = 0;
   const refresh = refresher(
     lists,

@@ -207,6 +207,7 @@ PAGES = [
     Page("/posts/2/flag", "anna", submit=COMPOSER, status=422),
     Page("/moderation", "piotr"),
     Page("/moderation", "admin", lang="en"),
+    Page("/moderation?page=2", "piotr"),  # past the last: a link to the first
     Page("/moderation/posts/{advert}/hide", "piotr"),
     Page("/moderation/posts/{advert}/hide", "piotr", submit=COMPOSER, status=422),
     Page("/moderation/posts/{advert}/dismiss", "piotr", lang="en"),
@@ -227,6 +228,7 @@ PAGES = [
     Page("/rooms/{room}/mutes/new?user_id=2", "piotr"),
     Page("/rooms/{room}/mutes/new?user_id=2", "piotr", lang="en", submit=COMPOSER, status=422),
     Page("/rooms/{room}/mutes", "piotr"),
+    Page("/rooms/{room}/mutes?page=2", "piotr", lang="en"),
     Page("/posts/{edited}/delete", "anna"),
     Page("/posts/{edited}/delete", "anna", lang="en"),
     Page(  # muted: then the mutes page lists Jan with a "lift" button
@@ -345,6 +347,7 @@ PAGES = [
     Page("/workshops/{series}"),
     Page("/workshops/{series}", "anna"),
     Page("/workshops/{series}", "admin", lang="en"),
+    Page("/workshops/{series}?page=2", "anna"),  # past the last: a link to the first
     Page(
         "/workshops/{series}",
         "anna",

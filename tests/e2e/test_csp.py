@@ -42,6 +42,7 @@ sessions = accessibility.sessions
 WALK = PAGES + [
     # The workshop pages for admins, moderators and an idea's author, as a guest sees them.
     Page("/workshops/new"),
+    Page("/workshops/{series}?page=2"),
     Page("/workshops/{series}/stages/1/mark"),
     Page("/workshops/{series}/stages/2/mark"),
     Page("/workshop-items/{idea}/needs"),
@@ -75,6 +76,7 @@ WALK = PAGES + [
     Page("/areas/{city}/moderation-log"),
     Page("/areas/{osiedle}/apply"),
     Page("/moderation"),
+    Page("/moderation?page=2"),
     Page("/moderation/posts/{advert}/dismiss"),
     Page("/moderation/posts/{advert}/hide"),
     Page("/posts/2/flag"),
@@ -82,6 +84,7 @@ WALK = PAGES + [
     Page("/posts/{edited}/delete"),
     Page("/rooms/{restricted}", status=404),
     Page("/rooms/{room}/mutes"),
+    Page("/rooms/{room}/mutes?page=2"),
     Page("/rooms/{room}/mutes/new?user_id=2"),
     Page("/threads/1/lock"),
     Page("/threads/1/move"),

@@ -78,7 +78,8 @@ def test_the_queue(api, post, jan, ola, piotr, marek):
     area_id = entry["area"]["id"]
     assert api.get(f"/api/v1/flags?area_id={area_id}").get_json()["open"] == 2
     api.login(marek)
-    assert api.get("/api/v1/flags").get_json() == {"posts": [], "open": 0}
+    empty = {"page": 1, "per_page": 20, "total": 0, "pages": 0}
+    assert api.get("/api/v1/flags").get_json() == {"posts": [], "open": 0, "meta": empty}
     refused = api.get(f"/api/v1/flags?area_id={area_id}")
     assert refused.status_code == 403
     assert api.get("/api/v1/flags?area_id=999999").status_code == 404

@@ -174,19 +174,24 @@ def test_the_queue_of_each_moderator(jan, ola, post, piotr, marek, admin, author
         assert services.open_count(load_user(marek.id)) == 0
         assert services.open_count(load_user(jan.id)) == 0
         assert services.open_count(GUEST) == 0
-    assert [g.post.id for g in run(services.queue, piotr)] == [post.id]
-    assert [g.post.id for g in run(services.queue, admin)] == [post.id]
-    assert run(services.queue, marek) == []
+    assert [g.post.id for g in queued(piotr)] == [post.id]
+    assert [g.post.id for g in queued(admin)] == [post.id]
+    assert queued(marek) == []
     with pytest.raises(Forbidden):
         run(services.queue, jan)
     with pytest.raises(NotAuthenticated):
         run(services.queue, GUEST)
     # One area of theirs: the osiedle inside the district, yes; another district, no.
-    assert len(run(services.queue, piotr, area_id=post_area(post))) == 1
+    assert len(queued(piotr, area_id=post_area(post))) == 1
     with pytest.raises(Forbidden):
         run(services.queue, piotr, area_id=district("I").id)
     with pytest.raises(NotFound):
         run(services.queue, piotr, area_id=999_999)
+
+
+def queued(user, **kwargs) -> list:
+    """The flagged posts of the queue's page."""
+    return run(services.queue, user, **kwargs)[0].items
 
 
 def post_area(post) -> int:
@@ -208,7 +213,7 @@ def test_an_osiedle_ambassador_sees_the_osiedle_only(jan, post, author):
     with app_context():
         other_post = db.session.scalar(select(Post.id).where(Post.thread_id == other.id))
     run(services.flag_post, jan, other_post, "spam")
-    assert [g.post.id for g in run(services.queue, kasia)] == [post.id]
+    assert [g.post.id for g in queued(kasia)] == [post.id]
 
 
 def test_several_flaggers_mark_a_post_for_attention_and_put_it_first(
@@ -220,7 +225,7 @@ def test_several_flaggers_mark_a_post_for_attention_and_put_it_first(
     run(services.flag_post, jan, post.id, "spam")
     run(services.flag_post, ola, post.id, "offensive", "Wulgarne")
     run(services.flag_post, jan, newer_post, "off_topic")
-    groups = run(services.queue, piotr)
+    groups = queued(piotr)
     assert [g.post.id for g in groups] == [post.id, newer_post]
     assert groups[0].needs_attention and groups[0].flagger_count == 2
     assert not groups[1].needs_attention
@@ -322,5 +327,5 @@ def test_the_demo_queue_has_a_post_that_needs_attention(app):
         seed_demo_data()
     with app_context():
         piotr = db.session.scalar(select(User).where(User.email == "piotr@example.pl"))
-    [group] = run(services.queue, piotr)
+    [group] = queued(piotr)
     assert group.needs_attention and group.post.author.display_name == "Tomasz Wójcik"

@@ -77,7 +77,7 @@ def test_mute_through_its_page_list_and_lift(as_amb13, jan):
     assert done.status_code == 302
     listing = as_amb13.get(f"/rooms/{room.id}/mutes")
     assert "Jan" in listing.text and "Spam" in listing.text
-    mute_id = run(moderation.room_mutes, make_user("Admin", role="admin"), room.id)[1][0].id
+    mute_id = run(moderation.room_mutes, make_user("Admin", role="admin"), room.id)[1].items[0].id
     assert as_amb13.post(f"/mutes/{mute_id}/lift").status_code == 302
     assert "Spam" not in as_amb13.get(f"/rooms/{room.id}/mutes").text
 

@@ -25,5 +25,5 @@ def test_the_demo_series_has_items_at_every_stage(app):
         [line] = pipeline.drafts
         assert isinstance(line.draft, Draft) and line.draft.status == "in_review"
         assert [(r.unit.code, r.review.opinion) for r in line.reviews] == [("ZZM", "positive")]
-        assert [u.code for u in pipeline.needs[0].official] == ["ZZM"]
+        assert [u.code for u in pipeline.needs[-1].official] == ["ZZM"]  # the oldest
     assert app.config["RATELIMIT_ENABLED"] is True

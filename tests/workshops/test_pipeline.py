@@ -59,12 +59,12 @@ def test_the_pipeline_follows_a_need_to_a_reviewed_draft(admin, series, ola, ewa
 
     with app_context():
         pipeline = pipeline_of(make_user("Gość"), series)
-        assert [line.id for line in pipeline.needs] == [shade, water]
-        assert [line.id for line in pipeline.ideas] == [trees, lone]
-        assert [line.id for line in pipeline.ideas_for(pipeline.needs[0])] == [trees]
+        assert [line.id for line in pipeline.needs] == [water, shade]  # newest first
+        assert [line.id for line in pipeline.ideas] == [lone, trees]
+        assert [line.id for line in pipeline.ideas_for(pipeline.by_id()[shade])] == [trees]
         assert [line.id for line in pipeline.waiting_needs] == [water]
         assert [line.id for line in pipeline.lone_ideas] == [lone]
-        assert [unit.code for unit in pipeline.needs[0].official] == ["ZZM"]
+        assert [unit.code for unit in pipeline.by_id()[shade].official] == ["ZZM"]
         idea = pipeline.by_id()[trees]
         assert idea.draft.id == draft.id and idea.draft.status == "in_review"
         assert [(r.unit.code, r.review.opinion, r.current) for r in idea.reviews] == [

@@ -6,6 +6,7 @@ from forum.api.v1.base import operation
 from forum.discussion.schemas import post_view
 from forum.flags import schemas, services
 from forum.flags.schemas import flag_view, flagged_post_view
+from forum.schemas import pagination
 
 RESOLVE_ERRORS = {
     401: ("not_authenticated",),
@@ -35,17 +36,18 @@ def flag_post(post_id: int, body: schemas.NewFlag):
 @operation(
     "GET",
     "/flags",
-    summary="Open flags the user may resolve, by post: posts flagged by several residents "
-    "first, then the newest.",
+    summary="Open flags the user may resolve, by post, a page at a time: posts flagged by "
+    "several residents first, then the newest.",
     query=schemas.QueueQuery,
     answer=schemas.FlagQueue,
     errors={401: ("not_authenticated",), 403: ("forbidden",), 404: ("not_found",)},
 )
 def flag_queue(query: schemas.QueueQuery):
-    groups = services.queue(current_user, query.area_id)
+    groups, open_flags = services.queue(current_user, query.area_id, query.page, query.per_page)
     return schemas.FlagQueue(
-        posts=[flagged_post_view(group, current_user) for group in groups],
-        open=sum(len(group.flags) for group in groups),
+        posts=[flagged_post_view(group, current_user) for group in groups.items],
+        open=open_flags,
+        meta=pagination(groups),
     )
 
 

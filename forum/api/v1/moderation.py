@@ -101,13 +101,14 @@ def move_thread(thread_id: int, body: schemas.MoveThread):
 @operation(
     "GET",
     "/rooms/<int:room_id>/mutes",
-    summary="Who is muted in the room now (its moderators).",
+    summary="Who is muted in the room now (its moderators), a page at a time.",
+    query=PageQuery,
     answer=schemas.MuteList,
     errors=REFUSED,
 )
-def room_mutes(room_id: int):
-    _room, mutes = services.room_mutes(current_user, room_id)
-    return schemas.MuteList(mutes=[mute_view(m) for m in mutes])
+def room_mutes(room_id: int, query: PageQuery):
+    _room, mutes = services.room_mutes(current_user, room_id, query.page, query.per_page)
+    return schemas.MuteList(mutes=[mute_view(m) for m in mutes.items], meta=pagination(mutes))
 
 
 @operation(

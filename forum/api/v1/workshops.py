@@ -4,6 +4,7 @@ or mark needs and ideas, say which needs an idea answers."""
 from flask_login import current_user
 
 from forum.api.v1.base import operation
+from forum.schemas import PageQuery, pagination
 from forum.workshops import schemas, services
 from forum.workshops.schemas import item_view, series_view
 
@@ -15,33 +16,36 @@ THREAD_ERRORS = {
 }
 
 
-def _series_answer(series_id: int) -> schemas.WorkshopSeriesAnswer:
-    series = services.load_series(series_id)
-    pipeline = services.pipeline(current_user, series)
+def _series_answer(series_id: int, page: int = 1, per_page: int = services.ITEMS_PER_PAGE):
+    series = services.load_series(series_id, summaries=True)
+    pipeline = services.pipeline(current_user, series, page, per_page)
     return schemas.WorkshopSeriesAnswer(
         series=series_view(series, services.item_counts([series.id])[series.id]),
         needs=[item_view(line) for line in pipeline.needs],
         ideas=[item_view(line) for line in pipeline.ideas],
+        needs_meta=pagination(pipeline.needs_page),
+        ideas_meta=pagination(pipeline.ideas_page),
     )
 
 
 def _item_answer(item) -> schemas.WorkshopItemAnswer:
-    series = services.load_series(item.stage.series_id)
-    line = services.pipeline(current_user, series).by_id()[item.id]
-    return schemas.WorkshopItemAnswer(item=item_view(line))
+    return schemas.WorkshopItemAnswer(item=item_view(services.item_line(current_user, item)))
 
 
 @operation(
     "GET",
     "/workshops",
-    summary="The city workshop series, the newest edition first, with their stages' meetings.",
+    summary="The city workshop series, the newest edition first, with their stages' meetings, "
+    "a page at a time.",
+    query=PageQuery,
     answer=schemas.WorkshopSeriesList,
 )
-def workshop_series_list():
-    listed = services.list_series()
-    counts = services.item_counts(series.id for series in listed)
+def workshop_series_list(query: PageQuery):
+    listed = services.list_series(query.page, query.per_page, summaries=True)
+    counts = services.item_counts(series.id for series in listed.items)
     return schemas.WorkshopSeriesList(
-        series=[series_view(series, counts[series.id]) for series in listed]
+        series=[series_view(series, counts[series.id]) for series in listed.items],
+        meta=pagination(listed),
     )
 
 
@@ -49,10 +53,13 @@ def workshop_series_list():
     "GET",
     "/workshops/<int:series_id>",
     summary="A series with its pipeline: needs, the ideas answering them, the drafts made.",
+    description="A page of its needs and a page of its ideas, each newest first: page 2 is "
+    "the second page of each list.",
+    query=PageQuery,
     answer=schemas.WorkshopSeriesAnswer,
 )
-def workshop_series(series_id: int):
-    return _series_answer(series_id)
+def workshop_series(series_id: int, query: PageQuery):
+    return _series_answer(series_id, query.page, query.per_page)
 
 
 @operation(
