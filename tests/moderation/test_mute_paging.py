@@ -11,7 +11,7 @@ from forum.extensions import db, utcnow
 from forum.moderation.models import Mute
 from forum.moderation.services import MUTES_PER_PAGE
 from tests.conftest import app_context, room_of, transaction
-from tests.discussion.test_queries import counted_queries
+from tests.paging import assert_bad_pages_refused, queries
 
 
 def mute_many(moderator, total: int) -> list[int]:
@@ -110,16 +110,7 @@ def test_the_api_pages_the_mutes(api, amb13):
     last = api.get(f"{url}?per_page=3&page=3").get_json()
     assert [mute["id"] for mute in last["mutes"]] == order[6:]
     assert api.get(url).get_json()["meta"]["per_page"] == 20
-    for bad in ("page=0", "page=abc", "per_page=0", "per_page=101"):
-        answer = api.get(f"{url}?{bad}")
-        assert answer.status_code == 422, bad
-        assert answer.get_json()["error"]["code"] == "invalid"
-
-
-def queries(client, url: str) -> int:
-    with counted_queries() as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)
+    assert_bad_pages_refused(api, url)
 
 
 def test_the_mutes_take_the_same_queries_however_many(app, as_amb13, amb13):

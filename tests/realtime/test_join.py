@@ -13,7 +13,6 @@ from forum.moderation.services import mute
 from forum.policy import can, decide
 from forum.realtime import events
 from tests.conftest import (
-    PASSWORD,
     actor,
     app_context,
     make_member,
@@ -22,15 +21,7 @@ from tests.conftest import (
     run,
     update,
 )
-
-
-def logged_in(app, user):
-    client = app.test_client()
-    assert (
-        client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
-    )
-    return client
-
+from tests.realtime.test_sockets import logged_in
 
 # What is changed about the thread, its room or its room's area before joining.
 SITUATIONS = {

@@ -8,7 +8,7 @@ import pytest
 
 from forum.extensions import utcnow
 from forum.workshops.services import SERIES_PER_PAGE
-from tests.discussion.test_queries import counted_queries
+from tests.paging import assert_bad_pages_refused, queries
 from tests.workshops.conftest import create, stages
 
 
@@ -56,16 +56,7 @@ def test_the_api_pages_the_list(api, admin):
     last = api.get("/api/v1/workshops?per_page=2&page=3").get_json()
     assert [series["id"] for series in last["series"]] == order[4:]
     assert api.get("/api/v1/workshops").get_json()["meta"]["per_page"] == 20
-    for bad in ("page=0", "page=abc", "per_page=0", "per_page=101"):
-        answer = api.get(f"/api/v1/workshops?{bad}")
-        assert answer.status_code == 422, bad
-        assert answer.get_json()["error"]["code"] == "invalid"
-
-
-def queries(client, url: str) -> int:
-    with counted_queries() as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)
+    assert_bad_pages_refused(api, "/api/v1/workshops")
 
 
 def test_the_list_takes_the_same_queries_however_long(client, admin):

@@ -7,7 +7,7 @@ import pytest
 
 from forum.workshops.services import ITEMS_PER_PAGE
 from tests.conftest import make_user
-from tests.discussion.test_queries import counted_queries
+from tests.paging import assert_bad_pages_refused, queries
 from tests.workshops.conftest import add
 
 
@@ -80,16 +80,7 @@ def test_the_api_pages_the_pipeline(api, series):
     last = api.get(f"/api/v1/workshops/{series}?per_page=3&page=3").get_json()
     assert [item["id"] for item in last["needs"]] == needs[6:] and last["ideas"] == []
     assert last["needs"][0]["answered_by"] == [ideas[-1], ideas[0]]
-    for bad in ("page=0", "page=abc", "per_page=0", "per_page=101"):
-        answer = api.get(f"/api/v1/workshops/{series}?{bad}")
-        assert answer.status_code == 422, bad
-        assert answer.get_json()["error"]["code"] == "invalid"
-
-
-def queries(client, url: str) -> int:
-    with counted_queries() as statements:
-        assert client.get(url).status_code == 200
-    return len(statements)
+    assert_bad_pages_refused(api, f"/api/v1/workshops/{series}")
 
 
 def test_the_series_takes_the_same_queries_however_long(client, series):
