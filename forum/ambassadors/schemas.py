@@ -10,7 +10,7 @@ from pydantic import Field
 from forum.accounts.schemas import Person, User, person_view, user_view
 from forum.ambassadors.models import AmbassadorApplication
 from forum.areas.schemas import Room
-from forum.schemas import Id, Input, Query, Shape
+from forum.schemas import Id, Input, PageQuery, Pagination, Shape
 
 MOTIVATION_MIN, MOTIVATION_MAX = 30, 2000
 CONTACT_MIN, CONTACT_MAX = 3, 200
@@ -78,6 +78,10 @@ class ApplicationList(Shape):
     applications: list[Application]
 
 
+class ApplicationPage(ApplicationList):
+    meta: Pagination = Field(description="Pages of applications.")
+
+
 class NewApplication(Input):
     motivation: str = Field(
         description=f"Why you (between {MOTIVATION_MIN} and {MOTIVATION_MAX} characters)."
@@ -99,7 +103,7 @@ class Rejection(Input):
     message: str = Field(description=f"Why ({MESSAGE_MIN}–{MESSAGE_MAX} characters).")
 
 
-class ApplicationQuery(Query):
+class ApplicationQuery(PageQuery):
     status: Status | None = Field(None, description="Only applications with this status.")
 
 

@@ -28,6 +28,8 @@ from forum.extensions import db, insert_unless_taken, utcnow
 from forum.notifications.services import notify
 from forum.policy import ensure, refusal
 
+APPLICATIONS_PER_PAGE = 20  # on a page of the admins' review
+
 
 def _length_problem(value: str, low: int, high: int) -> str | None:
     if len(value) < low:
@@ -150,9 +152,11 @@ def own_applications(user) -> list[AmbassadorApplication]:
     )
 
 
-def applications_for_review(admin, status: str | None = None) -> list[AmbassadorApplication]:
-    """Every application (or those of one status): pending first, oldest first among them;
-    then the others, most recently decided first."""
+def applications_for_review(
+    admin, status: str | None = None, page: int = 1, per_page: int = APPLICATIONS_PER_PAGE
+):
+    """A page of the applications (or of those of one status), a Flask-SQLAlchemy page: pending
+    first, oldest first among them; then the others, most recently decided first."""
     ensure(admin, "applications.review", None)
     query = select(AmbassadorApplication).options(*_with_people())
     if status is not None:
@@ -163,7 +167,8 @@ def applications_for_review(admin, status: str | None = None) -> list[Ambassador
         (AmbassadorApplication.status == "pending", AmbassadorApplication.id),
         else_=-AmbassadorApplication.id,
     )
-    return list(db.session.scalars(query.order_by(pending_first, order)))
+    query = query.order_by(pending_first, order)
+    return db.paginate(query, page=page, per_page=per_page, max_per_page=100, error_out=False)
 
 
 def _decide(admin, application_id: int) -> AmbassadorApplication:

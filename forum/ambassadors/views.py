@@ -9,7 +9,7 @@ from forum.ambassadors.forms import ApplicationForm, DecisionForm, WithdrawForm
 from forum.errors import Conflict, ValidationError
 from forum.policy import ensure
 from forum.transactions import transactional
-from forum.web import show_errors
+from forum.web import page_number, show_errors
 
 bp = Blueprint("ambassadors", __name__)
 
@@ -50,20 +50,22 @@ def withdraw(application_id: int):
     return render_template("ambassadors/withdraw.html", application=application, form=form)
 
 
-def render_review(failed: dict | None = None, status: int = 200):
-    applications = services.applications_for_review(current_user)
-    page = render_template(
-        "ambassadors/review.html", applications=applications, failed=failed or {}
+def render_review(failed: dict | None = None, status: int = 200, page: int = 1):
+    """A page of the applications; a decision's form comes back to its page (?page=)."""
+    found = services.applications_for_review(current_user, page=page)
+    html = render_template(
+        "ambassadors/review.html", applications=found.items, page=found, failed=failed or {}
     )
-    return page, status
+    return html, status
 
 
 @bp.get("/admin/applications")
 def review():
-    return render_review()
+    return render_review(page=page_number())
 
 
 def _decide(application_id: int, action: str):
+    page = page_number()  # the review's page the form was on, read before anything is decided
     form = DecisionForm()
     form.validate_on_submit()
     decide = services.approve if action == "approve" else services.reject
@@ -76,7 +78,7 @@ def _decide(application_id: int, action: str):
             "message": form.message.data or "",
             "error": error.fields.get("message", error.message),
         }
-        return render_review(failed, error.status)
+        return render_review(failed, error.status, page)
     if action == "approve":
         flash(
             _(
@@ -87,7 +89,7 @@ def _decide(application_id: int, action: str):
         )
     else:
         flash(_("The application of %(name)s was rejected.", name=application.user.display_name))
-    return redirect(url_for("ambassadors.review"))
+    return redirect(url_for("ambassadors.review", page=page if page > 1 else None))
 
 
 @bp.post("/admin/applications/<int:application_id>/approve")

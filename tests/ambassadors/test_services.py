@@ -176,10 +176,10 @@ def test_review_lists_pending_first(anna, jan, admin):
     second = run(services.apply, jan, zablocie_id(), MOTIVATION, CONTACT)
     third = run(services.apply, anna, podgorze_id(), MOTIVATION, CONTACT)
     run(services.reject, admin, first.id, "Nie tym razem.")
-    listed = [a.id for a in run(services.applications_for_review, admin)]
+    listed = [a.id for a in run(services.applications_for_review, admin).items]
     assert listed == [second.id, third.id, first.id]
     pending = run(services.applications_for_review, admin, "pending")
-    assert [a.id for a in pending] == [second.id, third.id]
+    assert [a.id for a in pending.items] == [second.id, third.id]
 
 
 def test_a_bio_is_cleaned_and_limited(anna):

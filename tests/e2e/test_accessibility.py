@@ -159,6 +159,7 @@ PAGES = [
     ),
     Page("/admin/applications", "admin"),
     Page("/admin/applications", "admin", lang="en"),
+    Page("/admin/applications?page=2", "admin"),  # past the last: a link to the first
     Page(
         "/admin/applications",
         "admin",

@@ -56,6 +56,7 @@ WALK = PAGES + [
     # Staff pages and one's own forms (as a guest: the login form), the public logs, a
     # restricted room (as missing as any other).
     Page("/admin/applications"),
+    Page("/admin/applications?page=2"),
     Page("/admin/areas"),
     Page("/admin/areas/1"),
     Page("/admin/audit"),

@@ -7,6 +7,7 @@ from forum.api.v1.base import operation
 from forum.areas.schemas import room_view
 from forum.areas.services import load_area
 from forum.policy import can
+from forum.schemas import pagination
 
 AUTH = {401: ("not_authenticated",)}
 ADMIN = {401: ("not_authenticated",), 403: ("forbidden",)}
@@ -114,14 +115,17 @@ def withdraw_application(application_id: int, body: schemas.Withdrawal):
 @operation(
     "GET",
     "/applications",
-    summary="Applications to review (admins): pending first, oldest first; then decided ones.",
+    summary="Applications to review (admins), a page at a time: pending first, oldest first; "
+    "then decided ones.",
     query=schemas.ApplicationQuery,
-    answer=schemas.ApplicationList,
+    answer=schemas.ApplicationPage,
     errors=ADMIN | {422: ("invalid",)},
 )
 def applications(query: schemas.ApplicationQuery):
-    found = services.applications_for_review(current_user, query.status)
-    return schemas.ApplicationList(applications=[schemas.application_view(a) for a in found])
+    found = services.applications_for_review(current_user, query.status, query.page, query.per_page)
+    return schemas.ApplicationPage(
+        applications=[schemas.application_view(a) for a in found.items], meta=pagination(found)
+    )
 
 
 @operation(
