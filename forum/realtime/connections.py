@@ -9,6 +9,7 @@ presence count covers one worker's connections (see the README).
 
 from __future__ import annotations
 
+import heapq
 import threading
 import time
 from collections import defaultdict
@@ -18,6 +19,9 @@ from forum.extensions import socketio
 from forum.realtime import dispatch, events
 
 PRESENCE_KINDS = ("room", "thread", "meeting")  # streams whose readers are listed as "here now"
+# Names listed in a presence signal; the others are counted. A thousand names would be read by
+# nobody, and sent to a thousand people at every change (a hundred kilobytes each).
+PRESENCE_NAMES = 20
 
 
 @dataclass(slots=True)  # one per open socket: no __dict__ each
@@ -144,11 +148,13 @@ class Connections:
             count = len(self._in_channel.get(channel, ()))
             guests = self._guests.get(channel, 0)
             users = [person for person, _sockets in self._users.get(channel, {}).values()]
+        listed = heapq.nsmallest(PRESENCE_NAMES, users, key=lambda person: person["display_name"])
         return events.PresenceSignal(
             stream=channel,
             count=count,
             guests=guests,
-            users=sorted(users, key=lambda person: person["display_name"]),
+            users=listed,
+            others=len(users) - len(listed),
         )
 
     def may_signal_typing(self, sid: str, thread_id: int) -> bool:

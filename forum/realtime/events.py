@@ -159,7 +159,10 @@ class PresenceSignal(Shape):
     stream: StreamName
     count: Count = Field(description="Open connections, guests included.")
     guests: Count
-    users: list[Person] = Field(description="Each logged-in person once, by name.")
+    users: list[Person] = Field(
+        description="Logged-in people, each once, the first 20 by name (others: the rest)."
+    )
+    others: Count = Field(description="Logged-in people here and not listed in users.")
 
 
 class TypingSignal(Shape):

@@ -11,9 +11,9 @@
 import { follow } from "./channel.js";
 import { setupComposer } from "./composer.js";
 import {
-  announce, authorNodes, countOf, list, plural, root, seq, text, timeElement, url,
+  announce, authorNodes, countOf, plural, root, seq, text, timeElement, url,
 } from "./page.js";
-import { showStatus } from "./presence.js";
+import { presenceText, showStatus } from "./presence.js";
 import { refresher } from "./refresh.js";
 import { socket } from "./socket.js";
 
@@ -224,10 +224,7 @@ const threadHandlers = {
 function showPeople(snapshot) {
   const line = document.getElementById("presence");
   if (!line || !snapshot) return;
-  const names = snapshot.users.map((user) => user.display_name);
-  if (snapshot.guests) names.push(plural("guests", snapshot.guests));
-  const count = snapshot.users.length + snapshot.guests;
-  line.textContent = names.length ? `${plural("hereNow", count)}: ${list(names)}` : text("nobody");
+  line.textContent = presenceText(snapshot) || text("nobody");
   line.hidden = false;
 }
 

@@ -6,13 +6,20 @@ const line = document.getElementById("presence");
 const status = document.getElementById("live-status");
 const link = document.getElementById("notifications-link");
 
+/** "23 people here now: Anna, Jan, Ewa, 19 other people and 1 guest" ("" for nobody): the
+ * server lists the first names and counts the other people. */
+export function presenceText(snapshot) {
+  const names = snapshot.users.map((user) => user.display_name);
+  if (snapshot.others) names.push(plural("others", snapshot.others));
+  if (snapshot.guests) names.push(plural("guests", snapshot.guests));
+  const count = snapshot.users.length + snapshot.others + snapshot.guests;
+  return names.length ? `${plural("hereNow", count)}: ${list(names)}` : "";
+}
+
 export function showPresence(snapshot) {
   if (!line || !snapshot) return;
-  const names = snapshot.users.map((user) => user.display_name);
-  if (snapshot.guests) names.push(plural("guests", snapshot.guests));
-  const count = snapshot.users.length + snapshot.guests;
-  line.textContent = names.length ? `${plural("hereNow", count)}: ${list(names)}` : "";
-  line.hidden = !names.length;
+  line.textContent = presenceText(snapshot);
+  line.hidden = !line.textContent;
 }
 
 export function showStatus(state) {

@@ -76,6 +76,29 @@ def test_presence_and_typing(open_page):
     expect(jan.locator("#typing")).to_be_hidden()  # nobody else writes
 
 
+def test_a_full_room_names_the_first_people_and_counts_the_others(open_page):
+    """The server lists the first names of a crowd and counts the rest (PRESENCE_NAMES): the
+    page's line says so in its language."""
+    anna = open_page(ANNA, THREAD)
+    expect(anna.locator("#presence")).to_contain_text(ANNA[2], timeout=WAIT_MS)
+    said = anna.evaluate(
+        """async () => {
+            const { presenceText } = await import("/static/js/presence.js");
+            const users = [{ id: 1, display_name: "Anna" }, { id: 2, display_name: "Jan" }];
+            return [
+                presenceText({ users, others: 998, guests: 3 }),
+                presenceText({ users: [], others: 0, guests: 1 }),
+                presenceText({ users: [], others: 0, guests: 0 }),
+            ];
+        }"""
+    )
+    assert said == [
+        "1003 osoby są tu teraz: Anna, Jan, 998 innych osób i 3 gości",
+        "1 osoba jest tu teraz: 1 gość",
+        "",
+    ]
+
+
 def test_without_javascript_the_form_still_replies_and_live_pages_see_it(open_page):
     anna = open_page(ANNA, THREAD)
     expect(anna.locator("#presence")).to_contain_text(ANNA[2], timeout=WAIT_MS)

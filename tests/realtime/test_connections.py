@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from forum.realtime.connections import Connections
+from forum.realtime.connections import PRESENCE_NAMES, Connections
 
 ANNA = {"id": 1, "display_name": "Anna"}
 JAN = {"id": 2, "display_name": "Jan"}
@@ -54,3 +54,22 @@ def test_presence_of_one_channel_is_not_another_s(registry):
     registry.disconnect("a")
     assert snapshot(registry) == (0, 0, [])
     assert snapshot(registry, "thread:2") == (1, 1, [])
+
+
+def test_a_full_room_lists_the_first_names_and_counts_the_other_people(registry):
+    """A thousand names would be read by nobody and sent to everyone at every change."""
+    people = [{"id": i, "display_name": f"Osoba {i:04d}"} for i in range(1, PRESENCE_NAMES + 6)]
+    for person in reversed(people):
+        registry.connect(f"s{person['id']}", person, None)
+        registry.join(f"s{person['id']}", CHANNEL)
+    registry.connect("g", None, None)
+    registry.join("g", CHANNEL)
+    presence = registry.presence(CHANNEL)
+    assert [user.display_name for user in presence.users] == [
+        person["display_name"] for person in people[:PRESENCE_NAMES]
+    ]
+    assert (presence.count, presence.guests, presence.others) == (PRESENCE_NAMES + 6, 1, 5)
+    for person in people[:6]:
+        registry.disconnect(f"s{person['id']}")
+    presence = registry.presence(CHANNEL)
+    assert len(presence.users) == PRESENCE_NAMES - 1 and presence.others == 0
