@@ -268,12 +268,15 @@ def mute(moderator, room_id: int, user_id: int, minutes: int, reason: str | None
     return new
 
 
-def _active_mutes(room_id: int, user_id: int | None = None) -> list[Mute]:
-    query = select(Mute).where(
+def _active_in(room_id: int):
+    """The room's mutes in force now."""
+    return select(Mute).where(
         Mute.room_id == room_id, Mute.lifted_at.is_(None), Mute.until > utcnow()
     )
-    if user_id is not None:
-        query = query.where(Mute.user_id == user_id)
+
+
+def _active_mutes(room_id: int, user_id: int) -> list[Mute]:
+    query = _active_in(room_id).where(Mute.user_id == user_id)
     return list(db.session.scalars(query.options(joinedload(Mute.user)).order_by(Mute.until)))
 
 
@@ -296,8 +299,7 @@ def room_mutes(moderator, room_id: int, page: int = 1, per_page: int = MUTES_PER
     (room, Flask-SQLAlchemy page)"""
     room = access_room_to_moderate(moderator, room_id)
     query = (
-        select(Mute)
-        .where(Mute.room_id == room.id, Mute.lifted_at.is_(None), Mute.until > utcnow())
+        _active_in(room.id)
         .options(joinedload(Mute.user).options(with_grants()), joinedload(Mute.muted_by))
         .order_by(Mute.until, Mute.id)
     )
