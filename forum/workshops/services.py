@@ -5,6 +5,7 @@ commit; the caller owns the transaction."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -510,8 +511,9 @@ class Pipeline:
     def ideas_for(self, need: Line) -> list[Line]:
         return [self.lines[idea_id] for idea_id in need.answered_by if idea_id in self.lines]
 
-    @property
+    @functools.cached_property
     def on_page(self) -> set[int]:
+        """Ids of the page's items (asked once per link on the page)."""
         return {line.id for line in self.needs + self.ideas}
 
     @property

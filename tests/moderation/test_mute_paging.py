@@ -92,7 +92,9 @@ def test_the_mutes_page_comes_a_page_at_a_time(as_amb13, amb13):
     assert f'rel="prev" href="/rooms/{room_id}/mutes?page=1"' in second
     assert 'rel="next"' not in second and "Strona 2 z 2" in second
     assert "Zdjęte" not in first + second and "Minęło" not in first + second
-    assert listed(as_amb13.get(f"/rooms/{room_id}/mutes?page=3").text) == []
+    past = as_amb13.get(f"/rooms/{room_id}/mutes?page=3").text
+    assert listed(past) == [] and 'class="past-the-last"' in past
+    assert f'href="/rooms/{room_id}/mutes"' in past
 
 
 @pytest.mark.parametrize("page", ["0", "-2", "x", "99999999999"])
