@@ -90,6 +90,14 @@ przeszły głosowanie. Warto się pospieszyć, bo nabór kończy się w marcu.
 """
 
 
+# The load generator's filler (bench/load/load.js): the 18 rooms scenario's posts are plain text.
+FILLER = (
+    "Proponuję, żeby w ramach budżetu obywatelskiego odnowić skwer przy ulicy Kalwaryjskiej: "
+    "nowe ławki, więcej drzew, stojaki na rowery i poidełko. Koszt szacuję na około 300 tys. zł. "
+)
+PLAIN = False  # --body plain
+
+
 class Phases:
     """Exclusive CPU time per phase: a phase's own time, without the phases running inside it."""
 
@@ -140,9 +148,9 @@ def make_app(database: Path, replies: int):
     )
 
 
-def seed(app, rooms: int):
+def seed(app, rooms: int, own_threads: bool = False):
     """The schema, Kraków's areas, 11 residents, `rooms` threads; logged-in clients with their
-    CSRF tokens."""
+    CSRF tokens: the ten repliers', or (own_threads) only the threads' author's."""
     from forum.accounts.models import User
     from forum.accounts.services import hash_password
     from forum.areas.models import Area, Room
@@ -180,7 +188,7 @@ def seed(app, rooms: int):
             threads.append(thread)
         db.session.flush()
         thread_ids = [thread.id for thread in threads]
-        emails = [user.email for user in people[1:]]
+        emails = [people[0].email] if own_threads else [user.email for user in people[1:]]
     app.config["WTF_CSRF_ENABLED"] = False
     clients = []
     for email in emails:
@@ -196,8 +204,16 @@ def seed(app, rooms: int):
     return thread_ids, clients, tokens
 
 
+def plain_body(n: int, length: int = 1000) -> str:
+    """The load generator's post (bench/load/load.js, bodyText): an id, then filler."""
+    text = f"B{n}T{n}.000 "
+    while len(text) < length:
+        text += FILLER
+    return text[:length]
+
+
 def reply_once(path: str, client, token: str, thread_id: int, n: int) -> None:
-    body = BODY.replace("{n}", str(n))
+    body = plain_body(n) if PLAIN else BODY.replace("{n}", str(n))
     if path == "api":
         answer = client.post(f"/api/v1/threads/{thread_id}/posts", json={"body": body})
         expected = 201
@@ -214,7 +230,7 @@ def run_pass(path, clients, tokens, thread_ids, replies, start, timings=None):
     """`replies` replies in turn from the authors; (CPU seconds, wall seconds)."""
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for i in range(replies):
-        author = i % AUTHORS
+        author = i % len(clients)
         t0 = time.perf_counter()
         thread_id = thread_ids[i % len(thread_ids)]
         reply_once(path, clients[author], tokens[author], thread_id, start + i)
@@ -301,7 +317,7 @@ def measure(path, args):
     for _run in range(args.runs):
         with tempfile.TemporaryDirectory(prefix="writepath-") as tmp:
             app = make_app(Path(tmp) / "forum.db", 3 * args.replies + args.warmup + 10)
-            thread_ids, clients, tokens = seed(app, args.rooms)
+            thread_ids, clients, tokens = seed(app, args.rooms, args.own_threads)
             gc.collect()
             gc.freeze()  # as run.py does before serving
             gc.set_threshold(50_000, 20, 100)
@@ -359,6 +375,18 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--path", default="api,form", help="api, form or both")
     parser.add_argument("--rooms", type=int, default=1, help="threads (one per room) replied to")
+    parser.add_argument(
+        "--own-threads",
+        action="store_true",
+        help="one author replies in the threads they opened (nobody is notified), as in the "
+        "18 rooms scenario",
+    )
+    parser.add_argument(
+        "--body",
+        choices=("markdown", "plain"),
+        default="markdown",
+        help="1 KB of Markdown, or the load generator's 1000 characters of plain text",
+    )
     parser.add_argument("--statements", action="store_true", help="list one reply's statements")
     parser.add_argument("--profile", action="store_true", help="cProfile's top functions")
     parser.add_argument("--profile-top", type=int, default=35)
@@ -368,6 +396,8 @@ def main() -> int:
     parser.add_argument("--profile-out", help="also save the profile (pstats) to this file")
     args = parser.parse_args()
 
+    global PLAIN
+    PLAIN = args.body == "plain"
     import logging
 
     logging.disable(logging.WARNING)
@@ -380,8 +410,9 @@ def main() -> int:
             for number, statement in enumerate(listed, 1):
                 print(f"{number:3}. {statement}")
     print(
-        f"\nWrite path, in-process: {args.replies} replies per pass from {AUTHORS} authors to "
-        f"{args.rooms} thread(s), no listeners, {args.runs} run(s): median [range]"
+        f"\nWrite path, in-process: {args.replies} replies per pass from "
+        f"{'their author' if args.own_threads else f'{AUTHORS} authors'} to {args.rooms} "
+        f"thread(s), {args.body} body, no listeners, {args.runs} run(s): median [range]"
     )
     header = (
         "| path | replies/s (CPU) | replies/s (wall) | p50 ms | ms/reply (CPU, instrumented) | "

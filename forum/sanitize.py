@@ -65,9 +65,10 @@ _cleaner = nh3.Cleaner(
 # tildes into it.)
 
 
-# Every address linkify-it finds has a `:` (http:, https:, mailto:) or a `.` (the host's last dot,
-# before its top-level domain) followed by a character that is not a space.
-_MAY_HOLD_AN_ADDRESS = re.compile(r"[.:]\S")
+# Every address linkify-it finds has a `:` followed by a character that is not a space (http:,
+# https:, mailto:) or a `.` followed by a letter (the host's last dot, before its top-level domain,
+# which is letters or `xn--…`). A number such as "3.5" or "12.30" is neither.
+_MAY_HOLD_AN_ADDRESS = re.compile(r":\S|\.[^\W\d_]")
 
 
 class _Linkify(LinkifyIt):

@@ -284,6 +284,11 @@ def test_the_cheap_pretest_never_skips_a_text_linkify_it_would_link():
     linkify = LinkifyIt(options={"fuzzy_email": False}).add("ftp:", None).add("//", None)
     texts = {piece for source in bleach_strings() for piece in (source, *source.split())}
     texts |= {"www.x.pl", "krakow.pl/bo", "mailto:a@b.pl", "http://x", "ąę.pl", "x.pl:80"}
+    texts |= {"xn--80ak6aa92e.com", "пример.рф", "a.b.c.d.pl", "192.168.0.1.pl", "x.pl.", "(x.pl)"}
+    texts |= {"localhost", "localhost:8080", "http://127.0.0.1", "127.0.0.1", "10.0.0.1/x"}
     linked = [text for text in texts if linkify.test(text)]
     assert len(linked) > 50
     assert [text for text in linked if not _MAY_HOLD_AN_ADDRESS.search(text)] == []
+    # and it skips what only looks like one: numbers, times, abbreviations before a space
+    for text in ("koszt 3.5 mln zł", "B12T34.567 filler", "o 12.30, ok. 300 tys. zł."):
+        assert not _MAY_HOLD_AN_ADDRESS.search(text)

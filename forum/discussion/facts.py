@@ -1,4 +1,4 @@
-"""What reading a thread and replying in it are decided on, read in one statement of columns.
+"""What reading a thread and replying in it are decided on, read in statements of columns.
 
 Joining a thread's stream happens a thousand times when a meeting starts, and the policy needs
 only a few columns of the thread, its room and the room's area: loading them as ORM objects
@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select
 
 from forum.areas.models import Area, Room
-from forum.discussion.models import Thread
+from forum.discussion.models import Post, Thread
 from forum.extensions import read_columns
 
 
@@ -54,6 +54,31 @@ class ThreadFacts:
     is_deleted = Thread.is_deleted
 
 
+@dataclass(slots=True, frozen=True)
+class PostFacts:
+    """What a reply reads of the post it answers (its words stay in the database)."""
+
+    id: int
+    thread_id: int
+    author_id: int
+    parent_id: int | None
+    depth: int
+    deleted_at: datetime | None
+
+    is_opening = Post.is_opening
+    is_deleted = Post.is_deleted
+
+
+POST_COLUMNS = (
+    Post.id,
+    Post.thread_id,
+    Post.author_id,
+    Post.parent_id,
+    Post.depth,
+    Post.deleted_at,
+)
+
+
 @functools.cache
 def _query():
     """Built once (on first use, when every model is mapped): its cache key is computed once."""
@@ -83,3 +108,9 @@ def load_thread_facts(thread_id: int) -> ThreadFacts | None:
     area = AreaFacts(area_id, path, area_archived)
     room = RoomFacts(room_id, is_public, room_archived_at, area)
     return ThreadFacts(thread_id, room_id, status, deleted_at, room)
+
+
+def read_post_facts(statement, params: dict) -> PostFacts | None:
+    """The facts of the post a select of POST_COLUMNS finds, or None."""
+    row = read_columns(statement, params).one_or_none()
+    return None if row is None else PostFacts(*row)

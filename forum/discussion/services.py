@@ -19,16 +19,22 @@ from flask import current_app, has_request_context, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from forum import idempotency, ratelimits, text
 from forum.accounts.models import with_grants
 from forum.areas.models import Room
-from forum.discussion.facts import ThreadFacts, load_thread_facts
+from forum.discussion.facts import (
+    POST_COLUMNS,
+    PostFacts,
+    ThreadFacts,
+    load_thread_facts,
+    read_post_facts,
+)
 from forum.discussion.models import Post, PostRevision, Thread
 from forum.errors import Conflict, NotFound, ValidationError
-from forum.extensions import db, utcnow
+from forum.extensions import db, insert_loaded, read_columns, utcnow
 from forum.notifications import services as notifications
 from forum.policy import can, decide, ensure, refusal
 from forum.realtime import events
@@ -166,9 +172,6 @@ def _write_path_queries():
       (its words stay in the database);
     - the thread's new reply count and activity.
     """
-    parent_columns = load_only(
-        Post.thread_id, Post.author_id, Post.parent_id, Post.depth, Post.deleted_at
-    )
     thread = select(Thread).where(Thread.id == bindparam("thread_id"))
     table = Thread.__table__
     return {
@@ -179,12 +182,11 @@ def _write_path_queries():
         # The opening post is the thread's first: in id order the walk of the thread's index
         # stops at it, where a plain search for it read every post of the thread (1.8 ms at
         # 2,000 posts, on every reply).
-        "opening": select(Post)
+        "opening": select(*POST_COLUMNS)
         .where(Post.thread_id == bindparam("thread_id"), Post.parent_id.is_(None))
         .order_by(Post.id)
-        .limit(1)
-        .options(parent_columns),
-        "post": select(Post).where(Post.id == bindparam("post_id")).options(parent_columns),
+        .limit(1),
+        "post": select(*POST_COLUMNS).where(Post.id == bindparam("post_id")),
         "count_reply": table.update()
         .where(table.c.id == bindparam("thread_id"))
         .values(reply_count=table.c.reply_count + 1, last_activity_at=bindparam("now"))
@@ -192,12 +194,12 @@ def _write_path_queries():
     }
 
 
-def _parent_for_reply(thread: Thread, parent_id: int | None) -> Post:
+def _parent_for_reply(thread: Thread, parent_id: int | None) -> PostFacts:
     queries = _write_path_queries()
     if parent_id is None:
-        parent = db.session.scalar(queries["opening"], {"thread_id": thread.id})
+        parent = read_post_facts(queries["opening"], {"thread_id": thread.id})
     else:
-        parent = db.session.scalar(queries["post"], {"post_id": parent_id})
+        parent = read_post_facts(queries["post"], {"post_id": parent_id})
         if parent is None or parent.thread_id != thread.id:
             raise ValidationError(
                 _("Some fields need correcting."),
@@ -207,7 +209,7 @@ def _parent_for_reply(thread: Thread, parent_id: int | None) -> Post:
         raise Conflict(_("This post was deleted; reply to another one."), code="post_deleted")
     # Past the depth limit a reply joins its parent's siblings, at the deepest allowed level.
     if parent.depth >= current_app.config["MAX_REPLY_DEPTH"]:
-        parent = db.session.get(Post, parent.parent_id)
+        parent = read_post_facts(queries["post"], {"post_id": parent.parent_id})
     return parent
 
 
@@ -220,7 +222,7 @@ def _thread_to_reply_in(user, thread_id: int) -> Thread:
 def _count_reply(thread: Thread, now) -> None:
     """One more reply and new activity: one UPDATE that also reads the new count back (the live
     event shows it), instead of an UPDATE and a SELECT."""
-    reply_count = db.session.execute(
+    reply_count = read_columns(
         _write_path_queries()["count_reply"], {"thread_id": thread.id, "now": now}
     ).scalar_one()
     set_committed_value(thread, "reply_count", reply_count)
@@ -237,25 +239,24 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
     source, html = _render_body(body, errors)
     _raise_if(errors)
     now = utcnow()
-    post = Post(
-        thread=thread,
-        thread_id=thread.id,  # read before the flush (the notifications)
-        author=user,
-        author_id=user.id,
-        parent_id=parent.id,
-        depth=parent.depth + 1,
-        body_source=source,
-        body_html=html,
-        created_at=now,
+    # Written at once, by one INSERT: its thread and author are the thread and login already in
+    # the session, and the notifications below refer to its id.
+    post = insert_loaded(
+        Post,
+        {
+            "thread_id": thread.id,
+            "author_id": user.id,
+            "parent_id": parent.id,
+            "depth": parent.depth + 1,
+            "body_source": source,
+            "body_html": html,
+            "created_at": now,
+        },
     )
-    db.session.add(post)
     _count_reply(thread, now)
     publish(events.POST_CREATED, thread_stream(thread.id), post)
     publish(events.THREAD_UPDATED, room_stream(thread.room_id), thread)
-    # The post and its notifications are written in one flush (the notifications refer to the
-    # post itself, not to its id); the flush below writes the post when nobody is notified.
     notifications.notify_reply(post, parent)
-    db.session.flush()
     return post
 
 

@@ -76,8 +76,9 @@ def _notify(user_id: int, kind: str, post: Post) -> Notification:
     )
 
 
-def notify_reply(reply: Post, parent: Post) -> list[Notification]:
-    """Tell the author of the post replied to, and the thread's author; never the replier."""
+def notify_reply(reply: Post, parent) -> list[Notification]:
+    """Tell the author of the post replied to (a Post or discussion.facts.PostFacts), and the
+    thread's author; never the replier."""
     made = []
     told = {reply.author_id}
     if not parent.is_opening and parent.author_id not in told:
