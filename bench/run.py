@@ -205,6 +205,7 @@ def sweep_options(n: int, transport: str, args) -> dict:
         "body-bytes": args.body_bytes,
         "max-latency-ms": args.max_latency_ms,
         "budget": args.budget,
+        "slope-settle-ms": round(args.slope_settle * 1000),
         **({"rss-halves": 0} if args.no_halves else {}),
     }
 
@@ -813,6 +814,7 @@ def scenario_units(selected: list[str], kinds: list[str], seed: dict | None, arg
         "duration": args.duration,
         "body-bytes": args.body_bytes,
         "max-latency-ms": args.max_latency_ms,
+        "slope-settle-ms": round(args.slope_settle * 1000),
         **({"rss-halves": 0} if args.no_halves else {}),
     }
     units = []
@@ -1557,6 +1559,13 @@ def main() -> int:
         default="off",
         help="start the forum through bench/gc_probe.py: stock GC with its pauses measured, "
         "or tuned (gc.freeze + higher thresholds)",
+    )
+    parser.add_argument(
+        "--slope-settle",
+        type=float,
+        default=12,
+        help="seconds of quiet before each of the RSS slope's two readings (default 12: V8 "
+        "returns memory after ~8-10 s idle; the other readings keep their 2 s)",
     )
     parser.add_argument(
         "--no-halves",

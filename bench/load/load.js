@@ -88,7 +88,11 @@ const DEFAULTS = {
   // Concurrent publish requests. Kept low: eventlet.wsgi serves at most 1024 connections by
   // default, and at N=1000 every keep-alive publisher connection counts against that.
   maxInflight: 16,
-  settleMs: 2000, // quiet time before each RSS reading
+  settleMs: 2000, // quiet time before each RSS reading (the slope's: slopeSettleMs)
+  // Quiet time before the slope's two readings (N/2 and N joined): V8 gives memory back only
+  // after ~8-10 s without allocation (its memory reducer), so after 2 s Node's RSS still holds the
+  // garbage of the joins just made (bench/README.md, "Memory per connection").
+  slopeSettleMs: 12000,
   // 1: join in two halves and read RSS after each (the slope); 0: join all in one go (no slope)
   rssHalves: 1,
   out: "",
@@ -183,8 +187,8 @@ function ownCpuSeconds() {
   return (usage.user + usage.system) / 1e6;
 }
 
-async function settledRss(pid) {
-  await sleep(opts.settleMs);
+async function settledRss(pid, settleMs = opts.settleMs) {
+  await sleep(settleMs);
   const samples = [];
   for (let i = 0; i < 5; i++) {
     samples.push(readRssKiB(pid));
@@ -1128,9 +1132,10 @@ async function main() {
   const conn = await connectAll(opts.clients, setCookies, async () => {
     // Between the halves: the first half joined and idle, read as the end reading is.
     result.clients_half = clients.length;
-    result.rss_half_kib = await settledRss(opts.serverPid);
+    result.rss_half_kib = await settledRss(opts.serverPid, opts.slopeSettleMs);
     log(
-      `first half: ${clients.length} clients joined; RSS ${result.rss_half_kib} KiB (settled)`,
+      `first half: ${clients.length} clients joined; RSS ${result.rss_half_kib} KiB ` +
+        `(after ${opts.slopeSettleMs / 1000} s)`,
     );
     return { clients: clients.length };
   });
@@ -1159,7 +1164,14 @@ async function main() {
           result.not_upgraded_examples.join(" | ")
         : ""),
   );
-  result.rssN_kib = await settledRss(opts.serverPid);
+  const joinedAll = now();
+  result.rssN_kib = await settledRss(opts.serverPid); // after settleMs, as before the slope
+  // The slope's reading at N: after as long a quiet as its reading at N/2.
+  result.rss_settle_ms = opts.settleMs;
+  result.rss_slope_settle_ms = conn.halves ? opts.slopeSettleMs : null;
+  result.rssN_slope_kib = conn.halves
+    ? await settledRss(opts.serverPid, Math.max(0, joinedAll + opts.slopeSettleMs - now()))
+    : null;
   // Memory per connection, two ways (bench/README.md, "Memory per connection"):
   // from the baseline after the page GETs: (RSS with all joined − after the page GETs) ÷ clients;
   result.rss_per_conn_kib =
@@ -1167,16 +1179,17 @@ async function main() {
       ? (result.rssN_kib - result.rss_pages_kib) / clients.length
       : null;
   // the slope, the verdict: (RSS with all joined − with the first half joined) ÷ the second
-  // half's clients, both readings idle and settled.
+  // half's clients, both readings idle and settled (slopeSettleMs of quiet each).
   const secondHalf = conn.halves ? clients.length - result.clients_half : 0;
   result.rss_slope_kib =
-    conn.halves && result.rss_half_kib !== null && result.rssN_kib !== null && secondHalf > 0
-      ? (result.rssN_kib - result.rss_half_kib) / secondHalf
+    conn.halves && result.rss_half_kib !== null && result.rssN_slope_kib !== null && secondHalf > 0
+      ? (result.rssN_slope_kib - result.rss_half_kib) / secondHalf
       : null;
   log(
     `RSS ${result.rss0_kib} KiB idle, ${result.rss_pages_kib} KiB after the page GETs → ` +
       (conn.halves ? `${result.rss_half_kib} KiB with ${result.clients_half} clients → ` : "") +
-      `${result.rssN_kib} KiB with ${clients.length} clients: ` +
+      `${result.rssN_kib} KiB with ${clients.length} clients` +
+      (conn.halves ? ` (${result.rssN_slope_kib} KiB after ${opts.slopeSettleMs / 1000} s): ` : ": ") +
       `${fmt(result.rss_per_conn_kib, 1)} KiB per connection from the page GETs, ` +
       `slope ${fmt(result.rss_slope_kib, 1)} KiB per connection`,
   );
