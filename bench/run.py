@@ -1563,9 +1563,9 @@ def main() -> int:
     parser.add_argument(
         "--slope-settle",
         type=float,
-        default=12,
-        help="seconds of quiet before each of the RSS slope's two readings (default 12: V8 "
-        "returns memory after ~8-10 s idle; the other readings keep their 2 s)",
+        default=2,
+        help="seconds of quiet before each of the RSS slope's two readings (default 2, as every "
+        "other reading; longer lets V8 return memory, not reliably: bench/README.md)",
     )
     parser.add_argument(
         "--no-halves",
