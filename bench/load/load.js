@@ -6,8 +6,10 @@
 //    headers of the polling requests and of the websocket upgrade. In browser mode a mismatch
 //    stops the run.
 // 2. Reads the server's RSS with 0 clients and again after the page GETs, connects N clients
-//    (bounded concurrency), each emits `join` {thread_id} and waits for the ack; reads RSS again
-//    with N idle clients (memory per connection: from the reading after the page GETs).
+//    (bounded concurrency), each emits `join` {thread_id} and waits for the ack. Clients join in
+//    two halves: RSS is read with the first N/2 joined and idle, and again with all N idle.
+//    Memory per connection: the slope (RSS at N − at N/2) ÷ (N/2), and, as before, (RSS at N −
+//    after the page GETs) ÷ N. The join time is the sum of the two halves' (the pause excluded).
 //    --transport browser (default): each client first GETs the page (the thread page for the forum,
 //    `/` for the references) and keeps its Set-Cookie in its own cookie jar; then socket.io-client
 //    with the pages' own options (static/js/socket.js): websocket first, long-polling as fallback
@@ -86,7 +88,13 @@ const DEFAULTS = {
   // Concurrent publish requests. Kept low: eventlet.wsgi serves at most 1024 connections by
   // default, and at N=1000 every keep-alive publisher connection counts against that.
   maxInflight: 16,
-  settleMs: 2000, // quiet time before each RSS reading
+  settleMs: 2000, // quiet time before each RSS reading (the slope's: slopeSettleMs)
+  // Quiet time before the slope's two readings (N/2 and N joined). Longer lets V8 give memory
+  // back (its memory reducer, after ~8-10 s without allocation), but not reliably: see
+  // bench/README.md, "Memory per connection". The forum reads the same after 2 s and 12 s.
+  slopeSettleMs: 2000,
+  // 1: join in two halves and read RSS after each (the slope); 0: join all in one go (no slope)
+  rssHalves: 1,
   out: "",
   trace: "", // a file for one line per post: id, step rate, send time, publish ms, first/last latency
 };
@@ -179,8 +187,8 @@ function ownCpuSeconds() {
   return (usage.user + usage.system) / 1e6;
 }
 
-async function settledRss(pid) {
-  await sleep(opts.settleMs);
+async function settledRss(pid, settleMs = opts.settleMs) {
+  await sleep(settleMs);
   const samples = [];
   for (let i = 0; i < 5; i++) {
     samples.push(readRssKiB(pid));
@@ -548,10 +556,12 @@ async function visitPages(n) {
   return { seconds: (now() - started) / 1000, setCookies, statuses, cookieNames };
 }
 
-async function connectAll(n, setCookies) {
+// Connects clients from..to-1 (bounded concurrency) and waits for every one of them; the first
+// client of the run (index 0) goes alone, its handshake tells which extensions the server accepted.
+// `deadline` bounds the whole of joining (both halves).
+async function connectRange(from, to, setCookies, deadline) {
   const started = now();
-  const deadline = started + opts.connectTimeout * 1000;
-  let next = 0;
+  let next = from;
   const failures = [];
   const stayedOnPolling = [];
   let lastJoin = started;
@@ -567,22 +577,50 @@ async function connectAll(n, setCookies) {
     }
   }
   async function worker() {
-    while (next < n && now() < deadline) {
+    while (next < to && now() < deadline) {
       const index = next++;
       record(await connectOne(index, opts.url, setCookies ? setCookies[index] : null));
     }
   }
-  // The first client alone: its handshake tells which extensions the server accepted.
-  if (n > 0) {
+  if (from === 0 && to > 0) {
     next = 1;
     record(await connectOne(0, opts.url, setCookies ? setCookies[0] : null));
   }
-  await Promise.all(Array.from({ length: Math.min(opts.connectConcurrency, n) }, worker));
+  await Promise.all(Array.from({ length: Math.min(opts.connectConcurrency, to - from) }, worker));
   return {
     seconds: (now() - started) / 1000,
     joinAckSeconds: (lastJoin - started) / 1000,
     failures,
     stayedOnPolling,
+  };
+}
+
+// Joins n clients. With --rss-halves 1 (the default) in two halves, 0..h-1 then h..n-1 with
+// h = floor(n / 2): after the first half has joined, the server's RSS is read idle and settled
+// (rssHalf is called between the halves), then the second half joins. The join time is the sum of
+// the two halves' times (first attempt → all of the half joined), the pause between them excluded;
+// with --rss-halves 0 all n join in one go, as before the slope existed.
+async function connectAll(n, setCookies, rssHalf) {
+  const deadline = now() + opts.connectTimeout * 1000;
+  const half = opts.rssHalves && n >= 2 ? Math.floor(n / 2) : n;
+  const first = await connectRange(0, half, setCookies, deadline);
+  if (half === n) return { ...first, halves: null };
+  const pauseStarted = now();
+  const atHalf = await rssHalf();
+  const pause = (now() - pauseStarted) / 1000;
+  const second = await connectRange(half, n, setCookies, deadline + pause * 1000);
+  return {
+    seconds: first.seconds + second.seconds,
+    joinAckSeconds: first.seconds + second.joinAckSeconds,
+    failures: first.failures.concat(second.failures),
+    stayedOnPolling: first.stayedOnPolling.concat(second.stayedOnPolling),
+    halves: {
+      at: half,
+      clients: atHalf.clients,
+      first_seconds: first.seconds,
+      second_seconds: second.seconds,
+      pause_seconds: pause,
+    },
   };
 }
 
@@ -1091,11 +1129,22 @@ async function main() {
   // first times warms the forum's caches and allocator (10-16 KiB per client at N = 1000, the same
   // with no socket at all), while the references answer a 404; connections are what is measured.
   result.rss_pages_kib = await settledRss(opts.serverPid);
-  const conn = await connectAll(opts.clients, setCookies);
+  const conn = await connectAll(opts.clients, setCookies, async () => {
+    // Between the halves: the first half joined and idle, read as the end reading is.
+    result.clients_half = clients.length;
+    result.rss_half_kib = await settledRss(opts.serverPid, opts.slopeSettleMs);
+    log(
+      `first half: ${clients.length} clients joined; RSS ${result.rss_half_kib} KiB ` +
+        `(after ${opts.slopeSettleMs / 1000} s)`,
+    );
+    return { clients: clients.length };
+  });
   result.clients = clients.length;
   // From the first connection attempt until every client has connected, had its join acked and
-  // (browser mode) finished its upgrade; the page GETs are not included.
+  // (browser mode) finished its upgrade; the page GETs are not included. Joined in two halves,
+  // it is the sum of the halves' times: the pause between them (the RSS reading) is not counted.
   result.connect_seconds = conn.seconds;
+  result.connect_halves = conn.halves;
   result.join_ack_seconds = conn.joinAckSeconds; // ... until the last join ack only
   result.connect_failures = conn.failures.length;
   result.connect_failure_examples = [...new Set(conn.failures)].slice(0, 5);
@@ -1115,14 +1164,38 @@ async function main() {
           result.not_upgraded_examples.join(" | ")
         : ""),
   );
-  result.rssN_kib = await settledRss(opts.serverPid);
+  const joinedAll = now();
+  result.rssN_kib = await settledRss(opts.serverPid); // after settleMs, as before the slope
+  // The slope's reading at N: after as long a quiet as its reading at N/2.
+  result.rss_settle_ms = opts.settleMs;
+  result.rss_slope_settle_ms = conn.halves ? opts.slopeSettleMs : null;
+  result.rssN_slope_kib = !conn.halves
+    ? null
+    : opts.slopeSettleMs <= opts.settleMs
+      ? result.rssN_kib
+      : await settledRss(opts.serverPid, Math.max(0, joinedAll + opts.slopeSettleMs - now()));
+  // Memory per connection, two ways (bench/README.md, "Memory per connection"):
+  // from the baseline after the page GETs: (RSS with all joined − after the page GETs) ÷ clients;
   result.rss_per_conn_kib =
     result.rss_pages_kib !== null && result.rssN_kib !== null && clients.length
       ? (result.rssN_kib - result.rss_pages_kib) / clients.length
       : null;
+  // the slope, the verdict: (RSS with all joined − with the first half joined) ÷ the second
+  // half's clients, both readings idle and settled (slopeSettleMs of quiet each).
+  const secondHalf = conn.halves ? clients.length - result.clients_half : 0;
+  result.rss_slope_kib =
+    conn.halves && result.rss_half_kib !== null && result.rssN_slope_kib !== null && secondHalf > 0
+      ? (result.rssN_slope_kib - result.rss_half_kib) / secondHalf
+      : null;
   log(
     `RSS ${result.rss0_kib} KiB idle, ${result.rss_pages_kib} KiB after the page GETs → ` +
-      `${result.rssN_kib} KiB with ${clients.length} clients`,
+      (conn.halves ? `${result.rss_half_kib} KiB with ${result.clients_half} clients → ` : "") +
+      `${result.rssN_kib} KiB with ${clients.length} clients` +
+      (conn.halves && opts.slopeSettleMs > opts.settleMs
+        ? ` (${result.rssN_slope_kib} KiB after ${opts.slopeSettleMs / 1000} s): `
+        : ": ") +
+      `${fmt(result.rss_per_conn_kib, 1)} KiB per connection from the page GETs, ` +
+      `slope ${fmt(result.rss_slope_kib, 1)} KiB per connection`,
   );
 
   result.steps = [];
