@@ -12,6 +12,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
+from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 # Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -93,14 +94,55 @@ def _insert_returning_row(model):
     return table.insert().returning(*table.c)
 
 
+@functools.cache
+def _loading_plan(model, table):
+    """What as_loaded reads of a row of `table` for `model`: its mapper, the primary key's
+    columns, and each column attribute's key with its column (looked up once, not per row)."""
+    mapper = sqlalchemy.inspect(model)
+    table = model.__table__ if table is None else table
+    primary_key = tuple(table.c[column.key] for column in mapper.primary_key)
+    attributes = tuple((prop.key, table.c[prop.columns[0].key]) for prop in mapper.column_attrs)
+    return mapper, primary_key, attributes
+
+
+def as_loaded(model, row, table=None):
+    """The session's object for a row of the model's columns read as columns (a Core row, with
+    the columns of `table`: the model's table or an alias of it), as the ORM would give it: the
+    object the session holds already, or a new one with the row's values and no changes to write;
+    None for an outer join's empty row.
+
+    For the statements of every request and reply, where the ORM's loading (its row processors,
+    made again for every statement with eager joins) cost more than the SQL. Relationships the
+    caller does not set with `set_loaded` load as usual, lazily.
+    """
+    mapper, primary_key, attributes = _loading_plan(model, table)
+    columns = row._mapping
+    identity = tuple(columns[column] for column in primary_key)
+    if identity[0] is None:
+        return None
+    session = db.session()
+    key = mapper.identity_key_from_primary_key(identity)
+    held = session.identity_map.get(key)
+    if held is not None:
+        return held
+    loaded = mapper.class_manager.new_instance()
+    values = instance_state(loaded).dict
+    for attribute, column in attributes:
+        values[attribute] = columns[column]
+    make_transient_to_detached(loaded)  # its state is now the row's, with no changes to write
+    session.add(loaded)
+    return loaded
+
+
+def set_loaded(instance, key: str, value) -> None:
+    """Set a relationship as loaded (no change to write), unless the session has loaded it."""
+    if key not in instance_state(instance).dict:
+        set_committed_value(instance, key, value)
+
+
 def insert_loaded(model, values: dict):
     """Insert one row with one INSERT … RETURNING and give it back as an object of the session,
     as if it had just been loaded: without the unit of work's flush of a new object (its cascades
     and bookkeeping cost twice the insert itself, on every reply). Defaults apply as in any
     insert; relationships load as usual (a many-to-one by id from the session, without SQL)."""
-    row = read_columns(_insert_returning_row(model), values).one()
-    mapper = sqlalchemy.inspect(model)
-    loaded = model(**{prop.key: row._mapping[prop.columns[0]] for prop in mapper.column_attrs})
-    make_transient_to_detached(loaded)  # its state is now the row's, with no changes to write
-    db.session.add(loaded)
-    return loaded
+    return as_loaded(model, read_columns(_insert_returning_row(model), values).one())

@@ -13,16 +13,19 @@ from flask_babel import format_datetime, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from forum import mail, ratelimits, text
 from forum.accounts.models import (
+    GRANT_COLUMNS,
+    GRANT_ORDER,
     ExpertUnit,
     PendingRegistration,
     RoleGrant,
     User,
     UserSession,
+    grants_outerjoin,
+    load_grants,
     with_grants,
 )
 from forum.accounts.passwords import check_password
@@ -36,7 +39,7 @@ from forum.errors import (
     NotFound,
     ValidationError,
 )
-from forum.extensions import db, utcnow
+from forum.extensions import as_loaded, db, read_columns, set_loaded, utcnow
 from forum.notifications import services as notifications
 from forum.policy import ensure
 from forum.realtime import access
@@ -264,35 +267,46 @@ def start_session(user: User) -> str:
 @functools.cache
 def _session_user_query():
     """One statement, on every request and socket event: the login, the person, their grants
-    and their mutes (which the policy reads for any write, and for a page's reply forms).
+    and their mutes (which the policy reads for any write, and for a page's reply forms), read
+    as columns (see session_user).
 
     Built once (on first use, when every model is mapped): SQLAlchemy then computes its cache
     key once, instead of once per request.
     """
+    person, login = User.__table__, UserSession.__table__
+    mute = User.mutes.property.mapper.local_table
+    joined = person.join(login, login.c.user_id == person.c.id)
     return (
-        select(User, UserSession.id)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == bindparam("user_id"),
-            UserSession.token_hash == bindparam("token_hash"),
-            UserSession.ended_at.is_(None),
+        select(person, login.c.id.label("login_id"), *GRANT_COLUMNS, mute)
+        .select_from(
+            grants_outerjoin(joined, person).outerjoin(mute, User.mutes.property.primaryjoin)
         )
-        .options(with_grants(joined=True), joinedload(User.mutes))
+        .where(
+            person.c.id == bindparam("user_id"),
+            login.c.token_hash == bindparam("token_hash"),
+            login.c.ended_at.is_(None),
+        )
+        .order_by(GRANT_ORDER, mute.c.id)
     )
 
 
 def session_user(user_id: int, token: str) -> User | None:
-    """The user of a login that is still open, with the login's id; None if it ended."""
-    row = (
-        db.session.execute(
-            _session_user_query(), {"user_id": user_id, "token_hash": _token_hash(token)}
-        )
-        .unique()
-        .one_or_none()
-    )
-    if row is None:
+    """The user of a login that is still open, with the login's id; None if it ended.
+
+    Its rows (one per grant and mute) become objects of the session as the ORM would load them
+    (extensions.as_loaded), for a fifth of the ORM's loading with its eager joins.
+    """
+    rows = read_columns(
+        _session_user_query(), {"user_id": user_id, "token_hash": _token_hash(token)}
+    ).all()
+    if not rows:
         return None
-    user, user.session_id = row
+    user = as_loaded(User, rows[0])
+    load_grants(user, rows)
+    mute = User.mutes.property.mapper
+    mutes = {found.id: found for row in rows if (found := as_loaded(mute.class_, row))}
+    set_loaded(user, "mutes", list(mutes.values()))
+    user.session_id = rows[0].login_id
     return user
 
 
