@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from forum.discussion.models import Post
 from forum.errors import NotFound
-from forum.extensions import db, utcnow
+from forum.extensions import db, insert_loaded, utcnow
 from forum.notifications.models import Notification, with_subjects
 from forum.notifications.schemas import Kind
 from forum.policy import ensure
@@ -39,28 +39,31 @@ def notify(
 ) -> Notification:
     """Tell one person something that concerns them, in the caller's transaction.
 
-    `post` instead of `post_id`: a post not yet written, written in the same flush."""
+    `post` instead of `post_id`: a post that may not be written yet (it is flushed first)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind: {kind}")
-    notification = Notification(
-        user_id=user_id,
-        kind=kind,
-        actor_id=actor_id,
-        thread_id=thread_id,
-        post_id=post_id,
-        area_id=area_id,
-        room_id=room_id,
-        draft_id=draft_id,
-        unit_id=unit_id,
-        meeting_id=meeting_id,
-        message=message,
-        until=until,
-        created_at=created_at or utcnow(),
-    )
     if post is not None:
-        notification.post = post
-    db.session.add(notification)
-    db.session.flush()
+        db.session.flush()  # the post's id
+        post_id = post.id
+    # Written at once by one INSERT (extensions.insert_loaded): a reply writes one or two.
+    notification = insert_loaded(
+        Notification,
+        {
+            "user_id": user_id,
+            "kind": kind,
+            "actor_id": actor_id,
+            "thread_id": thread_id,
+            "post_id": post_id,
+            "area_id": area_id,
+            "room_id": room_id,
+            "draft_id": draft_id,
+            "unit_id": unit_id,
+            "meeting_id": meeting_id,
+            "message": message,
+            "until": until,
+            "created_at": created_at or utcnow(),
+        },
+    )
     publish(events.NOTIFICATION, user_stream(user_id), notification)
     return notification
 

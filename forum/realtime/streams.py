@@ -152,7 +152,7 @@ def _reserve(session: Session, counts: dict[StreamKey, int]) -> dict[StreamKey, 
     params = {}
     for i, (key, count) in enumerate(sorted(counts.items())):
         params |= {f"kind{i}": key.kind, f"target{i}": key.target_id, f"count{i}": count}
-    rows = session.execute(_reserve_statement(len(counts)), params)
+    rows = session.connection().execute(_reserve_statement(len(counts)), params)
     return {
         StreamKey(kind, target_id): (stream_id, last) for kind, target_id, stream_id, last in rows
     }
@@ -166,6 +166,8 @@ def _number_published_events(session: Session) -> None:
     if not pending:
         return
     session.flush()  # the subjects' ids, and their state as committed
+    # Both statements below go straight to the session's connection (flushed just above): the
+    # ORM's work around a statement cost more than these statements themselves, on every write.
     by_stream: dict[StreamKey, list[Published]] = defaultdict(list)
     for published in pending:
         by_stream[published.key].append(published)
@@ -179,7 +181,7 @@ def _number_published_events(session: Session) -> None:
             (key, seq, published)
             for seq, published in enumerate(items, start=last - len(items) + 1)
         ]
-    session.execute(
+    session.connection().execute(
         _LOG_EVENTS,
         [
             {

@@ -7,11 +7,12 @@ where it differs (an author's own post, say).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_login import AnonymousUserMixin
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.accounts.models import User, with_grants
@@ -20,7 +21,7 @@ from forum.discussion.models import Post, Thread
 from forum.discussion.schemas import post_view, thread_view
 from forum.drafts.models import Draft
 from forum.drafts.schemas import draft_summary_view
-from forum.extensions import db
+from forum.extensions import db, read_columns
 from forum.flags.models import Flag
 from forum.flags.schemas import flag_view
 from forum.meetings.models import Meeting, MeetingInvitation, MeetingQuestion
@@ -142,12 +143,16 @@ def unread_count(user_id: int, memo: dict | None = None) -> int:
     memo = {} if memo is None else memo
     key = ("unread", user_id)
     if key not in memo:
-        memo[key] = db.session.scalar(
-            select(func.count(Notification.id)).where(
-                Notification.user_id == user_id, Notification.read_at.is_(None)
-            )
-        )
+        memo[key] = read_columns(_unread_query(), {"user_id": user_id}).scalar()
     return memo[key]
+
+
+@functools.cache
+def _unread_query():
+    """Built once: counted on every reply that notifies someone, on the session's connection."""
+    return select(func.count(Notification.id)).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)
+    )
 
 
 @dataclass(frozen=True)
