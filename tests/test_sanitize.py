@@ -1,5 +1,6 @@
 """Post bodies: Markdown rendered, then cleaned against the allow-list."""
 
+import random
 import re
 from html.parser import HTMLParser
 
@@ -7,6 +8,7 @@ import pytest
 from linkify_it import LinkifyIt
 
 from config import Config
+from forum import sanitize, text
 from forum.sanitize import (
     _MAY_HOLD_AN_ADDRESS,
     ALLOWED_ATTRIBUTES,
@@ -290,5 +292,72 @@ def test_the_cheap_pretest_never_skips_a_text_linkify_it_would_link():
     assert len(linked) > 50
     assert [text for text in linked if not _MAY_HOLD_AN_ADDRESS.search(text)] == []
     # and it skips what only looks like one: numbers, times, abbreviations before a space
-    for text in ("koszt 3.5 mln zł", "B12T34.567 filler", "o 12.30, ok. 300 tys. zł."):
-        assert not _MAY_HOLD_AN_ADDRESS.search(text)
+    for words in ("koszt 3.5 mln zł", "B12T34.567 filler", "o 12.30, ok. 300 tys. zł."):
+        assert not _MAY_HOLD_AN_ADDRESS.search(words)
+
+
+# Plain prose takes a shortcut past the parser and the allow-list (sanitize._PLAIN_PROSE): it must
+# render exactly as they would render it, and everything else must still go through them.
+PROSE_ALPHABET = (
+    "aąbcćdeęfghijklłmnńoóprsśtuwyzźżAĄŁŚŻ0123456789 \n\n.,;:!?'\"()-+=#%/@$^{}"
+    "\\`*_[]<>&~|\u00a0\t\u2003\u200b😀"
+)
+
+
+def _full_render(source: str) -> str:
+    return sanitize._cleaner.clean(sanitize._parser.render(source)).strip()
+
+
+def _prose_samples(count: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    words = ["ławki", "Kraków", "1.", "2)", "12", "3.5", "x.pl", "ok.", "-", "#", ">", "  ", "\n"]
+    samples = []
+    for _ in range(count):
+        if rng.random() < 0.5:
+            pieces = [rng.choice(PROSE_ALPHABET) for _ in range(rng.randint(1, 12))]
+        else:
+            pieces = [rng.choice(words + list(PROSE_ALPHABET)) for _ in range(rng.randint(1, 8))]
+        samples.append(text.clean("".join(pieces), multiline=True)[0])
+    return samples
+
+
+def test_plain_prose_renders_as_the_parser_and_the_allow_list_render_it():
+    sources = [*bleach_strings(), *_prose_samples(20_000, seed=11)]
+    sources += [
+        "B12T34.000 Proponuję, żeby w ramach budżetu obywatelskiego odnowić skwer: nowe ławki.",
+        "Ala\nma\n\n\nkota",
+        "Cytat: \"tak\" i 'nie'",
+        "2024 r.\n12 ławek",
+    ]
+    prose = [source for source in sources if sanitize._PLAIN_PROSE.fullmatch(source)]
+    assert len(prose) > 2_000  # the shortcut is taken often enough for this to mean something
+    assert [s for s in prose if render_markdown(s) != _full_render(s)] == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "1. lista",
+        "Ala\n2) b",
+        "a  \nb",
+        "a \nb",
+        "_x_",
+        "a\n===",
+        "a\n- b",
+        "> cytat",
+        "a\n    b",
+        "x.pl",
+        "a:b",
+        "a &amp; b",
+        "a\u00a0b",
+        "~~a~~",
+        "a | b\n--|--",
+        "  a",
+        "a\n\n # b",
+    ],
+)
+def test_what_is_not_plain_prose_goes_through_the_parser(source):
+    assert not (
+        sanitize._PLAIN_PROSE.fullmatch(source) and not sanitize._MAY_HOLD_AN_ADDRESS.search(source)
+    )
+    assert render_markdown(source) == _full_render(source)
