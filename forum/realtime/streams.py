@@ -146,13 +146,14 @@ def _reserve(session: Session, counts: dict[StreamKey, int]) -> dict[StreamKey, 
     One statement for all the streams, that creates each one or bumps it; the rows stay locked
     until commit.
     """
-    dialect = session.get_bind().dialect.name
+    connection = session.connection()
+    dialect = connection.dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"streams need SQLite or PostgreSQL, not {dialect}")
     params = {}
     for i, (key, count) in enumerate(sorted(counts.items())):
         params |= {f"kind{i}": key.kind, f"target{i}": key.target_id, f"count{i}": count}
-    rows = session.connection().execute(_reserve_statement(len(counts)), params)
+    rows = connection.execute(_reserve_statement(len(counts)), params)
     return {
         StreamKey(kind, target_id): (stream_id, last) for kind, target_id, stream_id, last in rows
     }
