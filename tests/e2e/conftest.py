@@ -6,8 +6,10 @@ import http.cookiejar
 import json
 import os
 import re
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -22,6 +24,7 @@ import pytest
 from config import BASE_DIR
 
 STARTUP_SECONDS = 30
+STARTUP_POLL_SECONDS = 0.02
 REGISTRATION_LINK = re.compile(r"http://[^/\s]+(/register/confirm/\S+)")
 
 # Debian's Chromium, driven by Playwright (never a browser Playwright downloads).
@@ -103,8 +106,19 @@ def free_port() -> int:
 class ForumServer:
     """Starts and stops `python run.py` against one SQLite file, as `make run` does."""
 
-    def __init__(self, database: Path, **environment: str):
+    # A database run.py has prepared (migrated, seeded with Kraków's areas, the budget and the
+    # demo data), made once per test session (per xdist worker) for each value of
+    # SEED_DEMO_DATA, and copied for each server whose file does not exist yet. Preparing it
+    # takes ~1.7 s (the demo accounts' production scrypt hashes, the migrations); a copy, a few
+    # milliseconds. The server still runs prepare_database on the copy at start, as on any
+    # restart; the first start on an empty file is made by the template's own server and by
+    # servers made with from_template=False.
+    templates: dict[str, Path] = {}
+    templates_dir: Path | None = None  # set per session by the _database_templates fixture
+
+    def __init__(self, database: Path, from_template: bool = True, **environment: str):
         self.database = database
+        self.from_template = from_template
         self.environment = environment
         self.port = free_port()
         self.process: subprocess.Popen | None = None
@@ -116,8 +130,8 @@ class ForumServer:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> None:
-        env = (
+    def _environment(self) -> dict[str, str]:
+        return (
             os.environ
             | {
                 "DATABASE_URL": f"sqlite:///{self.database}",
@@ -128,6 +142,28 @@ class ForumServer:
             }
             | self.environment
         )
+
+    def _copy_template(self) -> None:
+        """Give a server that is about to make its database a prepared copy instead."""
+        if not self.from_template or self.templates_dir is None or self.database.exists():
+            return
+        demo = self._environment().get("SEED_DEMO_DATA", "1")
+        template = self.templates.get(demo)
+        if template is None:
+            template = self.templates_dir / f"template-demo-{demo}.db"
+            maker = ForumServer(template, from_template=False, SEED_DEMO_DATA=demo)
+            maker.start()
+            maker.stop()
+            # Everything into the main file, so that one file is the whole database.
+            with sqlite3.connect(template) as connection:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.close()
+            self.templates[demo] = template
+        shutil.copyfile(template, self.database)
+
+    def start(self) -> None:
+        self._copy_template()
+        env = self._environment()
         with open(self.console, "ab") as console:
             self.process = subprocess.Popen(
                 [sys.executable, "run.py"],
@@ -144,7 +180,7 @@ class ForumServer:
                 urllib.request.urlopen(self.url + "/", timeout=2).close()
                 return
             except OSError:
-                time.sleep(0.2)
+                time.sleep(STARTUP_POLL_SECONDS)
         self.stop()
         raise RuntimeError(f"the forum did not answer within {STARTUP_SECONDS} s")
 
@@ -192,6 +228,16 @@ def forum_app(server: ForumServer) -> Iterator:
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_templates(tmp_path_factory):
+    """Where this session's prepared databases are kept (ForumServer.templates)."""
+    ForumServer.templates_dir = tmp_path_factory.mktemp("database-templates")
+    ForumServer.templates = {}
+    yield
+    ForumServer.templates_dir = None
+    ForumServer.templates = {}
 
 
 @pytest.fixture

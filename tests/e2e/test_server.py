@@ -6,12 +6,23 @@ import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import call, http_client
+from tests.e2e.conftest import ForumServer, call, http_client
 
 pytestmark = pytest.mark.e2e
 
 
-def test_first_start_serves_districts_from_a_wal_database(forum_server):
+@pytest.fixture
+def first_start_server(tmp_path):
+    """A server that makes its database itself, on an empty file (forum_server's start on a
+    copy of one run.py prepared before)."""
+    server = ForumServer(tmp_path / "forum.db", from_template=False)
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_first_start_serves_districts_from_a_wal_database(first_start_server):
+    forum_server = first_start_server
     page = urllib.request.urlopen(forum_server.url + "/", timeout=10).read().decode()
     assert len(re.findall(r"<h3>", page)) == 18
     assert "XIII Podgórze" in page and 'lang="pl"' in page
