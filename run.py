@@ -65,11 +65,32 @@ def lean_http_protocol():
       algorithm is turned off (TCP_NODELAY, as Node's HTTP server does), or the second send
       could wait for the client's delayed acknowledgement;
     - no ``headers_raw`` in the environ (an eventlet extension: the request's headers once
-      more, as a tuple of pairs; nothing here reads it, the headers are in ``HTTP_*``).
+      more, as a tuple of pairs; nothing here reads it, the headers are in ``HTTP_*``);
+    - once a websocket is open (its handshake written straight to the socket), the handler's
+      read and write buffers are closed and its parsed request headers (an ``email`` message,
+      2.3 KiB) replaced by the two values eventlet may still read: 5 KiB less per open websocket
+      (the environ's ``forum.websocket_opened``, called by forum/realtime/fastpath.py). The
+      websocket reads and writes the socket itself, never these; after it, the handler ends the
+      connection (eventlet marks it handled) and only closes them again.
     """
     import socket
 
     import eventlet.wsgi
+
+    class SpentHeaders(dict):
+        """What eventlet.wsgi still reads of a request's headers once its websocket is open:
+        ``Connection`` (whether to keep a connection alive after a response) and
+        ``X-Forwarded-For`` (its access log), by any case of their names."""
+
+        KEPT = ("connection", "x-forwarded-for")
+
+        def __init__(self, headers):
+            super().__init__(
+                (name, headers.get(name)) for name in self.KEPT if headers.get(name) is not None
+            )
+
+        def get(self, name, default=None):
+            return super().get(name.lower(), default)
 
     class LeanHttpProtocol(eventlet.wsgi.HttpProtocol):
         rbufsize = 1 << 10
@@ -85,7 +106,18 @@ def lean_http_protocol():
         def get_environ(self):
             environ = super().get_environ()
             environ.pop("headers_raw", None)
+            if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                environ["forum.websocket_opened"] = self.websocket_opened
             return environ
+
+        def websocket_opened(self):
+            """The websocket's handshake is written: the HTTP side's buffers are not needed."""
+            self.headers = SpentHeaders(self.headers)
+            for buffered in (self.wfile, self.rfile):  # the write buffer is empty (flushed)
+                try:
+                    buffered.close()  # frees the buffer; the socket stays open
+                except OSError:  # a write buffer that could not be flushed: the peer is gone
+                    pass
 
     return LeanHttpProtocol
 

@@ -294,6 +294,9 @@ def websocket_session(self, ws):
         self.connected = self.upgraded = True
     self.websocket = ws  # the fast path writes to it
     take_over_queue(self, ws)
+    opened = ws.environ.get("forum.websocket_opened")  # run.py's HTTP handler: free its buffers
+    if opened is not None:
+        opened()
     try:
         while True:
             try:
@@ -495,8 +498,22 @@ def census(eio_server) -> dict:
             "websocket": sum(1 for s in sockets if s.upgraded),
             "polling": sum(1 for s in sockets if not s.upgraded),
             "drained queue": sum(1 for s in sockets if isinstance(s.queue, DrainedQueue)),
+            "http buffers freed": sum(1 for s in sockets if _http_buffers_freed(s)),
         },
     }
+
+
+def _http_buffers_freed(sock) -> bool:
+    """Whether the HTTP handler under a websocket has closed its buffers and dropped its parsed
+    headers (run.py's ``websocket_opened``, called by websocket_session)."""
+    ws = getattr(sock, "websocket", None)
+    handler = getattr(ws.environ.get("forum.websocket_opened"), "__self__", None) if ws else None
+    return (
+        handler is not None
+        and handler.rfile.closed
+        and handler.wfile.closed
+        and not hasattr(handler.headers, "get_all")  # no longer an email.message.Message
+    )
 
 
 # (class, attribute, replacement)
