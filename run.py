@@ -67,8 +67,9 @@ def lean_http_protocol():
     - no ``headers_raw`` in the environ (an eventlet extension: the request's headers once
       more, as a tuple of pairs; nothing here reads it, the headers are in ``HTTP_*``);
     - once a websocket is open (its handshake written straight to the socket), the handler's
-      read and write buffers are closed and its parsed request headers (an ``email`` message,
-      2.3 KiB) replaced by the two values eventlet may still read: 5 KiB less per open websocket
+      read and write buffers are closed, its parsed request headers (an ``email`` message,
+      2.3 KiB) replaced by the two values eventlet may still read, and its own environ emptied
+      (engine.io keeps Flask-SocketIO's copy): about 6 KiB less per open websocket
       (the environ's ``forum.websocket_opened``, called by forum/realtime/fastpath.py). The
       websocket reads and writes the socket itself, never these; after it, the handler ends the
       connection (eventlet marks it handled) and only closes them again.
@@ -111,8 +112,13 @@ def lean_http_protocol():
             return environ
 
         def websocket_opened(self):
-            """The websocket's handshake is written: the HTTP side's buffers are not needed."""
+            """The websocket's handshake is written: the HTTP side's buffers are not needed,
+            nor its environ: engine.io keeps its own copy (made by Flask-SocketIO), and once
+            the websocket ends eventlet reads only the post-request hooks of this one."""
             self.headers = SpentHeaders(self.headers)
+            hooks = self.environ.get("eventlet.posthooks", [])
+            self.environ.clear()  # in place: the frames under the websocket share it
+            self.environ["eventlet.posthooks"] = hooks
             for buffered in (self.wfile, self.rfile):  # the write buffer is empty (flushed)
                 try:
                     buffered.close()  # frees the buffer; the socket stays open

@@ -297,6 +297,9 @@ def websocket_session(self, ws):
     opened = ws.environ.get("forum.websocket_opened")  # run.py's HTTP handler: free its buffers
     if opened is not None:
         opened()
+    if isinstance(ws, RFC6455WebSocket):
+        # Only the legacy protocols' wait() keeps messages there: an empty deque is 0.6 KiB.
+        ws._msgs = ()
     try:
         while True:
             try:
@@ -504,8 +507,9 @@ def census(eio_server) -> dict:
 
 
 def _http_buffers_freed(sock) -> bool:
-    """Whether the HTTP handler under a websocket has closed its buffers and dropped its parsed
-    headers (run.py's ``websocket_opened``, called by websocket_session)."""
+    """Whether the HTTP handler under a websocket has closed its buffers, dropped its parsed
+    headers and emptied its environ (run.py's ``websocket_opened``, called by
+    websocket_session)."""
     ws = getattr(sock, "websocket", None)
     handler = getattr(ws.environ.get("forum.websocket_opened"), "__self__", None) if ws else None
     return (
@@ -513,6 +517,7 @@ def _http_buffers_freed(sock) -> bool:
         and handler.rfile.closed
         and handler.wfile.closed
         and not hasattr(handler.headers, "get_all")  # no longer an email.message.Message
+        and list(handler.environ) == ["eventlet.posthooks"]
     )
 
 
