@@ -54,7 +54,7 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def lean_http_protocol():
+def lean_http_protocol(pool=None):
     """eventlet.wsgi's HTTP connection handler with what every open connection keeps cut down
     (bench/README.md: memory per connection). A websocket keeps its HTTP connection's handler,
     buffers and environ for its whole life, without using them after the handshake:
@@ -72,7 +72,15 @@ def lean_http_protocol():
       (engine.io keeps Flask-SocketIO's copy): about 6 KiB less per open websocket
       (the environ's ``forum.websocket_opened``, called by forum/realtime/fastpath.py). The
       websocket reads and writes the socket itself, never these; after it, the handler ends the
-      connection (eventlet marks it handled) and only closes them again.
+      connection (eventlet marks it handled) and only closes them again;
+    - and then, given the server's ``pool`` (its connections, at most MAX_CONNECTIONS), the
+      websocket leaves the handler: it takes a place of its own in the pool, eventlet is given
+      a stand-in to shut down and close instead of its socket, and ``websocket_opened`` returns
+      what gives the place back when the websocket ends. The handler then returns, and with it
+      its greenthread, whose deep stack (HTTP handler, WSGI middleware, engine.io, the
+      websocket's read) an idle connection parked for its whole life: 6 KiB of saved C stack
+      and a page or two of Python frames. fastpath.py reads the websocket in a greenthread of
+      its own instead. With no place left in the pool the websocket stays in its handler.
     """
     import socket
 
@@ -93,6 +101,18 @@ def lean_http_protocol():
         def get(self, name, default=None):
             return super().get(name.lower(), default)
 
+    class HandedOver:
+        """What eventlet shuts down and closes when a handler whose websocket has left it ends:
+        nothing (the websocket closes its socket itself)."""
+
+        def shutdown(self, *args):
+            pass
+
+        def close(self):
+            pass
+
+    handed_over = HandedOver()
+
     class LeanHttpProtocol(eventlet.wsgi.HttpProtocol):
         rbufsize = 1 << 10
         wbufsize = 1 << 10
@@ -111,10 +131,12 @@ def lean_http_protocol():
                 environ["forum.websocket_opened"] = self.websocket_opened
             return environ
 
-        def websocket_opened(self):
+        def websocket_opened(self, leave=True):
             """The websocket's handshake is written: the HTTP side's buffers are not needed,
             nor its environ: engine.io keeps its own copy (made by Flask-SocketIO), and once
-            the websocket ends eventlet reads only the post-request hooks of this one."""
+            the websocket ends eventlet reads only the post-request hooks of this one. With
+            ``leave``, the websocket leaves this handler if the pool has a place for it: what
+            gives that place back when it ends; else None, and it stays."""
             self.headers = SpentHeaders(self.headers)
             hooks = self.environ.get("eventlet.posthooks", [])
             self.environ.clear()  # in place: the frames under the websocket share it
@@ -124,6 +146,12 @@ def lean_http_protocol():
                     buffered.close()  # frees the buffer; the socket stays open
                 except OSError:  # a write buffer that could not be flushed: the peer is gone
                     pass
+            if not leave or pool is None or not pool.sem.acquire(blocking=False):
+                return None  # the websocket stays in this handler
+            # What eventlet shuts down and closes when the handler ends (finish() and the
+            # server's _clean_connection): the stand-in, not the websocket's socket.
+            self.connection = self.request = self.conn_state[1] = handed_over
+            return pool.sem.release
 
     return LeanHttpProtocol
 
@@ -190,9 +218,13 @@ if __name__ == "__main__":
     socketio.start_background_task(prune_event_log_periodically)
     socketio.start_background_task(send_meeting_reminders_periodically)
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
-    options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
+    options = {}
     if ASYNC_MODE == "eventlet":
-        options["protocol"] = lean_http_protocol()
+        # Every open connection holds a place in the pool: an HTTP request, or a websocket
+        # (in its handler, or after leaving it: lean_http_protocol).
+        pool = eventlet.GreenPool(MAX_CONNECTIONS)
+        options["custom_pool"] = pool
+        options["protocol"] = lean_http_protocol(pool)
     socketio.run(
         app,
         host=host,
