@@ -187,6 +187,9 @@ if __name__ == "__main__":
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
     raise_file_limit(MAX_CONNECTIONS + 256)
     tune_garbage_collector()
+    # Every open connection holds a place in the pool: an HTTP request, or a websocket (in its
+    # handler, or after leaving it: lean_http_protocol).
+    pool = eventlet.GreenPool(MAX_CONNECTIONS) if ASYNC_MODE == "eventlet" else None
     if ASYNC_MODE == "eventlet" and os.environ.get("BROADCAST_FAST_PATH", "1") != "0":
         # One frame per broadcast, written straight to idle sockets; python-engineio's own
         # behaviour if its versions are not those it was written for (it warns then).
@@ -207,12 +210,10 @@ if __name__ == "__main__":
         from forum.realtime import fastpath
 
         def write_census(signum, frame):
-            print(
-                "fastpath census:",
-                json.dumps(fastpath.census(socketio.server.eio)),
-                file=sys.stderr,
-                flush=True,
-            )
+            census = fastpath.census(socketio.server.eio)
+            census["pool in use"] = pool.size - pool.free()  # open connections, websockets too
+            sys.stderr.write(f"fastpath census: {json.dumps(census)}\n")  # one write: one line
+            sys.stderr.flush()
 
         signal.signal(signal.SIGUSR1, write_census)
     socketio.start_background_task(prune_event_log_periodically)
@@ -220,9 +221,6 @@ if __name__ == "__main__":
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
     options = {}
     if ASYNC_MODE == "eventlet":
-        # Every open connection holds a place in the pool: an HTTP request, or a websocket
-        # (in its handler, or after leaving it: lean_http_protocol).
-        pool = eventlet.GreenPool(MAX_CONNECTIONS)
         options["custom_pool"] = pool
         options["protocol"] = lean_http_protocol(pool)
     socketio.run(
