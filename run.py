@@ -54,7 +54,7 @@ def tune_garbage_collector() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
-def lean_http_protocol():
+def lean_http_protocol(pool=None):
     """eventlet.wsgi's HTTP connection handler with what every open connection keeps cut down
     (bench/README.md: memory per connection). A websocket keeps its HTTP connection's handler,
     buffers and environ for its whole life, without using them after the handshake:
@@ -65,11 +65,53 @@ def lean_http_protocol():
       algorithm is turned off (TCP_NODELAY, as Node's HTTP server does), or the second send
       could wait for the client's delayed acknowledgement;
     - no ``headers_raw`` in the environ (an eventlet extension: the request's headers once
-      more, as a tuple of pairs; nothing here reads it, the headers are in ``HTTP_*``).
+      more, as a tuple of pairs; nothing here reads it, the headers are in ``HTTP_*``);
+    - once a websocket is open (its handshake written straight to the socket), the handler's
+      read and write buffers are closed, its parsed request headers (an ``email`` message,
+      2.3 KiB) replaced by the two values eventlet may still read, and its own environ emptied
+      (engine.io keeps Flask-SocketIO's copy): about 6 KiB less per open websocket
+      (the environ's ``forum.websocket_opened``, called by forum/realtime/fastpath.py). The
+      websocket reads and writes the socket itself, never these; after it, the handler ends the
+      connection (eventlet marks it handled) and only closes them again;
+    - and then, given the server's ``pool`` (its connections, at most MAX_CONNECTIONS), the
+      websocket leaves the handler: it takes a place of its own in the pool, eventlet is given
+      a stand-in to shut down and close instead of its socket, and ``websocket_opened`` returns
+      what gives the place back when the websocket ends. The handler then returns, and with it
+      its greenthread, whose deep stack (HTTP handler, WSGI middleware, engine.io, the
+      websocket's read) an idle connection parked for its whole life: 6 KiB of saved C stack
+      and a page or two of Python frames. fastpath.py reads the websocket in a greenthread of
+      its own instead. With no place left in the pool the websocket stays in its handler.
     """
     import socket
 
     import eventlet.wsgi
+
+    class SpentHeaders(dict):
+        """What eventlet.wsgi still reads of a request's headers once its websocket is open:
+        ``Connection`` (whether to keep a connection alive after a response) and
+        ``X-Forwarded-For`` (its access log), by any case of their names."""
+
+        KEPT = ("connection", "x-forwarded-for")
+
+        def __init__(self, headers):
+            super().__init__(
+                (name, headers.get(name)) for name in self.KEPT if headers.get(name) is not None
+            )
+
+        def get(self, name, default=None):
+            return super().get(name.lower(), default)
+
+    class HandedOver:
+        """What eventlet shuts down and closes when a handler whose websocket has left it ends:
+        nothing (the websocket closes its socket itself)."""
+
+        def shutdown(self, *args):
+            pass
+
+        def close(self):
+            pass
+
+    handed_over = HandedOver()
 
     class LeanHttpProtocol(eventlet.wsgi.HttpProtocol):
         rbufsize = 1 << 10
@@ -85,7 +127,31 @@ def lean_http_protocol():
         def get_environ(self):
             environ = super().get_environ()
             environ.pop("headers_raw", None)
+            if environ.get("HTTP_UPGRADE", "").lower() == "websocket":
+                environ["forum.websocket_opened"] = self.websocket_opened
             return environ
+
+        def websocket_opened(self, leave=True):
+            """The websocket's handshake is written: the HTTP side's buffers are not needed,
+            nor its environ: engine.io keeps its own copy (made by Flask-SocketIO), and once
+            the websocket ends eventlet reads only the post-request hooks of this one. With
+            ``leave``, the websocket leaves this handler if the pool has a place for it: what
+            gives that place back when it ends; else None, and it stays."""
+            self.headers = SpentHeaders(self.headers)
+            hooks = self.environ.get("eventlet.posthooks", [])
+            self.environ.clear()  # in place: the frames under the websocket share it
+            self.environ["eventlet.posthooks"] = hooks
+            for buffered in (self.wfile, self.rfile):  # the write buffer is empty (flushed)
+                try:
+                    buffered.close()  # frees the buffer; the socket stays open
+                except OSError:  # a write buffer that could not be flushed: the peer is gone
+                    pass
+            if not leave or pool is None or not pool.sem.acquire(blocking=False):
+                return None  # the websocket stays in this handler
+            # What eventlet shuts down and closes when the handler ends (finish() and the
+            # server's _clean_connection): the stand-in, not the websocket's socket.
+            self.connection = self.request = self.conn_state[1] = handed_over
+            return pool.sem.release
 
     return LeanHttpProtocol
 
@@ -121,6 +187,9 @@ if __name__ == "__main__":
     host, port = os.environ.get("HOST", "127.0.0.1"), int(os.environ.get("PORT", "5000"))
     raise_file_limit(MAX_CONNECTIONS + 256)
     tune_garbage_collector()
+    # Every open connection holds a place in the pool: an HTTP request, or a websocket (in its
+    # handler, or after leaving it: lean_http_protocol).
+    pool = eventlet.GreenPool(MAX_CONNECTIONS) if ASYNC_MODE == "eventlet" else None
     if ASYNC_MODE == "eventlet" and os.environ.get("BROADCAST_FAST_PATH", "1") != "0":
         # One frame per broadcast, written straight to idle sockets; python-engineio's own
         # behaviour if its versions are not those it was written for (it warns then).
@@ -141,20 +210,19 @@ if __name__ == "__main__":
         from forum.realtime import fastpath
 
         def write_census(signum, frame):
-            print(
-                "fastpath census:",
-                json.dumps(fastpath.census(socketio.server.eio)),
-                file=sys.stderr,
-                flush=True,
-            )
+            census = fastpath.census(socketio.server.eio)
+            census["pool in use"] = pool.size - pool.free()  # open connections, websockets too
+            sys.stderr.write(f"fastpath census: {json.dumps(census)}\n")  # one write: one line
+            sys.stderr.flush()
 
         signal.signal(signal.SIGUSR1, write_census)
     socketio.start_background_task(prune_event_log_periodically)
     socketio.start_background_task(send_meeting_reminders_periodically)
     print(f"Wspólne Projekty: http://{host}:{port}/ ({ASYNC_MODE})", flush=True)
-    options = {"max_size": MAX_CONNECTIONS} if ASYNC_MODE == "eventlet" else {}
+    options = {}
     if ASYNC_MODE == "eventlet":
-        options["protocol"] = lean_http_protocol()
+        options["custom_pool"] = pool
+        options["protocol"] = lean_http_protocol(pool)
     socketio.run(
         app,
         host=host,

@@ -294,6 +294,28 @@ def websocket_session(self, ws):
         self.connected = self.upgraded = True
     self.websocket = ws  # the fast path writes to it
     take_over_queue(self, ws)
+    # run.py's HTTP handler frees its buffers, and may let the websocket leave it: then the
+    # handler's greenthread ends, instead of parking its deep stack for the connection's life.
+    # (A legacy websocket, whose closing differs, stays in its handler.)
+    rfc6455 = isinstance(ws, RFC6455WebSocket)
+    opened = ws.environ.pop("forum.websocket_opened", None)
+    release = opened(leave=rfc6455) if opened is not None else None
+    if rfc6455:
+        # Only the legacy protocols' wait() keeps messages there: an empty deque is 0.6 KiB.
+        ws._msgs = ()
+    if release is not None:
+        ws.websocket_closed = True  # the handler's return must not send a closing frame
+        eventlet.spawn(read_websocket, self, ws, release)
+        return []
+    read_websocket(self, ws)
+    return []
+
+
+def read_websocket(self, ws, release=None):
+    """A websocket's reading loop, as python-engineio's; in a greenthread of its own when the
+    websocket has left its HTTP handler (``release`` gives its place in the pool back)."""
+    if release is not None:
+        ws.websocket_closed = False  # (set while the handler returned)
     try:
         while True:
             try:
@@ -312,11 +334,17 @@ def websocket_session(self, ws):
                 self.server.logger.exception("Unknown receive error")
                 break
     finally:
-        self.queue.put(None)
-        if self.queue.writer is not None:
-            self.queue.writer.wait()
-        self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
-    return []
+        try:
+            self.queue.put(None)
+            if self.queue.writer is not None:
+                self.queue.writer.wait()
+            self.close(wait=False, abort=True, reason=self.server.reason.TRANSPORT_CLOSE)
+        finally:
+            if release is not None:
+                # As python-engineio does when a websocket's handler returns to it.
+                if self.server.sockets.get(self.sid) is self:
+                    del self.server.sockets[self.sid]
+                release()
 
 
 def upgrade(self, ws) -> bool:
@@ -464,6 +492,8 @@ ROLES = {
     ("engineio/socket.py", "poll"): "poll",  # a long-polling GET waiting for packets
     ("engineio/socket.py", "_websocket_handler"): "websocket reader",
     ("forum/realtime/fastpath.py", "websocket_session"): "websocket reader",
+    # one that has left its HTTP handler (run.py): no handler's frames under it
+    ("forum/realtime/fastpath.py", "read_websocket"): "websocket reader, own greenthread",
     ("forum/realtime/fastpath.py", "_drain"): "drained writer",  # only while packets wait
 }
 

@@ -62,11 +62,9 @@ class Server:
         return json.loads(self._census_lines()[-1])
 
     def _census_lines(self) -> list[str]:
-        return [
-            line.split(CENSUS_LINE, 1)[1]
-            for line in self.forum.console.read_text(errors="replace").splitlines()
-            if CENSUS_LINE in line
-        ]
+        text = self.forum.console.read_text(errors="replace")
+        whole = text[: text.rfind("\n") + 1]  # not a line still being written
+        return [line.split(CENSUS_LINE, 1)[1] for line in whole.splitlines() if CENSUS_LINE in line]
 
     def stop(self) -> str:
         """Stop the server; its whole stderr."""
@@ -165,14 +163,21 @@ def test_what_an_idle_connection_parks_in_the_server(
     wait_for_transport(clients, transports[-1])
     on_websocket = transports[-1] == "websocket"
     if fast_path == "1" and on_websocket:
-        expected = {"websocket reader": count}
+        # each has left its HTTP handler (run.py): no handler's greenthread parked under it
+        expected = {"websocket reader, own greenthread": count}
     elif fast_path == "1":
         expected = {"poll": count}
     elif on_websocket:
         expected = {"websocket reader": count, "engineio writer": count, "engineio ping": count}
     else:
         expected = {"poll": count, "engineio ping": count}
-    roles = list(expected) + ["engineio writer", "engineio ping", "drained writer", "poll"]
+    roles = list(expected) + [
+        "websocket reader",
+        "engineio writer",
+        "engineio ping",
+        "drained writer",
+        "poll",
+    ]
     census: dict = {}
 
     def as_expected() -> bool:  # idle: the join's presence update has gone out, no poll between
@@ -189,6 +194,54 @@ def test_what_an_idle_connection_parks_in_the_server(
         "polling": 0 if on_websocket else count,
         "drained queue": count if on_websocket and fast_path == "1" else 0,
     }
+    log = server.stop()
+    assert "Traceback" not in log, log
+
+
+@TRANSPORTS
+def test_a_connection_that_goes_away_leaves_nothing_behind(start_server, followers, transports):
+    """With the fast path, clients that disconnect leave no engine.io socket, no greenthread of
+    any role, and, on websocket, no place taken in the server's pool (a websocket that has left
+    its HTTP handler holds one of its own until it ends). (python-engineio's own path is left
+    out: its ping greenthreads sleep out their interval after a disconnect.) A reader whose
+    socket the server closed under it (the client's CLOSE packet: the writer closes the socket)
+    may not be woken by eventlet, and ends at its read timeout, ping interval + ping timeout
+    (as it did in its HTTP handler): here 4 s, well within the wait."""
+    count = 4
+    server = start_server(
+        FASTPATH_CENSUS="1", SOCKETIO_PING_INTERVAL="2", SOCKETIO_PING_TIMEOUT="2"
+    )
+    before = server.census()
+    clients = followers(server.url, transports, count=count)
+    wait_for_transport(clients, transports[-1])
+    joined = server.census()
+    assert len(joined["sockets"]) and sum(joined["sockets"].values()) >= count
+    if transports == ["websocket"]:
+        assert joined["pool in use"] >= count  # (and any HTTP connection still open)
+    for client in clients:
+        client.sio.disconnect()
+    census: dict = {}
+
+    def all_gone() -> bool:
+        nonlocal census
+        census = server.census()
+        gone = (
+            census["sockets"] == {"websocket": 0, "polling": 0, "drained queue": 0}
+            # ("other": python-engineio's service task starts with the first connection)
+            and all(
+                count <= 0
+                for role, count in greenthreads_added(before, census).items()
+                if role != "other"
+            )
+        )
+        if transports == ["websocket"]:  # no HTTP keep-alive connections of the client's
+            gone = gone and census["pool in use"] <= before["pool in use"]
+        return gone
+
+    try:
+        wait_until(all_gone, WAIT_SECONDS, what="nothing left")
+    except AssertionError as error:
+        raise AssertionError(f"{error} (before: {before}; last census: {census})") from None
     log = server.stop()
     assert "Traceback" not in log, log
 
