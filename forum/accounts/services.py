@@ -294,7 +294,8 @@ def session_user(user_id: int, token: str) -> User | None:
     """The user of a login that is still open, with the login's id; None if it ended.
 
     Its rows (one per grant and mute) become objects of the session as the ORM would load them
-    (extensions.as_loaded), for a fifth of the ORM's loading with its eager joins.
+    (extensions.as_loaded), for about a quarter of the Python work of the ORM's loading with
+    its eager joins (542 → 150 calls).
     """
     rows = read_columns(
         _session_user_query(), {"user_id": user_id, "token_hash": _token_hash(token)}
