@@ -11,7 +11,7 @@ from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import DateTime, MetaData, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, make_transient_to_detached
+from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
 # Named constraints, so migrations can alter them on SQLite and PostgreSQL alike.
@@ -79,13 +79,32 @@ def insert_unless_taken(model, values: dict, index_elements: list[str], index_wh
     return db.session.execute(statement).scalar()
 
 
+# Session.info key: the session's transaction and its connection, as session_connection found.
+_CONNECTION = "forum.connection"
+
+
+def session_connection(session=None):
+    """The connection of the session's transaction (beginning one if needed), as
+    Session.connection() gives it, but looked up once per transaction: the session's own lookup
+    (its bind, its state checks) cost as much as a one-row read, and a reply makes several."""
+    session = session or db.session()
+    transaction = session.get_transaction()
+    held = session.info.get(_CONNECTION)
+    if held is not None and transaction is not None and held[0] is transaction:
+        return held[1]
+    connection = session.connection()
+    session.info[_CONNECTION] = (session.get_transaction(), connection)
+    return connection
+
+
 def read_columns(statement, params: dict):
     """A statement of columns (no ORM objects) run on the session's own connection: in its
     transaction, after a flush of anything pending (as the session would), but without the
     ORM's work around each statement (about two thirds of a one-row read's CPU). For the reads
     made on every socket join, and the writes of every reply that read columns back."""
-    db.session.flush()
-    return db.session.connection().execute(statement, params)
+    session = db.session()
+    session.flush()
+    return session_connection(session).execute(statement, params)
 
 
 @functools.cache
@@ -126,11 +145,15 @@ def as_loaded(model, row, table=None):
     if held is not None:
         return held
     loaded = mapper.class_manager.new_instance()
-    values = instance_state(loaded).dict
+    state = instance_state(loaded)
+    values = state.dict
     for attribute, column in attributes:
         values[attribute] = columns[column]
-    make_transient_to_detached(loaded)  # its state is now the row's, with no changes to write
-    session.add(loaded)
+    # Persistent in the session, as the ORM's loading leaves an object: its state is the row's,
+    # with no change to write. (Session.add would also walk every relationship of the mapper
+    # for cascades, of which a freshly read object has none to follow: a third of the cost.)
+    state.key = key
+    session._update_impl(state)
     return loaded
 
 

@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import TextClause, delete, event, select, text
 from sqlalchemy.orm import Session
 
-from forum.extensions import db, utcnow
+from forum.extensions import db, session_connection, utcnow
 from forum.realtime import events
 from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.subjects import SUBJECTS
@@ -146,7 +146,7 @@ def _reserve(session: Session, counts: dict[StreamKey, int]) -> dict[StreamKey, 
     One statement for all the streams, that creates each one or bumps it; the rows stay locked
     until commit.
     """
-    connection = session.connection()
+    connection = session_connection(session)
     dialect = connection.dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"streams need SQLite or PostgreSQL, not {dialect}")
@@ -182,7 +182,7 @@ def _number_published_events(session: Session) -> None:
             (key, seq, published)
             for seq, published in enumerate(items, start=last - len(items) + 1)
         ]
-    session.connection().execute(
+    session_connection(session).execute(
         _LOG_EVENTS,
         [
             {
