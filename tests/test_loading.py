@@ -6,7 +6,7 @@ write, and nothing left to load."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import joinedload
 
 from forum.accounts import services as accounts
@@ -14,7 +14,7 @@ from forum.accounts.models import RoleGrant, User, UserSession, with_grants
 from forum.areas.models import Room
 from forum.discussion import services as discussion
 from forum.discussion.models import Post, Thread
-from forum.extensions import as_loaded, db, insert_loaded, utcnow
+from forum.extensions import as_loaded, db, insert_loaded, session_connection, utcnow
 from forum.moderation.models import Mute
 from forum.transactions import transaction
 from tests.conftest import app_context, district, make_user, room_of, run
@@ -205,3 +205,33 @@ def test_an_inserted_row_is_loaded_with_its_defaults_and_written_once(app):
         )
     with app_context():
         assert db.session.get(Post, post.id).body_source == "Tak"
+
+
+def test_an_object_read_as_columns_is_persistent_and_its_changes_are_written(app):
+    person = make_user("Zmieniająca")
+    with app_context(), transaction():
+        row = (
+            db.session.connection()
+            .execute(select(User.__table__).where(User.id == person.id))
+            .one()
+        )
+        user = as_loaded(User, row)
+        assert inspect(user).persistent and not db.session.is_modified(user)
+        user.display_name = "Po zmianie"
+        assert list(db.session.dirty) == [user]
+        _, statements = statements_during(db.session.flush)
+        assert len(statements) == 1 and statements[0].startswith("UPDATE user_account")
+    with app_context():
+        assert db.session.get(User, person.id).display_name == "Po zmianie"
+
+
+def test_the_session_s_connection_is_its_transaction_s(app):
+    with app_context():
+        session = db.session()
+        first = session_connection()
+        assert first is session.connection() and session_connection() is first
+        session.commit()
+        second = session_connection()  # a new transaction, and the connection it began on
+        assert second is session.connection() and session.get_transaction() is not None
+        session.rollback()
+        assert session_connection() is session.connection()
