@@ -51,6 +51,7 @@ from collections.abc import Mapping
 import eventlet
 import eventlet.hubs
 import eventlet.queue
+import eventlet.semaphore
 from engineio import base_server as eio_base_server
 from engineio import exceptions as eio_exceptions
 from engineio import packet as eio_packet
@@ -246,6 +247,10 @@ def broadcast(
         for part in (encoded if isinstance(encoded, list) else [encoded])
     ]
     sockets = self.server.eio.sockets
+    # One packet (no binary attachments): its frame, built once, is written inline to each
+    # recipient that send() would write it to at once (see direct_socket).
+    single = eio_pkts[0] if len(eio_pkts) == 1 else None
+    frame = None
     for sid, eio_sid in self.get_participants(namespace, room):
         if sid in skip:
             continue
@@ -254,6 +259,26 @@ def broadcast(
             continue
         if recipient.closed:  # as python-engineio's _get_socket forgets it
             sockets.pop(eio_sid, None)
+            continue
+        direct = recipient.__dict__.get("direct")
+        if (
+            single is not None
+            and direct is not None
+            and not recipient.last_ping  # no ping unanswered: no timeout to check
+            and not recipient.queue.queue  # nothing queued goes first
+            and direct[1].counter > 0  # no frame being written (its _sendlock is free)
+        ):
+            if frame is None:  # the same for every connection without compression
+                frame = single.__dict__.get("frame")  # (send() may have built it already)
+                if frame is None:
+                    frame = single.frame = direct[2]._pack_message(single.encode())
+            try:
+                sent = direct[0].send(frame)
+            except OSError:  # would block, or broken: send() and the writer take it from here
+                recipient.send(single)
+                continue
+            if sent < len(frame):
+                recipient.queue.put(FrameRestPacket(frame[sent:]))
             continue
         for pkt in eio_pkts:
             recipient.send(pkt)
@@ -275,6 +300,20 @@ def _writable_now(self, ws, pkt) -> bool:
     )
 
 
+def direct_socket(ws):
+    """What broadcast() writes a frame to inline, for a websocket whose frames it may write
+    (the conditions of _writable_now that never change on a connection): its raw socket, the
+    lock its writes hold, and the websocket (which frames messages); None otherwise."""
+    if (
+        isinstance(ws, RFC6455WebSocket)
+        and not ws.extensions
+        and isinstance(ws.socket, GreenSocket)
+        and isinstance(ws._sendlock, eventlet.semaphore.Semaphore)
+    ):
+        return ws.socket.fd, ws._sendlock, ws
+    return None
+
+
 def send_rest_unframed(self, message, **kwargs):
     """RFC6455WebSocket.send: the rest of a partly written frame is written as it is."""
     if isinstance(message, FrameRest):
@@ -293,6 +332,7 @@ def websocket_session(self, ws):
     else:
         self.connected = self.upgraded = True
     self.websocket = ws  # the fast path writes to it
+    self.direct = direct_socket(ws)
     take_over_queue(self, ws)
     # run.py's HTTP handler frees its buffers, and may let the websocket leave it: then the
     # handler's greenthread ends, instead of parking its deep stack for the connection's life.

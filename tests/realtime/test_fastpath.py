@@ -181,7 +181,9 @@ def websocket_connection(link: Link, server: FakeServer | None = None) -> eio_so
     """An engine.io socket on its websocket, as websocket_session() sets it up (no reader)."""
     sock = eio_socket.Socket(server or FakeServer(), "sid")
     sock.connected = sock.upgraded = True
+    sock.last_ping = None  # as the handshake's schedule_ping leaves it: no ping unanswered
     sock.websocket = link.ws
+    sock.direct = fastpath.direct_socket(link.ws)
     sock.queue = fastpath.DrainedQueue(link.ws)
     return sock
 
@@ -529,26 +531,108 @@ class Audience:
             self.sids.append(sid)
 
 
+def count_frames_built(monkeypatch) -> list:
+    built = []
+    pack = RFC6455WebSocket._pack_message
+
+    def counting_pack(self, *args, **kwargs):
+        built.append(args)
+        return pack(self, *args, **kwargs)
+
+    monkeypatch.setattr(RFC6455WebSocket, "_pack_message", counting_pack)
+    return built
+
+
 def test_a_broadcast_sends_one_packet_to_each_recipient_it_can_reach(patched, links, monkeypatch):
     """One frame for everyone, written to each socket; the sender skipped; a socket that has gone
     is skipped (and forgotten, as python-engineio forgets it) without stopping the others."""
     audience = Audience(links, 5)
     audience.sockets[1].closed = True
     del audience.server.eio.sockets["eio2"]
-    sent = []
-
-    def send(sock, pkt):
-        sent.append(pkt)
-        fastpath.send(sock, pkt)
-
-    monkeypatch.setattr(eio_socket.Socket, "send", send)  # undone before `patched` checks
+    built = count_frames_built(monkeypatch)
     audience.server.emit("ev", {"n": 1}, room="room", skip_sid=audience.sids[3])
-    assert len(sent) == 2 and sent[0] is sent[1]  # sockets 0 and 4: one packet object
+    assert len(built) == 1  # one frame, written to sockets 0 and 4
     expected = [(TEXT, b'42["ev",{"n":1}]')]
     assert audience.links[0].frames(1) == audience.links[4].frames(1) == expected
+    assert all(sock.queue.writer is None for sock in audience.sockets)  # written inline
     assert "eio1" not in audience.server.eio.sockets
     for i in (1, 2, 3):
         assert audience.links[i].nothing_sent()
+
+
+def test_a_broadcast_keeps_each_connection_s_order(patched, links, monkeypatch):
+    """The frame is written inline only where send() would write it at once: behind a queued
+    packet or a frame being written it goes through the queue, in order; a connection whose
+    ping went unanswered is checked (and one past its timeout closed, not written to); a
+    compressed connection frames it for itself."""
+    audience = Audience(links, 6)
+    queued, writing, pinged, compressed, idle, gone = audience.sockets
+    gone.server = FakeServer(ping_timeout=1)
+    gone.last_ping = time.time() - 10
+    queued.send(eio_packet.Packet(eio_packet.NOOP))  # not a MESSAGE: queued
+    assert not queued.last_ping
+    audience.links[1].ws._sendlock.acquire()  # a frame is half written
+    pinged.last_ping = time.time()  # unanswered, not yet timed out
+    audience.links[3].ws.extensions = {"permessage-deflate": {}}
+    compressed.direct = fastpath.direct_socket(audience.links[3].ws)
+    assert compressed.direct is None
+    built = count_frames_built(monkeypatch)
+    audience.server.emit("ev", "x", room="room")
+    assert queued.queue.qsize() == 2 and audience.links[0].nothing_sent()
+    assert writing.queue.qsize() == 1 and audience.links[1].nothing_sent()
+    assert compressed.queue.qsize() == 1 and audience.links[3].nothing_sent()
+    assert pinged.queue.qsize() == 0 and not pinged.closed  # straight out, by send()
+    assert idle.queue.qsize() == 0
+    assert gone.closed
+    assert len(built) == 1  # the shared frame (the compressed one is built by its writer)
+    audience.links[1].ws._sendlock.release()
+    for sock in audience.sockets:
+        settle(sock)
+    assert audience.links[5].frames_until_closed() == [(CLOSE, b"")]
+    event = b'42["ev","x"]'
+    assert audience.links[0].frames(2) == [(TEXT, b"6"), (TEXT, event)]
+    for i in (1, 2, 4):
+        assert audience.links[i].frames(1) == [(TEXT, event)]
+    ((first_byte, _payload),) = audience.links[3].frames(1)
+    assert first_byte == TEXT | 0x40
+
+
+def test_a_broadcast_to_a_socket_that_takes_part_of_the_frame_queues_the_rest(patched, links):
+    audience = Audience(links, 2)
+    small = Link(sndbuf=4096)
+    links_made = audience.links
+    links_made[0].close()  # replace the first recipient's link by one with a small buffer
+    sock = audience.sockets[0]
+    sock.websocket, sock.direct = small.ws, fastpath.direct_socket(small.ws)
+    sock.queue = fastpath.DrainedQueue(small.ws)
+    big = "x" * 1_000_000
+    audience.server.emit("ev", big, room="room")
+    assert isinstance(sock.queue.queue[0], fastpath.FrameRestPacket)
+    audience.server.emit("ev", "next", room="room")
+    assert sock.queue.qsize() == 2  # behind the rest
+    frames = small.frames(2)
+    assert frames == [(TEXT, f'42["ev","{big}"]'.encode()), (TEXT, b'42["ev","next"]')]
+    assert audience.links[1].frames(2) == frames
+    settle(sock)
+    small.close()
+
+
+def test_a_broadcast_to_a_socket_that_would_block_or_is_broken_raises_nothing(patched, links):
+    audience = Audience(links, 3)
+    full, broken, fine = audience.links
+    full_end = full.ws.socket.fd
+    full_end.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4096)
+    with pytest.raises(BlockingIOError):
+        while True:
+            full_end.send(b"\0" * 65536)
+    broken.peer.fd.close()
+    audience.server.emit("ev", "x", room="room")
+    assert audience.sockets[0].queue.qsize() + (audience.sockets[0].queue.writer is not None)
+    assert fine.frames(1) == [(TEXT, b'42["ev","x"]')]
+    data = full.read(lambda data: data.endswith(b'42["ev","x"]'))
+    assert data.endswith(b'42["ev","x"]')
+    for sock in audience.sockets:
+        settle(sock)
 
 
 def test_a_broadcast_with_a_callback_is_python_socketios_own(patched, links):
@@ -567,6 +651,7 @@ def test_schedule_ping_sets_a_hub_timer_not_a_greenthread(patched, monkeypatch):
     timers = []
     monkeypatch.setattr(hub, "schedule_call_global", lambda *args: timers.append(args))
     sock = eio_socket.Socket(FakeServer(ping_interval=7), "sid")  # spawning would fail
+    sock.last_ping = time.time()  # as a new connection's, before its handshake's ping cycle
     sock.schedule_ping()
     assert timers == [(7, fastpath.send_ping, sock)] and sock.last_ping is None
     sock.schedule_ping()  # a cycle is under way (no pong yet): no second timer
@@ -576,6 +661,7 @@ def test_schedule_ping_sets_a_hub_timer_not_a_greenthread(patched, monkeypatch):
 def test_the_timer_sends_a_ping(patched, links):
     link = links()
     sock = websocket_connection(link, FakeServer(ping_interval=0.01))
+    sock.last_ping = time.time()  # as a new connection's, before its handshake's ping cycle
     sock.schedule_ping()
     assert link.frames(1) == [(TEXT, b"2")]
     assert sock.last_ping and time.time() - sock.last_ping < 5
