@@ -1,0 +1,147 @@
+"""read_columns runs a prebuilt statement straight on the DB-API cursor where Core would compute
+nothing in Python for it: it must give exactly what Core's execution gives (the same values, of
+the same types, by index, label and column), fall back to Core where Core computes something,
+raise SQLAlchemy's exceptions, and still be seen by the engine's cursor events."""
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import bindparam, event, exc, insert, select
+
+from forum.accounts import services as accounts
+from forum.accounts.models import User
+from forum.discussion import facts
+from forum.discussion import services as discussion
+from forum.discussion.models import Post, Thread
+from forum.extensions import db, read_columns
+from forum.realtime import catchup, subjects
+from forum.realtime.streams import thread_stream
+from forum.transactions import transaction
+from tests.conftest import app_context, make_user, room_of, run
+
+
+def core(statement, params):
+    return db.session.connection().execute(statement, params).all()
+
+
+def same_as_core(statement, params) -> list:
+    """read_columns' rows, checked against Core's: values and their types, by index, by label
+    and by every column Core's rows answer to."""
+    ours, theirs = read_columns(statement, params).all(), core(statement, params)
+    assert [tuple(row) for row in ours] == [tuple(row) for row in theirs]
+    for mine, core_row in zip(ours, theirs, strict=True):
+        assert [type(value) for value in mine] == [type(value) for value in core_row]
+        for key in core_row._mapping.keys():
+            assert getattr(mine, key) == getattr(core_row, key)
+        for column in statement.selected_columns:
+            assert mine._mapping[column] == core_row._mapping[column]
+    return ours
+
+
+@pytest.fixture
+def replied(app):
+    """A thread with a reply, and its author's open login."""
+    author = make_user("Autorka", role="ambassador", scope="XIII")
+    thread = run(discussion.create_thread, author, room_of("XIII").id, "Ławki", "Gdzie ławki?")
+    run(discussion.create_reply, author, thread.id, "Przy stawie.")
+    with app_context(), transaction():
+        token = accounts.start_session(db.session.get(User, author.id))
+    return author, thread, token
+
+
+def test_the_login_read_is_core_s(replied):
+    author, _thread, token = replied
+    with app_context():
+        rows = same_as_core(
+            accounts._session_user_query(),
+            {"user_id": author.id, "token_hash": accounts._token_hash(token)},
+        )
+        assert len(rows) == 1 and rows[0].login_id
+        assert isinstance(rows[0]._mapping[User.__table__.c.created_at], datetime)
+        assert rows[0]._mapping[User.__table__.c.created_at].tzinfo is not None
+
+
+def test_the_write_path_s_reads_are_core_s(replied):
+    author, thread, _token = replied
+    queries = discussion._write_path_queries()
+    with app_context():
+        same_as_core(queries["thread"], {"thread_id": thread.id})
+        same_as_core(queries["opening"], {"thread_id": thread.id})
+        (row,) = same_as_core(facts._query(), {"thread_id": thread.id})
+        assert facts.load_thread_facts(thread.id).room_id == row[0]
+        key = thread_stream(thread.id)
+        same_as_core(catchup._stream_query(), {"kind": key.kind, "target_id": key.target_id})
+        assert (
+            subjects.unread_count(author.id)
+            == core(subjects._unread_query(), {"user_id": author.id})[0][0]
+        )
+
+
+def test_an_update_returning_is_written_once_and_read_back(replied):
+    _author, thread, _token = replied
+    statement = discussion._write_path_queries()["count_reply"]
+    with app_context(), transaction():
+        before = db.session.get(Thread, thread.id).reply_count
+        now = datetime.now().astimezone()
+        assert read_columns(statement, {"thread_id": thread.id, "now": now}).scalar_one() == (
+            before + 1
+        )
+    with app_context():
+        assert db.session.get(Thread, thread.id).reply_count == before + 1
+
+
+def test_a_statement_with_a_python_default_goes_through_core(app):
+    """User.created_at has a Python default: only Core's execution computes it."""
+    statement = insert(User).returning(User.id, User.created_at, User.bio)
+    with app_context(), transaction():
+        values = {"display_name": "Nowa", "email": "nowa@example.pl", "password_hash": "x"}
+        row = read_columns(statement, values).one()
+        assert row.id and isinstance(row.created_at, datetime) and row.bio == ""
+
+
+def test_a_database_error_is_sqlalchemy_s(replied):
+    author, thread, _token = replied
+    statement = insert(Post).returning(Post.id)
+    values = {
+        "thread_id": thread.id,
+        "author_id": author.id,
+        "depth": 1,
+        "body_source": "x",
+        "body_html": "<p>x</p>",
+        "created_at": datetime.now().astimezone(),
+    }
+    with app_context(), transaction():
+        post_id = read_columns(statement, values).scalar_one()
+    with app_context(), pytest.raises(exc.IntegrityError):
+        read_columns(statement, values | {"id": post_id})
+
+
+def test_its_statements_are_seen_by_the_engine_s_cursor_events(replied):
+    author, _thread, _token = replied
+    seen = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        seen.append((statement, list(parameters)))
+
+    with app_context():
+        engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            read_columns(subjects._unread_query(), {"user_id": author.id}).scalar()
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+    assert len(seen) == 1 and "FROM notification" in seen[0][0]
+    assert seen[0][1] in ([author.id], [author.id, False])  # the statement's own parameters
+
+
+def test_one_and_scalar_one_want_exactly_one_row(replied):
+    _author, thread, _token = replied
+    by_thread = select(Post.id).where(Post.thread_id == bindparam("thread_id"))
+    with app_context():
+        with pytest.raises(exc.MultipleResultsFound):
+            read_columns(by_thread, {"thread_id": thread.id}).one()
+        with pytest.raises(exc.NoResultFound):
+            read_columns(by_thread, {"thread_id": 10**9}).scalar_one()
+        assert read_columns(by_thread, {"thread_id": 10**9}).one_or_none() is None
+        assert read_columns(by_thread, {"thread_id": 10**9}).first() is None
+        assert read_columns(by_thread, {"thread_id": thread.id}).first()[0] > 0
