@@ -97,20 +97,35 @@ def session_connection(session=None):
     return connection
 
 
-def read_columns(statement, params: dict):
+def read_columns(statement, params: dict, session=None):
     """A statement of columns (no ORM objects) run on the session's own connection: in its
     transaction, after a flush of anything pending (as the session would), but without the
     ORM's work around each statement (about two thirds of a one-row read's CPU), and, where
     nothing is computed in Python for it, without Core's either (see _Prepared). For the
     statements of every request, socket join and reply; they must be built once (cached), not
-    per call. Its rows are read by index, by name, and through ``_mapping`` by column."""
-    session = db.session()
+    per call. Its rows are read by index, by name, and through ``_mapping`` by column. The
+    session is the request's unless given (a session event's own)."""
+    session = session or db.session()
     session.flush()
     connection = session_connection(session)
     prepared = _prepared(statement, connection.dialect, tuple(params))
     if prepared is None:
         return connection.execute(statement, params)
     return prepared.run(connection, params)
+
+
+def write_rows(statement, rows: list[dict], session=None) -> None:
+    """A prebuilt statement run once for each of the rows (the DB-API's executemany), as
+    read_columns runs one: straight on the cursor unless Core would compute something for it.
+    Every row must have the same keys."""
+    session = session or db.session()
+    session.flush()
+    connection = session_connection(session)
+    prepared = _prepared(statement, connection.dialect, tuple(rows[0]))
+    if prepared is None:
+        connection.execute(statement, rows)
+    else:
+        prepared.run_many(connection, rows)
 
 
 @functools.lru_cache(maxsize=256)
@@ -164,27 +179,7 @@ class _Prepared:
         }
 
     def run(self, connection, params: dict) -> "Rows":
-        arguments = self.parameters(params)
-        cursor = connection.connection.cursor()
-        events = connection._has_events or connection.engine._has_events
-        try:
-            if events:
-                connection.dispatch.before_cursor_execute(
-                    connection, cursor, self.sql, arguments, None, False
-                )
-            cursor.execute(self.sql, arguments)
-            description = cursor.description
-            fetched = cursor.fetchall() if description else []
-            if events:
-                connection.dispatch.after_cursor_execute(
-                    connection, cursor, self.sql, arguments, None, False
-                )
-        except self.dialect.loaded_dbapi.Error as error:
-            raise sqlalchemy.exc.DBAPIError.instance(
-                self.sql, arguments, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect
-            ) from error
-        finally:
-            cursor.close()
+        description, fetched = self._execute(connection, self.parameters(params), many=False)
         if not description:
             return Rows([])
         if self.row_type is None:
@@ -196,6 +191,36 @@ class _Prepared:
                 for index, process in processors:
                     row[index] = process(row[index])
         return Rows([row_type(row) for row in fetched])
+
+    def run_many(self, connection, rows: list[dict]) -> None:
+        self._execute(connection, [self.parameters(params) for params in rows], many=True)
+
+    def _execute(self, connection, arguments, many: bool):
+        """The statement on a cursor of the connection: its description and rows."""
+        cursor = connection.connection.cursor()
+        events = connection._has_events or connection.engine._has_events
+        try:
+            if events:
+                connection.dispatch.before_cursor_execute(
+                    connection, cursor, self.sql, arguments, None, many
+                )
+            if many:
+                cursor.executemany(self.sql, arguments)
+            else:
+                cursor.execute(self.sql, arguments)
+            description = cursor.description
+            fetched = cursor.fetchall() if description else []
+            if events:
+                connection.dispatch.after_cursor_execute(
+                    connection, cursor, self.sql, arguments, None, many
+                )
+        except self.dialect.loaded_dbapi.Error as error:
+            raise sqlalchemy.exc.DBAPIError.instance(
+                self.sql, arguments, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect
+            ) from error
+        finally:
+            cursor.close()
+        return description, fetched
 
     def _shape(self, description) -> None:
         """Each column's place by its label and by the column objects it stands for (as Core's

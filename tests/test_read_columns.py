@@ -7,15 +7,17 @@ from datetime import datetime
 
 import pytest
 from sqlalchemy import bindparam, event, exc, insert, select
+from sqlalchemy.orm import Session
 
 from forum.accounts import services as accounts
 from forum.accounts.models import User
 from forum.discussion import facts
 from forum.discussion import services as discussion
 from forum.discussion.models import Post, Thread
-from forum.extensions import db, read_columns
+from forum.extensions import db, read_columns, utcnow, write_rows
 from forum.realtime import catchup, subjects
-from forum.realtime.streams import thread_stream
+from forum.realtime.models import StreamEvent
+from forum.realtime.streams import _LOG_EVENTS, thread_stream
 from forum.transactions import transaction
 from tests.conftest import app_context, make_user, room_of, run
 
@@ -145,3 +147,48 @@ def test_one_and_scalar_one_want_exactly_one_row(replied):
         assert read_columns(by_thread, {"thread_id": 10**9}).one_or_none() is None
         assert read_columns(by_thread, {"thread_id": 10**9}).first() is None
         assert read_columns(by_thread, {"thread_id": thread.id}).first()[0] > 0
+
+
+def test_rows_are_written_at_once_and_a_missing_default_is_core_s(replied):
+    """The event log's rows: straight to the cursor when every column is given; Core computes
+    created_at (a Python default) when it is not."""
+    _author, thread, _token = replied
+    key = thread_stream(thread.id)
+    with app_context(), transaction():
+        stream_id = core(catchup._stream_query(), {"kind": key.kind, "target_id": key.target_id})[
+            0
+        ][0]
+        rows = [
+            {"stream_id": stream_id, "seq": 1000 + i, "name": "post_created", "subject_id": i}
+            for i in range(3)
+        ]
+        write_rows(_LOG_EVENTS, [row | {"created_at": utcnow()} for row in rows])
+        write_rows(_LOG_EVENTS, [row | {"seq": row["seq"] + 3} for row in rows])
+    with app_context():
+        logged = db.session.scalars(
+            select(StreamEvent).where(StreamEvent.stream_id == stream_id, StreamEvent.seq >= 1000)
+        ).all()
+        assert sorted(event.seq for event in logged) == list(range(1000, 1006))
+        assert all(event.created_at.tzinfo is not None for event in logged)
+
+
+def test_a_session_given_is_the_one_used(replied):
+    """(A session event's own session, which may not be the request's.)"""
+    author, _thread, _token = replied
+    used = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        used.append(connection)
+
+    by_id = select(User.bio).where(User.id == bindparam("user_id"))
+    with app_context():
+        other = Session(db.engine)
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert read_columns(by_id, {"user_id": author.id}, other).scalar() == ""
+            assert used == [other.connection()]
+            read_columns(by_id, {"user_id": author.id})
+            assert used[1] is db.session.connection() and used[1] is not used[0]
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+            other.close()

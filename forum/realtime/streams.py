@@ -20,7 +20,7 @@ from datetime import datetime
 from sqlalchemy import TextClause, delete, event, select, text
 from sqlalchemy.orm import Session
 
-from forum.extensions import db, session_connection, utcnow
+from forum.extensions import db, read_columns, session_connection, utcnow, write_rows
 from forum.realtime import events
 from forum.realtime.models import Stream, StreamEvent
 from forum.realtime.subjects import SUBJECTS
@@ -146,14 +146,13 @@ def _reserve(session: Session, counts: dict[StreamKey, int]) -> dict[StreamKey, 
     One statement for all the streams, that creates each one or bumps it; the rows stay locked
     until commit.
     """
-    connection = session_connection(session)
-    dialect = connection.dialect.name
+    dialect = session_connection(session).dialect.name
     if dialect not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"streams need SQLite or PostgreSQL, not {dialect}")
     params = {}
     for i, (key, count) in enumerate(sorted(counts.items())):
         params |= {f"kind{i}": key.kind, f"target{i}": key.target_id, f"count{i}": count}
-    rows = connection.execute(_reserve_statement(len(counts)), params)
+    rows = read_columns(_reserve_statement(len(counts)), params, session)
     return {
         StreamKey(kind, target_id): (stream_id, last) for kind, target_id, stream_id, last in rows
     }
@@ -168,7 +167,7 @@ def _number_published_events(session: Session) -> None:
         return
     session.flush()  # the subjects' ids, and their state as committed
     # Both statements below go straight to the session's connection (flushed just above): the
-    # ORM's work around a statement cost more than these statements themselves, on every write.
+    # ORM's and Core's work around a statement cost more than the statements, on every write.
     by_stream: dict[StreamKey, list[Published]] = defaultdict(list)
     for published in pending:
         by_stream[published.key].append(published)
@@ -182,7 +181,7 @@ def _number_published_events(session: Session) -> None:
             (key, seq, published)
             for seq, published in enumerate(items, start=last - len(items) + 1)
         ]
-    session_connection(session).execute(
+    write_rows(
         _LOG_EVENTS,
         [
             {
@@ -194,6 +193,7 @@ def _number_published_events(session: Session) -> None:
             }
             for key, seq, published in numbered
         ],
+        session,
     )
     outbox = session.info.setdefault(OUTBOX, [])
     memo: dict = {}
