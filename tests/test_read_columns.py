@@ -123,7 +123,8 @@ def test_its_statements_are_seen_by_the_engine_s_cursor_events(replied):
     seen = []
 
     def record(connection, cursor, statement, parameters, context, executemany):
-        seen.append((statement, list(parameters)))
+        values = parameters.values() if isinstance(parameters, dict) else parameters
+        seen.append((statement, list(values)))  # (named, as PostgreSQL's driver takes them)
 
     with app_context():
         engine = db.engine
