@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib.util
 import json
 import os
 import shutil
@@ -41,26 +42,11 @@ WARMUP = 200
 
 
 def seed(directory: Path) -> tuple[Path, dict]:
-    """bench/seed.py's database, as bench/run.py prepares it."""
-    database = directory / "template.db"
-    out = directory / "seed.json"
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite:///{database}",
-        SEED_DEMO_DATA="1",
-        RATELIMIT_ENABLED="0",
-        FORUM_CONFIG="development",
-        SECRET_KEY="bench-only-secret",
-    )
-    done = subprocess.run(
-        [str(VENV_PYTHON), str(ROOT / "bench" / "seed.py"), "--out", str(out)],
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"seeding failed:\n{done.stderr[-3000:]}")
-    return database, json.loads(out.read_text())
+    """bench/run.py's database for the scenarios (bench/seed.py), made the same way."""
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    bench_run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_run)
+    return bench_run.seed_template(directory)
 
 
 def free_port() -> int:

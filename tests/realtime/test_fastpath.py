@@ -355,7 +355,7 @@ def test_a_message_to_an_idle_websocket_is_written_straight_to_its_socket(patche
     assert link.frames(1) == [(TEXT, pkt.encode().encode())]
 
 
-def test_a_broadcast_frame_is_built_once_for_all_recipients(patched, links, monkeypatch):
+def count_frames_built(monkeypatch) -> list:
     built = []
     pack = RFC6455WebSocket._pack_message
 
@@ -364,6 +364,11 @@ def test_a_broadcast_frame_is_built_once_for_all_recipients(patched, links, monk
         return pack(self, *args, **kwargs)
 
     monkeypatch.setattr(RFC6455WebSocket, "_pack_message", counting_pack)
+    return built
+
+
+def test_a_broadcast_frame_is_built_once_for_all_recipients(patched, links, monkeypatch):
+    built = count_frames_built(monkeypatch)
     recipients = [links() for _ in range(3)]
     pkt = message("shared")
     for link in recipients:
@@ -529,18 +534,6 @@ class Audience:
             self.links.append(link)
             self.sockets.append(sock)
             self.sids.append(sid)
-
-
-def count_frames_built(monkeypatch) -> list:
-    built = []
-    pack = RFC6455WebSocket._pack_message
-
-    def counting_pack(self, *args, **kwargs):
-        built.append(args)
-        return pack(self, *args, **kwargs)
-
-    monkeypatch.setattr(RFC6455WebSocket, "_pack_message", counting_pack)
-    return built
 
 
 def test_a_broadcast_sends_one_packet_to_each_recipient_it_can_reach(patched, links, monkeypatch):
