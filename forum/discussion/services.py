@@ -198,10 +198,12 @@ def _write_path_queries():
         .order_by(Post.id)
         .limit(1),
         "post": select(*POST_COLUMNS).where(Post.id == bindparam("post_id")),
+        # Only while the thread is as the reply's checks found it: see _count_reply.
         "count_reply": table.update()
-        .where(table.c.id == bindparam("thread_id"))
+        .where(table.c.id == bindparam("thread_id"), table.c.status == bindparam("status_read"))
         .values(reply_count=table.c.reply_count + 1, last_activity_at=bindparam("now"))
         .returning(table.c.reply_count),
+        "status": select(table.c.status).where(table.c.id == bindparam("thread_id")),
     }
 
 
@@ -240,12 +242,26 @@ def _thread_to_reply_in(user, thread_id: int) -> Thread:
     return _readable(user, thread)
 
 
-def _count_reply(thread: Thread, now) -> None:
+def _count_reply(user, thread: Thread, now) -> None:
     """One more reply and new activity: one UPDATE that also reads the new count back (the live
-    event shows it), instead of an UPDATE and a SELECT."""
-    reply_count = read_columns(
-        _write_path_queries()["count_reply"], {"thread_id": thread.id, "now": now}
-    ).scalar_one()
+    event shows it), instead of an UPDATE and a SELECT.
+
+    The UPDATE counts the reply only if the thread's status is still the one the reply's checks
+    read. A moderator may have locked the thread since, in a transaction that had not committed
+    then (PostgreSQL runs them side by side): the UPDATE waits for that commit, finds the status
+    changed and counts nothing; the reply is checked again against the status as committed, and
+    refused if it is now locked. So a reply lands before a lock or not at all.
+    """
+    queries = _write_path_queries()
+    params = {"thread_id": thread.id, "now": now, "status_read": thread.status}
+    reply_count = read_columns(queries["count_reply"], params).scalar()
+    if reply_count is None:
+        status = read_columns(queries["status"], {"thread_id": thread.id}).scalar()
+        if status is None:  # gone meanwhile
+            _readable(user, None)
+        set_committed_value(thread, "status", status)
+        ensure(user, "post.reply", thread)
+        return _count_reply(user, thread, now)
     set_committed_value(thread, "reply_count", reply_count)
     set_committed_value(thread, "last_activity_at", now)
 
@@ -274,7 +290,7 @@ def create_reply(user, thread_id: int, body: str | None, parent_id: int | None =
             "created_at": now,
         },
     )
-    _count_reply(thread, now)
+    _count_reply(user, thread, now)
     publish(events.POST_CREATED, thread_stream(thread.id), post)
     publish(events.THREAD_UPDATED, room_stream(thread.room_id), thread)
     notifications.notify_reply(post, parent)

@@ -33,6 +33,17 @@ MUTE_DURATIONS = (60, 24 * 60, 7 * 24 * 60, 30 * 24 * 60)
 MUTES_PER_PAGE = 50  # muted people on a page of a room's list
 
 
+def _as_committed_and_locked(row, attributes: list[str]) -> None:
+    """Re-read the attributes a moderation step checks, locking the row until commit.
+
+    Two moderators acting at once (or a moderator and an author) each read the row before
+    either wrote it; without the lock both would find it open, both would lock it, and the log
+    and the readers would get the change twice. With it, the second waits for the first's
+    commit and then sees what it did. (SQLite lets one writer in at a time: no lock needed.)
+    """
+    db.session.refresh(row, attributes, with_for_update=True)
+
+
 # --- posts -----------------------------------------------------------------------------------
 
 
@@ -42,6 +53,7 @@ def hide_post(moderator, post_id: int, reason: str | None) -> Post:
     post = access_post(moderator, post_id)
     ensure(moderator, "post.hide", post)
     reason = clean_reason(reason)
+    _as_committed_and_locked(post, ["hidden_at", "hidden_by_id", "hidden_reason"])
     if post.is_hidden:
         raise Conflict(_("This post is hidden already."), code="post_hidden")
     post.hidden_at, post.hidden_by_id, post.hidden_reason = utcnow(), moderator.id, reason
@@ -64,6 +76,7 @@ def restore_post(moderator, post_id: int, reason: str | None = None) -> Post:
     post = access_post(moderator, post_id)
     ensure(moderator, "post.restore", post)
     reason = clean_reason(reason, required=False)
+    _as_committed_and_locked(post, ["hidden_at", "hidden_by_id", "hidden_reason"])
     if not post.is_hidden:
         raise Conflict(_("This post is not hidden."), code="post_not_hidden")
     post.hidden_at = post.hidden_by_id = post.hidden_reason = None
@@ -91,6 +104,7 @@ def _set_state(moderator, thread_id: int, reason, action: str, change) -> Thread
     to change), log it and tell the thread's and the room's readers."""
     thread = access_thread_to_moderate(moderator, thread_id)
     reason = clean_reason(reason, required=False)
+    _as_committed_and_locked(thread, ["status", "pinned"])
     conflict = change(thread)
     if conflict is not None:
         raise conflict
