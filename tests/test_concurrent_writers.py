@@ -196,7 +196,6 @@ def test_many_people_support_one_draft_at_once(app):
     assert_numbered_without_gaps("draft", draft_id)
 
 
-
 def test_two_moderators_hiding_one_post_at_once_hide_it_once(app, thread, jan, moderator):
     other = make_user("Ambasador", role="ambassador", scope="XIII")
     post = run(reply, jan, thread.id, "Coś niemiłego")
