@@ -16,6 +16,8 @@ commit itself, as before: the test client reads what was sent right after the re
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app, has_app_context
@@ -29,8 +31,10 @@ from forum.schemas import Shape
 
 log = logging.getLogger(__name__)
 
-# Session.info key: what the commit must do to sockets before its events go out.
+# Session.info keys: what the commit must do to sockets before its events go out; the place its
+# batch took in the sending order.
 REVOCATIONS = "realtime_revocations"
+PLACE = "realtime_place"
 
 
 def signal(name: str, to: str, data: Shape | None, skip_sid: str | None = None) -> None:
@@ -84,25 +88,68 @@ def _apply(connections, revocations: dict) -> None:
         signal(events.STREAM_CLOSED, sid, closed)
 
 
-class Sender:
-    """One background task that sends committed batches, oldest first.
+@dataclass(eq=False)
+class Place:
+    """A batch's place in the sending order, taken when its events were numbered."""
 
-    Only one task ever sends, so batches go out in the order their commits handed them over
-    (the order of each stream's seq) and no two broadcasts interleave on a connection. The task
-    is started with the first batch, through the Socket.IO server, so it is a greenthread under
-    eventlet.
+    taken_at: float = field(default_factory=time.monotonic)
+    batch: Batch | None = None
+    dropped: bool = False
+
+
+class Sender:
+    """One background task that sends committed batches in the order their events were numbered.
+
+    Only one task ever sends, so no two broadcasts interleave on a connection. A transaction
+    takes its place in line when its events get their numbers (before its commit, with the
+    streams' rows locked), and its batch goes out when every batch ahead of it has gone or been
+    dropped. The numbers, not the commits' return, set the order: with a database driver that
+    waits on the hub (psycopg2 under eventlet), two commits may return in either order, and a
+    thread's readers would otherwise see seq 6 before 5 and all ask to catch up at once.
+    The task is started with the first batch, through the Socket.IO server, so it is a
+    greenthread under eventlet.
     """
+
+    # A place whose transaction neither commits nor rolls back within this long (its greenthread
+    # killed mid-commit) stops holding the line: later batches must not wait for ever.
+    ABANDONED_SECONDS = 10.0
 
     def __init__(self):
         self.queue = None
         self.task = None
         self.sent = 0  # batches sent since start (tests wait on it)
+        self.line: deque[Place] = deque()
 
-    def submit(self, batch: Batch) -> None:
+    def take_place(self) -> Place:
+        place = Place()
+        self.line.append(place)
+        return place
+
+    def submit(self, batch: Batch, place: Place | None = None) -> None:
         if self.task is None:
             self.queue = socketio.server.eio.create_queue()
             self.task = socketio.start_background_task(self._run)
-        self.queue.put(batch)
+        place = place or self.take_place()
+        place.batch = batch
+        self._release()
+
+    def drop(self, place: Place) -> None:
+        """The transaction that took this place rolled back: nothing of it is sent."""
+        place.dropped = True
+        self._release()
+
+    def _release(self) -> None:
+        """Hand the batches at the head of the line, whose turn has come, to the sending task."""
+        line = self.line
+        while line:
+            head = line[0]
+            if head.batch is None and not head.dropped:
+                if time.monotonic() - head.taken_at < self.ABANDONED_SECONDS:
+                    return
+                log.warning("a numbered batch was never committed nor rolled back: skipped")
+            line.popleft()
+            if head.batch is not None:
+                self.queue.put(head.batch)
 
     def _run(self) -> None:
         while True:
@@ -126,16 +173,27 @@ def after_response() -> bool:
     return socketio.server is not None and socketio.server.async_mode == "eventlet"
 
 
+# Registered after streams' own before_commit hook (this module imports streams), so it runs
+# once the transaction's events have their numbers.
+@event.listens_for(Session, "before_commit")
+def _take_place(session: Session) -> None:
+    if session.info.get(OUTBOX) and after_response():
+        session.info[PLACE] = sender.take_place()
+
+
 @event.listens_for(Session, "after_commit")
 def _deliver(session: Session) -> None:
     revocations = session.info.pop(REVOCATIONS, None)
     outbox = session.info.pop(OUTBOX, None)
+    place = session.info.pop(PLACE, None)
     if not revocations and not outbox:
+        if place is not None:
+            sender.drop(place)
         return
     app = current_app._get_current_object() if has_app_context() else None
     batch = Batch(app, revocations or {}, outbox or [])
     if after_response():
-        sender.submit(batch)
+        sender.submit(batch, place)
     else:
         batch.send()
 
@@ -145,3 +203,6 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
     """What a transaction meant to do to sockets and did not commit is dropped with it."""
     if transaction.parent is None:
         session.info.pop(REVOCATIONS, None)
+        place = session.info.pop(PLACE, None)
+        if place is not None:  # numbered, then rolled back (or its commit failed)
+            sender.drop(place)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import threading
 
+import pytest
+
 from forum.discussion import services
 from forum.extensions import socketio
 from forum.realtime import dispatch
@@ -99,3 +101,78 @@ def test_a_commit_hands_its_events_to_the_sender_when_sending_after_the_response
     reply.release.set()
     wait_until(lambda: sender.sent == 2, what="the reply's batch is sent")
     assert "post_created" in reply.sent
+
+
+def test_batches_go_out_in_the_order_their_events_were_numbered(app, monkeypatch):
+    """With psycopg2 waiting on the hub, two commits can return in either order: the later
+    numbered batch, handed over first, waits for the earlier one."""
+    emit = RecordingEmit()
+    emit.release.set()
+    monkeypatch.setattr(socketio, "emit", emit)
+    sender = dispatch.Sender()
+    earlier, later = sender.take_place(), sender.take_place()
+    sender.submit(dispatch.Batch(app, outbox=deliveries("seq 2")), later)
+    sender.submit(dispatch.Batch(app, outbox=deliveries("unnumbered")))  # behind both
+    assert sender.pending() == 0 and sender.sent == 0
+    sender.submit(dispatch.Batch(app, outbox=deliveries("seq 1")), earlier)
+    wait_until(lambda: sender.sent == 3, what="all three batches are sent")
+    assert emit.sent == ["seq 1", "seq 2", "unnumbered"]
+
+
+def test_a_rolled_back_place_stops_holding_the_line(app, monkeypatch):
+    emit = RecordingEmit()
+    emit.release.set()
+    monkeypatch.setattr(socketio, "emit", emit)
+    sender = dispatch.Sender()
+    rolled_back, committed = sender.take_place(), sender.take_place()
+    sender.submit(dispatch.Batch(app, outbox=deliveries("committed")), committed)
+    assert sender.sent == 0
+    sender.drop(rolled_back)
+    wait_until(lambda: sender.sent == 1, what="the committed batch is sent")
+    assert emit.sent == ["committed"]
+
+
+def test_an_abandoned_place_holds_the_line_only_so_long(app, monkeypatch, caplog):
+    emit = RecordingEmit()
+    emit.release.set()
+    monkeypatch.setattr(socketio, "emit", emit)
+    sender = dispatch.Sender()
+    abandoned, committed = sender.take_place(), sender.take_place()
+    sender.submit(dispatch.Batch(app, outbox=deliveries("first try")), committed)
+    assert sender.sent == 0
+    abandoned.taken_at -= dispatch.Sender.ABANDONED_SECONDS
+    sender.submit(dispatch.Batch(app, outbox=deliveries("next")))
+    wait_until(lambda: sender.sent == 2, what="the batches behind it are sent")
+    assert emit.sent == ["first try", "next"]
+    assert "never committed nor rolled back" in caplog.text
+
+
+def test_a_commit_that_fails_after_numbering_gives_up_its_place(app, monkeypatch):
+    """A reply numbered and then refused at commit (here by a hook after the numbering) sends
+    nothing and holds nothing up: the next commit's batch goes out."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    sender = dispatch.Sender()
+    monkeypatch.setattr(dispatch, "sender", sender)
+    monkeypatch.setattr(dispatch, "after_response", lambda: True)
+    emit = RecordingEmit()
+    emit.release.set()
+    monkeypatch.setattr(socketio, "emit", emit)
+    anna = make_user("Anna")
+    thread = run(services.create_thread, anna, room_of("XIII").id, "Wątek", "Początek")
+    wait_until(lambda: sender.sent == 1, what="the new thread's batch is sent")
+
+    def refuse(session):
+        raise RuntimeError("the commit fails")
+
+    event.listen(Session, "before_commit", refuse)
+    try:
+        with pytest.raises(RuntimeError):
+            run(services.create_reply, anna, thread.id, "Przepadnie")
+    finally:
+        event.remove(Session, "before_commit", refuse)
+    assert not sender.line
+    run(services.create_reply, anna, thread.id, "Dojdzie")
+    wait_until(lambda: sender.sent == 2, what="the next reply's batch is sent")
+    assert emit.sent.count("post_created") == 1
