@@ -58,6 +58,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.realtime import access, dispatch  # noqa: F401  (commit hooks)
     from forum.realtime import sockets as realtime_sockets  # noqa: F401
     from forum.realtime.connections import Connections
+    from forum.realtime.message_queue import worker_queue
     from forum.realtime.streams import last_seq, user_stream
     from forum.realtime.wire import SocketJSON
     from forum.reviews import views as reviews_views
@@ -81,7 +82,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Always given: Flask-SocketIO keeps its options from one init_app to the next.
+        client_manager=worker_queue(app),
         cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],

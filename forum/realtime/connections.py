@@ -84,6 +84,10 @@ class Connections:
             sids = set().union(*(self._in_channel.get(channel, set()) for channel in channels))
             return [self._by_sid[sid] for sid in sids if sid in self._by_sid]
 
+    def all(self) -> list[Connection]:
+        with self._lock:
+            return list(self._by_sid.values())
+
     def channels(self) -> list[str]:
         with self._lock:
             return list(self._in_channel)
