@@ -35,16 +35,27 @@ REVOCATIONS = "realtime_revocations"
 ACCESS_CHANGED = "realtime_access_changed"
 
 
-def signal(name: str, to: str, data: Shape | None, skip_sid: str | None = None) -> None:
-    """Send a signal (presence, typing, stream_closed) now: no state changed, no commit to wait."""
+def signal(
+    name: str, to: str, data: Shape | None, skip_sid: str | None = None, local: bool = False
+) -> None:
+    """Send a signal (presence, typing, stream_closed) now: no state changed, no commit to wait.
+    `local`: to this worker's sockets only, not through the message queue."""
     if data is None:
         return
     if not isinstance(data, events.SIGNALS[name]):
         raise TypeError(f"{name} carries {events.SIGNALS[name].__name__}")
+    options = {"ignore_queue": True} if local else {}
     try:
-        socketio.emit(name, data.model_dump(mode="json"), to=to, skip_sid=skip_sid)
+        socketio.emit(name, data.model_dump(mode="json"), to=to, skip_sid=skip_sid, **options)
     except Exception:
         log.exception("sending the %s signal to %s failed", name, to)
+
+
+def presence_changed(channels: list[str]) -> None:
+    """Tell the other workers that this worker's sockets came or went on these channels."""
+    publish = getattr(socketio.server.manager, "publish_presence_changed", None)
+    if publish is not None:
+        publish(channels)
 
 
 @dataclass
