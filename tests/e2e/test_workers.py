@@ -262,3 +262,14 @@ def test_posts_are_accepted_while_redis_is_down_and_clients_catch_up_after(
     wait_until(lambda: on_b.posts() == [before, *during], what="catching up after Redis came back")
     after = reply(anna, a, "Po awarii")
     wait_until(lambda: on_b.posts() == [before, *during, after], what="live delivery again")
+
+
+def test_a_killed_workers_sockets_leave_the_presence_of_the_others(workers, followers):
+    a, b = workers
+    stream = f"thread:{THREAD_ID}"
+    on_a = followers(a, stream)
+    followers(b, stream), followers(b, stream)
+    wait_until(lambda: on_a.presence and on_a.presence[-1]["count"] == 3, what="3 here")
+    b.kill()
+    # Its heartbeat stops: within WORKER_TTL_SECONDS (10) and a heartbeat (2) it is gone.
+    wait_until(lambda: on_a.presence[-1]["count"] == 1, what="the killed worker's sockets gone")
