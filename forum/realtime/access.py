@@ -3,7 +3,9 @@
 Services record such a change in their transaction. Just before it commits, the sockets of
 this worker that it concerns are checked again with the policy, against the state about to be
 committed; once it commits (forum/realtime/dispatch.py), those that lost a stream leave it and
-those of an ended login are closed, before any event of that commit is sent.
+those of an ended login are closed, before any event of that commit is sent. With a message
+queue, the commit's changes (ids) are also published first, and each other worker checks its
+own sockets against the committed state (`recheck`; after a Redis outage, `recheck_everyone`).
 """
 
 from __future__ import annotations
