@@ -90,8 +90,7 @@ class WorkerQueue(RedisManager):
         message published after some were dropped is preceded by ``events_lost``: the other
         workers send their streams' last events again, so their clients see the gap."""
         if time.monotonic() < self.publish_paused_until:
-            log.warning("Redis is unavailable: %s not published", data.get("method"))
-            self.dropped = True
+            self._dropped(data, "Redis timed out a moment ago")
             return None
         try:
             if not self.connected:
@@ -100,16 +99,22 @@ class WorkerQueue(RedisManager):
                 lost = {"method": EVENTS_LOST, "host_id": self.host_id}
                 self.redis.publish(self.channel, self.json.dumps(lost))
                 self.dropped = False
+                log.warning("publishing to Redis again")
             return self.redis.publish(self.channel, self.json.dumps(data))
         except Exception as error:
             self.connected = False
-            self.dropped = True
             if isinstance(error, redis.TimeoutError):
                 # Redis unreachable: each attempt would cost a timeout. (A refused connection
                 # costs nothing: the next message tries again.)
                 self.publish_paused_until = time.monotonic() + PUBLISH_PAUSE_SECONDS
-            log.error("publishing %s to Redis failed: %s", data.get("method"), error)
+            self._dropped(data, error)
             return None
+
+    def _dropped(self, data, why) -> None:
+        # The first of an outage is an error; the rest would flood the log.
+        level = logging.DEBUG if self.dropped else logging.ERROR
+        log.log(level, "%s not published to Redis: %s", data.get("method"), why)
+        self.dropped = True
 
     def publish_access_changed(self, changes: dict) -> None:
         """Tell the other workers what a commit changed about rights (ids only)."""

@@ -153,10 +153,3 @@ class SharedPresence:
             "worker %s stopped: its sockets left %d streams' presence", worker, len(channels)
         )
         return channels
-
-    def leave(self) -> None:
-        """This worker stops (a clean shutdown): its summaries go at once."""
-        try:
-            self._forget(self.worker)
-        except Exception as error:
-            log.warning("removing this worker's presence failed: %s", error)
