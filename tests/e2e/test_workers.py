@@ -273,3 +273,23 @@ def test_a_killed_workers_sockets_leave_the_presence_of_the_others(workers, foll
     b.kill()
     # Its heartbeat stops: within WORKER_TTL_SECONDS (10) and a heartbeat (2) it is gone.
     wait_until(lambda: on_a.presence[-1]["count"] == 1, what="the killed worker's sockets gone")
+
+
+def test_a_room_made_restricted_on_one_worker_takes_the_other_workers_guests_off_it(
+    workers, followers
+):
+    a, b = workers
+    admin = Browser()
+    admin.log_in(a, "admin@example.pl")
+    status, body = admin.call(a, "GET", f"/api/v1/threads/{THREAD_ID}")
+    assert status == 200, body
+    room_id = body["thread"]["room_id"]
+    guest_thread = followers(b, f"thread:{THREAD_ID}")
+    guest_room = followers(b, f"room:{room_id}")
+    status, body = admin.call(
+        a, "PUT", f"/api/v1/admin/rooms/{room_id}/visibility", {"public": False}
+    )
+    assert status == 200, body
+    for follower in (guest_thread, guest_room):
+        wait_until(lambda f=follower: f.closed, what="stream_closed on the other worker")
+        assert follower.closed[0]["reason"] == "access_withdrawn"
