@@ -58,6 +58,8 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.realtime import access, dispatch  # noqa: F401  (commit hooks)
     from forum.realtime import sockets as realtime_sockets  # noqa: F401
     from forum.realtime.connections import Connections
+    from forum.realtime.message_queue import worker_queue
+    from forum.realtime.presence import SharedPresence
     from forum.realtime.streams import last_seq, user_stream
     from forum.realtime.wire import SocketJSON
     from forum.reviews import views as reviews_views
@@ -78,10 +80,12 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     login_manager.user_loader(sessions.load_logged_in_user)
     app.session_interface = sessions.SocketSessionInterface()
     login_manager._session_identifier_generator = sessions.identify_browser
+    queue = worker_queue(app)
     socketio.init_app(
         app,
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
-        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        # Always given: Flask-SocketIO keeps its options from one init_app to the next.
+        client_manager=queue,
         cors_allowed_origins=app.config["SOCKETIO_CORS_ORIGINS"],
         ping_interval=app.config["SOCKETIO_PING_INTERVAL"],
         ping_timeout=app.config["SOCKETIO_PING_TIMEOUT"],
@@ -92,7 +96,9 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.wsgi_app = security.with_security_headers(app.wsgi_app)  # Socket.IO's answers too
     app.wsgi_app = security.behind_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
     app.extensions["connections"] = Connections(
-        app.config["PRESENCE_INTERVAL"], app.config["TYPING_INTERVAL"]
+        app.config["PRESENCE_INTERVAL"],
+        app.config["TYPING_INTERVAL"],
+        SharedPresence(queue.redis_url, queue.host_id) if queue else None,
     )
 
     app.register_blueprint(i18n.bp)

@@ -14,11 +14,17 @@ failures (not the address's: an attacker could otherwise clear them with an acco
 Counters live in RATELIMIT_STORAGE_URI: memory:// is this process's memory (one per app, so
 each test starts from zero); with several workers they share redis://. RATELIMIT_ENABLED=False
 turns every limit off (tests that need limits turn them on).
+
+While a shared storage does not answer (within half a second: no retries), this process counts
+in its own memory instead, with a logged warning, and tries the shared one again after
+SHARED_RETRY_SECONDS. Failing open instead would lift every limit, the login lock-outs
+included, for as long as Redis is down; per process, each limit still holds, per worker.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from datetime import timedelta
@@ -28,11 +34,18 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 from limits import parse_many
-from limits.storage import Storage, storage_from_string
+from limits.errors import StorageError
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from forum.errors import RateLimited
 from forum.realtime import events
+from forum.realtime.message_queue import REDIS_TIMEOUT_SECONDS, no_retries
+
+log = logging.getLogger(__name__)
+
+# After the shared storage failed, counting stays in this process's memory this long.
+SHARED_RETRY_SECONDS = 5.0
 
 # What each limited operation is called, and the setting that holds its limits.
 REPLY = "reply"
@@ -59,11 +72,37 @@ SOCKET_EVENT_LIMITS = {
 
 
 class RateLimits:
-    """One app's counters: a storage and the moving-window strategy over it."""
+    """One app's counters: a storage and the moving-window strategy over it; for a shared
+    storage, also this process's memory, counting while the shared one does not answer."""
 
     def __init__(self, storage_uri: str):
-        self.storage: Storage = storage_from_string(storage_uri)
+        options = {}
+        if storage_uri.startswith(("redis://", "rediss://", "unix://")):
+            options = {
+                "socket_connect_timeout": REDIS_TIMEOUT_SECONDS,
+                "socket_timeout": REDIS_TIMEOUT_SECONDS,
+                "retry": no_retries(),
+            }
+        self.storage: Storage = storage_from_string(storage_uri, wrap_exceptions=True, **options)
         self.window = MovingWindowRateLimiter(self.storage)
+        self.local = None if isinstance(self.storage, MemoryStorage) else MemoryStorage()
+        self.local_window = MovingWindowRateLimiter(self.local) if self.local else None
+        self.shared_down_until = 0.0
+
+    def run(self, operation):
+        """operation(storage, window), on the shared storage, or on this process's memory
+        while the shared one does not answer."""
+        if self.local is None:
+            return operation(self.storage, self.window)
+        if time.monotonic() >= self.shared_down_until:
+            try:
+                return operation(self.storage, self.window)
+            except StorageError as error:
+                log.warning(
+                    "rate limits count in this process for %.0f s: %s", SHARED_RETRY_SECONDS, error
+                )
+                self.shared_down_until = time.monotonic() + SHARED_RETRY_SECONDS
+        return operation(self.local, self.local_window)
 
 
 def init_app(app) -> None:
@@ -124,15 +163,22 @@ def hit_socket_event(event: str) -> None:
 def _hit(state: RateLimits, name: str, setting: str, identity: tuple, message) -> None:
     items = parse_many(current_app.config[setting])
     key = (name, *(str(part) for part in identity))
-    # Tested first, hit after: a refused attempt does not use up the other limits' room.
-    full = [item for item in items if not state.window.test(item, *key)]
-    if not full:
-        for item in items:
-            if not state.window.hit(item, *key):
-                full.append(item)  # taken meanwhile by a parallel request
-                break
-    if full:
-        reset = max(state.window.get_window_stats(item, *key).reset_time for item in full)
+
+    def count(_storage, window) -> float | None:
+        """The time the fullest limit frees up, if one is full; else None (counted)."""
+        # Tested first, hit after: a refused attempt does not use up the other limits' room.
+        full = [item for item in items if not window.test(item, *key)]
+        if not full:
+            for item in items:
+                if not window.hit(item, *key):
+                    full.append(item)  # taken meanwhile by a parallel request
+                    break
+        if not full:
+            return None
+        return max(window.get_window_stats(item, *key).reset_time for item in full)
+
+    reset = state.run(count)
+    if reset is not None:
         seconds = max(1, math.ceil(reset - time.time()))
         raise _refuse(message(name, seconds), seconds)
 
@@ -176,11 +222,14 @@ def check_login(email: str) -> None:
     if state is None:
         return
     now = time.time()
-    waits = [
-        state.storage.get_expiry(f"{key}:locked") - now
-        for key, _free in _login_keys(email)
-        if state.storage.get(f"{key}:locked")
-    ]
+    keys = _login_keys(email)
+    waits = state.run(
+        lambda storage, _window: [
+            storage.get_expiry(f"{key}:locked") - now
+            for key, _free in keys
+            if storage.get(f"{key}:locked")
+        ]
+    )
     if waits:
         seconds = max(1, math.ceil(max(waits)))
         message = _("Too many failed logins; try again later (in %(wait)s).", wait=_wait(seconds))
@@ -193,15 +242,20 @@ def login_failed(email: str) -> None:
     if state is None:
         return
     config = current_app.config
-    for key, free in _login_keys(email):
-        failures = state.storage.incr(f"{key}:failures", config["LOGIN_FAILURE_MEMORY_SECONDS"])
-        if failures >= free:
-            delay = min(
-                config["LOGIN_LOCKOUT_SECONDS"] * 2 ** min(failures - free, 32),
-                config["LOGIN_LOCKOUT_MAX_SECONDS"],
-            )
-            state.storage.clear(f"{key}:locked")
-            state.storage.incr(f"{key}:locked", int(delay))
+    keys = _login_keys(email)
+
+    def count(storage, _window) -> None:
+        for key, free in keys:
+            failures = storage.incr(f"{key}:failures", config["LOGIN_FAILURE_MEMORY_SECONDS"])
+            if failures >= free:
+                delay = min(
+                    config["LOGIN_LOCKOUT_SECONDS"] * 2 ** min(failures - free, 32),
+                    config["LOGIN_LOCKOUT_MAX_SECONDS"],
+                )
+                storage.clear(f"{key}:locked")
+                storage.incr(f"{key}:locked", int(delay))
+
+    state.run(count)
 
 
 def login_succeeded(email: str) -> None:
@@ -210,5 +264,9 @@ def login_succeeded(email: str) -> None:
     if state is None:
         return
     account_key, _free = _login_keys(email)[0]
-    state.storage.clear(f"{account_key}:failures")
-    state.storage.clear(f"{account_key}:locked")
+
+    def clear(storage, _window) -> None:
+        storage.clear(f"{account_key}:failures")
+        storage.clear(f"{account_key}:locked")
+
+    state.run(clear)

@@ -163,7 +163,7 @@ def _joined_meeting(viewer, meeting: Meeting) -> None:
 
 
 def presence(meeting_id: int):
-    """Who has the meeting open now (in this worker): an events.PresenceSignal."""
+    """Who has the meeting open now (on every worker): an events.PresenceSignal."""
     return current_app.extensions["connections"].presence(str(meeting_stream(meeting_id)))
 
 

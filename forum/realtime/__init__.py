@@ -6,6 +6,8 @@
 - ``catchup``: who may read a stream, and what a client missed since a seq;
 - ``access``: sockets that lose a right leave their streams (or close) on commit;
 - ``connections``: this worker's sockets, and presence;
+- ``message_queue``, ``presence``: several workers sharing events, revocations and presence
+  through Redis (SOCKETIO_MESSAGE_QUEUE);
 - ``sockets``: connect, join, leave;
 - ``fastpath``: the eventlet broadcast fast path (imported only by run.py, under eventlet).
 """

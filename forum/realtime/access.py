@@ -3,7 +3,9 @@
 Services record such a change in their transaction. Just before it commits, the sockets of
 this worker that it concerns are checked again with the policy, against the state about to be
 committed; once it commits (forum/realtime/dispatch.py), those that lost a stream leave it and
-those of an ended login are closed, before any event of that commit is sent.
+those of an ended login are closed, before any event of that commit is sent. With a message
+queue, the commit's changes (ids) are also published first, and each other worker checks its
+own sockets against the committed state (`recheck`; after a Redis outage, `recheck_everyone`).
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from forum.accounts.models import UserSession
 from forum.discussion.models import Thread
 from forum.extensions import db
 from forum.meetings.models import Meeting
-from forum.realtime.dispatch import REVOCATIONS
+from forum.realtime.dispatch import ACCESS_CHANGED, REVOCATIONS, apply_revocations
 from forum.realtime.streams import StreamKey
 from forum.realtime.subjects import GUEST
 
@@ -75,17 +78,39 @@ def _recheck(session: Session) -> None:
     changes: AccessChanges | None = session.info.pop(ACCESS_CHANGES, None)
     if changes is None or not has_app_context():
         return
-    # Imported here: the services that record changes import this module.
-    from forum.accounts.services import load_user
-    from forum.realtime.catchup import may_read
-
     connections = current_app.extensions["connections"]
     session.flush()
     session.expire_all()  # re-read rights as this transaction leaves them
     closing = {c.sid for c in connections.of_sessions(changes.ended_sessions)}
+    revocations = _revocations(connections, closing, _affected(connections, changes))
+    if revocations["disconnect"] or revocations["leave"]:
+        pending = session.info.setdefault(REVOCATIONS, {"disconnect": [], "leave": []})
+        pending["disconnect"].extend(revocations["disconnect"])
+        pending["leave"].extend(revocations["leave"])
+    if current_app.config["SOCKETIO_MESSAGE_QUEUE"]:
+        # The other workers check their own sockets once this commits (forum/realtime/
+        # message_queue.py), before its events reach them.
+        session.info[ACCESS_CHANGED] = {
+            "users": sorted(changes.users),
+            "rooms": sorted(changes.rooms),
+            "ended_sessions": sorted(changes.ended_sessions),
+        }
+
+
+def _affected(connections, changes: AccessChanges) -> list:
     affected = connections.of_users(changes.users)
     if changes.rooms:
         affected += connections.in_channels(_room_channels(changes.rooms, connections.channels()))
+    return affected
+
+
+def _revocations(connections, closing: set[str], affected: list) -> dict:
+    """Which sockets to close (`closing`) and which of `affected` lose which streams, asked of
+    the policy against the session's current state."""
+    # Imported here: the services that record changes import this module.
+    from forum.accounts.services import load_user
+    from forum.realtime.catchup import may_read
+
     # A thousand guests on one thread are one question to the policy, not a thousand.
     viewers: dict[int | None, object] = {None: GUEST}
     answers: dict[tuple[int | None, str], bool] = {}
@@ -101,7 +126,48 @@ def _recheck(session: Session) -> None:
                 answers[asked] = may_read(viewers[connection.user_id], StreamKey.parse(channel))
             if not answers[asked]:
                 leaving.add((connection.sid, channel))
-    if closing or leaving:
-        revocations = session.info.setdefault(REVOCATIONS, {"disconnect": [], "leave": []})
-        revocations["disconnect"].extend(sorted(closing))
-        revocations["leave"].extend(sorted(leaving))
+    return {"disconnect": sorted(closing), "leave": sorted(leaving)}
+
+
+def recheck(app, changes: dict) -> None:
+    """Another worker committed these access changes (ids): apply them to this worker's
+    sockets, in a transaction of this worker's own that reads the committed state."""
+    changed = AccessChanges(
+        users=set(changes.get("users", ())),
+        rooms=set(changes.get("rooms", ())),
+        ended_sessions=set(changes.get("ended_sessions", ())),
+    )
+    with app.app_context():
+        connections = app.extensions["connections"]
+        try:
+            closing = {c.sid for c in connections.of_sessions(changed.ended_sessions)}
+            revocations = _revocations(connections, closing, _affected(connections, changed))
+        finally:
+            db.session.rollback()  # read only
+        apply_revocations(connections, revocations)
+
+
+def recheck_everyone(app) -> None:
+    """Re-check every socket of this worker: its login still open, each of its streams still
+    readable (after a Redis outage, when another worker's access changes may have been lost)."""
+    with app.app_context():
+        connections = app.extensions["connections"]
+        try:
+            everyone = connections.all()
+            session_ids = {c.session_id for c in everyone if c.session_id is not None}
+            open_sessions = set(
+                db.session.scalars(
+                    select(UserSession.id).where(
+                        UserSession.id.in_(session_ids), UserSession.ended_at.is_(None)
+                    )
+                )
+            )
+            closing = {
+                c.sid
+                for c in everyone
+                if c.session_id is not None and c.session_id not in open_sessions
+            }
+            revocations = _revocations(connections, closing, everyone)
+        finally:
+            db.session.rollback()  # read only
+        apply_revocations(connections, revocations)

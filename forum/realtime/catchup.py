@@ -116,3 +116,24 @@ def _load_subjects(rows) -> dict | None:
             return None
         found[row.name, row.subject_id] = subject
     return found
+
+
+def last_event(key: StreamKey) -> tuple[str, events.Envelope] | None:
+    """The stream's newest logged event as a live event shows it (name, data); None if the
+    stream has none or its subject is gone."""
+    stream = read_columns(
+        _stream_query(), {"kind": key.kind, "target_id": key.target_id}
+    ).one_or_none()
+    if stream is None or not stream.last_seq:
+        return None
+    row = db.session.execute(
+        select(StreamEvent.seq, StreamEvent.name, StreamEvent.subject_id).where(
+            StreamEvent.stream_id == stream.id, StreamEvent.seq == stream.last_seq
+        )
+    ).one_or_none()
+    subjects = _load_subjects([row]) if row is not None else None
+    if not subjects:
+        return None
+    subject = subjects[row.name, row.subject_id]
+    viewer = SUBJECTS[events.EVENTS[row.name].subject].live_viewer(subject)
+    return row.name, event_payload(row.name, key, row.seq, subject, viewer, {})

@@ -3,13 +3,14 @@
 The registry answers "which sockets belong to this person / this login / these streams", so a
 logout can close them and a withdrawn right can take them off streams at once. It also makes
 the presence lists: sent at most once per interval per stream (a thousand people arriving make a
-handful of updates, not a thousand). Each worker keeps its own part: with several workers the
-presence count covers one worker's connections (see the README).
+handful of updates, not a thousand). Each worker keeps its own part; with several workers (a
+message queue) each also shares its counts through Redis (forum/realtime/presence.py), tells the
+others which streams changed, and sends each stream's presence, the same on every worker, to its
+own sockets.
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
 from collections import defaultdict
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from forum.extensions import socketio
 from forum.realtime import dispatch, events
+from forum.realtime.presence import HEARTBEAT_SECONDS, SharedPresence, merge
 
 PRESENCE_KINDS = ("room", "thread", "meeting")  # streams whose readers are listed as "here now"
 # Names listed in a presence signal; the others are counted. A thousand names would be read by
@@ -37,9 +39,16 @@ class Connection:
 
 
 class Connections:
-    def __init__(self, presence_interval: float = 1.0, typing_interval: float = 3.0):
+    def __init__(
+        self,
+        presence_interval: float = 1.0,
+        typing_interval: float = 3.0,
+        shared: SharedPresence | None = None,
+    ):
         self.presence_interval = presence_interval
         self.typing_interval = typing_interval
+        self.shared = shared  # with several workers: presence counted across them
+        self.heartbeat = None
         self._by_sid: dict[str, Connection] = {}
         self._in_channel: dict[str, set[str]] = defaultdict(set)
         # Who follows each channel, kept as they come and go, so a presence snapshot (one per
@@ -48,6 +57,7 @@ class Connections:
         self._users: dict[str, dict[int, list]] = defaultdict(dict)  # user id → [person, sockets]
         self._typing_at: dict[tuple[str, int], float] = {}
         self._pending_presence: set[str] = set()
+        self._changed_here: set[str] = set()  # pending, and to be written to Redis
         self._lock = threading.Lock()
 
     # --- who is connected -------------------------------------------------------------------
@@ -55,6 +65,8 @@ class Connections:
     def connect(self, sid: str, person: dict | None, session_id: int | None) -> None:
         with self._lock:
             self._by_sid[sid] = Connection(sid, person, session_id)
+        if self.shared is not None and self.heartbeat is None:
+            self.heartbeat = socketio.start_background_task(self._beat)
 
     def disconnect(self, sid: str) -> None:
         with self._lock:
@@ -83,6 +95,10 @@ class Connections:
         with self._lock:
             sids = set().union(*(self._in_channel.get(channel, set()) for channel in channels))
             return [self._by_sid[sid] for sid in sids if sid in self._by_sid]
+
+    def all(self) -> list[Connection]:
+        with self._lock:
+            return list(self._by_sid.values())
 
     def channels(self) -> list[str]:
         with self._lock:
@@ -140,22 +156,32 @@ class Connections:
 
     # --- presence and typing ----------------------------------------------------------------
 
+    def _summary(self, channel: str) -> dict | None:
+        """This worker's part of a channel's presence (the lock held); None if it has none."""
+        count = len(self._in_channel.get(channel, ()))
+        if not count:
+            return None
+        return {
+            "count": count,
+            "guests": self._guests.get(channel, 0),
+            "users": {
+                str(user_id): person
+                for user_id, (person, _sockets) in self._users.get(channel, {}).items()
+            },
+        }
+
     def presence(self, channel: str) -> events.PresenceSignal | None:
         """Who follows a room or thread stream now; None for other streams."""
         if channel.partition(":")[0] not in PRESENCE_KINDS:
             return None
         with self._lock:
-            count = len(self._in_channel.get(channel, ()))
-            guests = self._guests.get(channel, 0)
-            users = [person for person, _sockets in self._users.get(channel, {}).values()]
-        listed = heapq.nsmallest(PRESENCE_NAMES, users, key=lambda person: person["display_name"])
-        return events.PresenceSignal(
-            stream=channel,
-            count=count,
-            guests=guests,
-            users=listed,
-            others=len(users) - len(listed),
-        )
+            here = self._summary(channel)
+        others = self.shared.others([channel]) if self.shared is not None else None
+        return self._signal(channel, here, others[channel] if others else [])
+
+    def _signal(self, channel: str, here: dict | None, others: list) -> events.PresenceSignal:
+        merged = merge(([here] if here else []) + others, PRESENCE_NAMES)
+        return events.PresenceSignal(stream=channel, **merged)
 
     def may_signal_typing(self, sid: str, thread_id: int) -> bool:
         """True at most once per typing interval for one connection and thread."""
@@ -167,18 +193,57 @@ class Connections:
             self._typing_at[(sid, thread_id)] = now
             return True
 
-    def _presence_changed(self, channel: str) -> None:
+    def _presence_changed(self, channel: str, here: bool = True) -> None:
+        """A channel's presence changed: on this worker (`here`), or on another one."""
         if channel.partition(":")[0] not in PRESENCE_KINDS:
             return
         with self._lock:
             first = not self._pending_presence
             self._pending_presence.add(channel)
+            if here:
+                self._changed_here.add(channel)
         if first:
             socketio.start_background_task(self._send_presence)
+
+    def changed_elsewhere(self, channels) -> None:
+        """Another worker's sockets came or went on these channels (forum/realtime/
+        message_queue.py): their presence is sent again to this worker's sockets."""
+        with self._lock:
+            followed = [channel for channel in channels if channel in self._in_channel]
+        for channel in followed:
+            self._presence_changed(channel, here=False)
 
     def _send_presence(self) -> None:
         socketio.sleep(self.presence_interval)
         with self._lock:
             channels, self._pending_presence = self._pending_presence, set()
+            changed_here, self._changed_here = self._changed_here, set()
+            here = {channel: self._summary(channel) for channel in channels}
+        if self.shared is None:
+            for channel in channels:
+                dispatch.signal(events.PRESENCE, channel, self._signal(channel, here[channel], []))
+            return
+        written = {channel: here[channel] for channel in changed_here}
+        others = self.shared.exchange(written, channels)
+        if others is not None and changed_here:
+            dispatch.presence_changed(sorted(changed_here))
+        others = others or {}
         for channel in channels:
-            dispatch.signal(events.PRESENCE, channel, self.presence(channel))
+            if here[channel] is None:
+                continue  # no socket of this worker follows it any more
+            signal = self._signal(channel, here[channel], others.get(channel, []))
+            dispatch.signal(events.PRESENCE, channel, signal, local=True)
+
+    def _beat(self) -> None:
+        """Keep this worker alive in Redis; after an outage, share its counts again."""
+        while True:
+            with self._lock:
+                summaries = {
+                    channel: self._summary(channel)
+                    for channel in self._in_channel
+                    if channel.partition(":")[0] in PRESENCE_KINDS
+                }
+            changed = self.shared.heartbeat(summaries)
+            for channel in changed or ():
+                self._presence_changed(channel)
+            socketio.sleep(HEARTBEAT_SECONDS)

@@ -24,44 +24,63 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
-from forum.extensions import socketio
+from forum.extensions import db, socketio
 from forum.realtime import events
 from forum.realtime.streams import OUTBOX
 from forum.schemas import Shape
 
 log = logging.getLogger(__name__)
 
-# Session.info keys: what the commit must do to sockets before its events go out; the place its
-# batch took in the sending order.
+# Session.info keys: what the commit must do to this worker's sockets before its events go out;
+# what it changed about rights, for the other workers (ids; with a message queue only); the place
+# its batch took in the sending order.
 REVOCATIONS = "realtime_revocations"
+ACCESS_CHANGED = "realtime_access_changed"
 PLACE = "realtime_place"
 
 
-def signal(name: str, to: str, data: Shape | None, skip_sid: str | None = None) -> None:
-    """Send a signal (presence, typing, stream_closed) now: no state changed, no commit to wait."""
+def signal(
+    name: str, to: str, data: Shape | None, skip_sid: str | None = None, local: bool = False
+) -> None:
+    """Send a signal (presence, typing, stream_closed) now: no state changed, no commit to wait.
+    `local`: to this worker's sockets only, not through the message queue."""
     if data is None:
         return
     if not isinstance(data, events.SIGNALS[name]):
         raise TypeError(f"{name} carries {events.SIGNALS[name].__name__}")
+    options = {"ignore_queue": True} if local else {}
     try:
-        socketio.emit(name, data.model_dump(mode="json"), to=to, skip_sid=skip_sid)
+        socketio.emit(name, data.model_dump(mode="json"), to=to, skip_sid=skip_sid, **options)
     except Exception:
         log.exception("sending the %s signal to %s failed", name, to)
 
 
+def presence_changed(channels: list[str]) -> None:
+    """Tell the other workers that this worker's sockets came or went on these channels."""
+    publish = getattr(socketio.server.manager, "publish_presence_changed", None)
+    if publish is not None:
+        publish(channels)
+
+
 @dataclass
 class Batch:
-    """What one commit sends: revoked access first, then its events in publication order."""
+    """What one commit sends: revoked access first (the other workers told before this one
+    applies its own), then its events in publication order."""
 
     app: Flask | None  # for the connections registry; None outside an app context
     revocations: dict = field(default_factory=dict)
     outbox: list = field(default_factory=list)
+    access_changed: dict | None = None  # for the other workers, through the message queue
 
     def send(self) -> None:
+        if self.access_changed:
+            publish = getattr(socketio.server.manager, "publish_access_changed", None)
+            if publish is not None:  # a message queue (forum/realtime/message_queue.py)
+                publish(self.access_changed)
         if self.revocations and self.app is not None:
             try:
                 with self.app.app_context():
-                    _apply(self.app.extensions["connections"], self.revocations)
+                    apply_revocations(self.app.extensions["connections"], self.revocations)
             except Exception:
                 log.exception("applying revoked access failed")
         for delivery in self.outbox:
@@ -71,7 +90,8 @@ class Batch:
                 log.exception("sending %s to %s failed", delivery.name, delivery.channel)
 
 
-def _apply(connections, revocations: dict) -> None:
+def apply_revocations(connections, revocations: dict) -> None:
+    """Close this worker's sockets of ended logins; take its sockets off streams they lost."""
     for sid in revocations.get("disconnect", ()):
         try:
             socketio.server.disconnect(sid, namespace="/")
@@ -86,6 +106,28 @@ def _apply(connections, revocations: dict) -> None:
         connections.leave(sid, channel)
         closed = events.StreamClosedSignal(stream=channel, reason="access_withdrawn")
         signal(events.STREAM_CLOSED, sid, closed)
+
+
+def resend_last_events(app: Flask) -> None:
+    """Send each stream this worker's sockets follow its newest event again, to this worker's
+    sockets only: after events may have been lost on the way (a Redis outage), a client that
+    missed some sees a gap in the seq and catches up; one that missed none drops it as seen."""
+    from forum.realtime.catchup import last_event  # imported here: catchup imports services
+    from forum.realtime.streams import StreamKey
+
+    with app.app_context():
+        try:
+            for channel in app.extensions["connections"].channels():
+                last = last_event(StreamKey.parse(channel))
+                if last is None:
+                    continue
+                name, data = last
+                try:
+                    socketio.emit(name, data.model_dump(mode="json"), to=channel, ignore_queue=True)
+                except Exception:
+                    log.exception("sending %s to %s again failed", name, channel)
+        finally:
+            db.session.rollback()  # read only
 
 
 @dataclass(eq=False)
@@ -185,13 +227,14 @@ def _take_place(session: Session) -> None:
 def _deliver(session: Session) -> None:
     revocations = session.info.pop(REVOCATIONS, None)
     outbox = session.info.pop(OUTBOX, None)
+    access_changed = session.info.pop(ACCESS_CHANGED, None)
     place = session.info.pop(PLACE, None)
-    if not revocations and not outbox:
+    if not revocations and not outbox and not access_changed:
         if place is not None:
             sender.drop(place)
         return
     app = current_app._get_current_object() if has_app_context() else None
-    batch = Batch(app, revocations or {}, outbox or [])
+    batch = Batch(app, revocations or {}, outbox or [], access_changed)
     if after_response():
         sender.submit(batch, place)
     else:
@@ -203,6 +246,7 @@ def _forget(session: Session, transaction: SessionTransaction) -> None:
     """What a transaction meant to do to sockets and did not commit is dropped with it."""
     if transaction.parent is None:
         session.info.pop(REVOCATIONS, None)
+        session.info.pop(ACCESS_CHANGED, None)
         place = session.info.pop(PLACE, None)
         if place is not None:  # numbered, then rolled back (or its commit failed)
             sender.drop(place)

@@ -154,7 +154,7 @@ EVENTS: dict[str, EventType] = {
 
 
 class PresenceSignal(Shape):
-    """Who has a room, thread or meeting open now (in this worker)."""
+    """Who has a room, thread or meeting open now (on every worker, with a message queue)."""
 
     stream: StreamName
     count: Count = Field(description="Open connections, guests included.")
