@@ -1,0 +1,214 @@
+"""Two workers behind nginx, on PostgreSQL and Redis (deploy/cluster): python-socketio clients
+and HTTP clients through nginx, each kept on a worker by its forum_worker cookie."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+
+import pytest
+import requests
+
+from tests.cluster.conftest import Person, wait_until
+
+# Each test may wait for a restart on a busy machine; the first also for the cluster to start.
+pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
+
+THREAD_ID = 1  # the demo thread "Więcej zieleni na Zabłociu", in XIII Podgórze
+STREAM = f"thread:{THREAD_ID}"
+_numbers = itertools.count(1)
+
+
+def body(what: str) -> str:
+    return f"{what} {next(_numbers)}"
+
+
+def test_requests_without_the_cookie_go_round_and_those_with_it_stay(healthy_cluster):
+    newcomers = [Person(healthy_cluster) for _ in range(6)]
+    for person in newcomers:
+        assert person.call("GET", "/api/v1/session")[0] == 200
+    assert {person.worker for person in newcomers} == {"w1", "w2"}
+    kept = Person(healthy_cluster).pin("w2")
+    for _ in range(10):
+        assert kept.call("GET", "/api/v1/session")[0] == 200
+        assert kept.worker == "w2"
+
+
+def test_clients_on_different_workers_see_each_others_posts(healthy_cluster, followers):
+    anna = Person(healthy_cluster, "anna@example.pl").pin("w1")
+    jan = Person(healthy_cluster, "jan@example.pl").pin("w2")
+    on_w1 = followers(anna, STREAM, "w1")
+    on_w2 = followers(jan, STREAM, "w2")
+    assert (on_w1.worker, on_w2.worker) == ("w1", "w2")  # long-polling, then the upgrade
+    sent = [anna.post(THREAD_ID, body("z pierwszego")), jan.post(THREAD_ID, body("z drugiego"))]
+    assert (anna.worker, jan.worker) == ("w1", "w2")
+    for follower in (on_w1, on_w2):
+        assert follower.wait_for(sent) == sent  # live, in order, nothing else
+    assert on_w1.connected and on_w2.connected
+
+
+def test_a_client_that_moves_to_the_other_worker_catches_up_without_loss(
+    healthy_cluster, followers
+):
+    anna = Person(healthy_cluster, "anna@example.pl").pin("w1")
+    jan = Person(healthy_cluster, "jan@example.pl").pin("w2")
+    reader = Person(healthy_cluster, "tomasz@example.pl")
+    follower = followers(reader, STREAM, "w1")
+    first = anna.post(THREAD_ID, body("przed"))
+    assert follower.wait_for([first]) == [first]
+    follower.disconnect()
+    missed = []
+    for _ in range(5):
+        missed += [anna.post(THREAD_ID, body("na w1")), jan.post(THREAD_ID, body("na w2"))]
+    reader.pin("w2")
+    follower.connect()  # joins again after the last seq it applied
+    assert follower.worker == "w2"
+    assert follower.posts == [first, *missed]
+    after = anna.post(THREAD_ID, body("po przenosinach"))
+    assert follower.wait_for([*missed, after]) == [first, *missed, after]
+
+
+def test_redis_stopped_and_started_again_loses_nothing_once_clients_catch_up(
+    healthy_cluster, followers
+):
+    anna = Person(healthy_cluster, "anna@example.pl").pin("w1")
+    jan = Person(healthy_cluster, "jan@example.pl").pin("w2")
+    readers = [
+        followers(Person(healthy_cluster, "tomasz@example.pl"), STREAM, worker)
+        for worker in ("w1", "w2")
+    ]
+    sent = [anna.post(THREAD_ID, body("przed awarią Redisa"))]
+    for reader in readers:
+        assert reader.wait_for(sent) == sent
+    healthy_cluster.command("stop-part", "redis")
+    for _ in range(4):  # the posts are stored and acknowledged; only the live news is lost
+        sent += [anna.post(THREAD_ID, body("bez Redisa")), jan.post(THREAD_ID, body("bez Redisa"))]
+    healthy_cluster.command("start-part", "redis")
+
+    def everyone_has_everything() -> bool:
+        # Each worker listens to Redis again after its own back-off: until then a reader
+        # notices no gap. A new post each round shows them one once it crosses.
+        sent.append(anna.post(THREAD_ID, body("po powrocie Redisa")))
+        return all(
+            set(sent) <= set(reader.wait_for(sent, catching_up=True, seconds=2))
+            for reader in readers
+        )
+
+    wait_until(everyone_has_everything, "both readers have every post after Redis is back")
+    for reader in readers:
+        assert reader.connected
+        assert reader.posts == sent  # each once, in order
+
+
+def test_a_worker_killed_under_load_loses_no_acknowledged_post(healthy_cluster, followers):
+    posters = [
+        Person(healthy_cluster, email).pin(worker)
+        for email, worker in [
+            ("anna@example.pl", "w1"),
+            ("jan@example.pl", "w1"),
+            ("tomasz@example.pl", "w2"),
+            ("ewa@example.pl", "w2"),
+        ]
+    ]
+    readers = {
+        worker: followers(Person(healthy_cluster, "piotr@example.pl"), STREAM, worker)
+        for worker in ("w1", "w2")
+    }
+    acknowledged: list[int] = []
+    refused: list[str] = []  # answers that were no acknowledgement: allowed, and counted
+    lock = threading.Lock()
+    posts_each = 25
+
+    def keep_posting(person: Person) -> None:
+        for number in range(posts_each):
+            try:
+                status, created = person.call(
+                    "POST",
+                    f"/api/v1/threads/{THREAD_ID}/posts",
+                    {"body": f"pod obciążeniem {number}"},
+                )
+            except requests.RequestException as error:
+                status, created = type(error).__name__, None
+            with lock:
+                if status == 201:
+                    acknowledged.append(created["post"]["id"])
+                else:
+                    refused.append(str(status))
+
+    threads = [threading.Thread(target=keep_posting, args=(person,)) for person in posters]
+    for thread in threads:
+        thread.start()
+    wait_until(lambda: len(acknowledged) >= 10, "ten posts acknowledged before the kill")
+    healthy_cluster.kill_worker("w1")
+    for thread in threads:
+        thread.join(timeout=120)
+        assert not thread.is_alive()
+    assert len(acknowledged) + len(refused) == posts_each * len(posters)
+    # Only requests in flight on w1 may fail; w1's posters go on, on w2, their cookie moved.
+    assert len(acknowledged) > posts_each * len(posters) // 2, refused
+    assert {person.worker for person in posters} == {"w2"}
+
+    with healthy_cluster.database() as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM post WHERE id = ANY(%s)", (acknowledged,))
+        stored = {row[0] for row in cursor.fetchall()}
+    connection.close()
+    assert stored == set(acknowledged)
+
+    survivor = readers["w2"]
+    assert set(acknowledged) <= set(survivor.wait_for(acknowledged, catching_up=True))
+    moved = readers["w1"]
+    assert moved.wait_for_disconnect()
+    moved.connect()  # its cookie names w1: nginx sends it to w2, which says so
+    assert moved.worker == "w2"
+    assert set(acknowledged) <= set(moved.wait_for(acknowledged, catching_up=True))
+    for reader in readers.values():
+        assert len(reader.posts) == len(set(reader.posts))
+
+
+def session_user(person: Person) -> dict | None:
+    status, answer = person.call("GET", "/api/v1/session")
+    assert status == 200, answer
+    return answer["user"]
+
+
+@pytest.mark.parametrize("where", ["same worker", "other worker"])
+def test_a_logout_on_one_worker_closes_that_logins_sockets_on_every_worker(
+    healthy_cluster, followers, where
+):
+    anna = Person(healthy_cluster, "anna@example.pl").pin("w1")
+    user_id = session_user(anna)["id"]
+    socket = followers(anna, f"user:{user_id}", "w1" if where == "same worker" else "w2")
+    anna.pin("w1")
+    assert anna.call("DELETE", "/api/v1/session")[0] == 204
+    assert socket.wait_for_disconnect(), f"the socket on {socket.worker} stayed open"
+    assert session_user(anna) is None
+
+
+@pytest.mark.parametrize("where", ["same worker", "other worker"])
+def test_a_role_withdrawn_on_one_worker_closes_its_streams_on_every_worker(
+    healthy_cluster, followers, where
+):
+    admin = Person(healthy_cluster, "admin@example.pl").pin("w1")
+    piotr = Person(healthy_cluster, "piotr@example.pl")
+    user_id = session_user(piotr)["id"]
+    status, account = admin.call("GET", f"/api/v1/admin/users/{user_id}")
+    assert status == 200, account
+    (grant,) = [role for role in account["user"]["roles"] if role["role"] == "ambassador"]
+    stream = f"area:{grant['area_id']}"
+    socket = followers(piotr, stream, "w1" if where == "same worker" else "w2")
+    try:
+        status, answer = admin.call(
+            "POST", f"/api/v1/admin/users/{user_id}/roles/{grant['id']}/withdrawal", {}
+        )
+        assert status == 200, answer
+        closed = socket.wait_for_signal("stream_closed")
+        assert closed == [{"stream": stream, "reason": "access_withdrawn"}], (
+            f"the socket on {socket.worker} still follows {stream}"
+        )
+    finally:
+        status, answer = admin.call(
+            "POST",
+            f"/api/v1/admin/users/{user_id}/roles",
+            {"role": "ambassador", "area_id": grant["area_id"]},
+        )
+        assert status == 201, answer
