@@ -178,9 +178,11 @@ class Person:
         """The worker that served the last answer (its cookie)."""
         return self.http.cookies.get(WORKER_COOKIE)
 
-    def call(self, method: str, path: str, payload: dict | None = None) -> tuple[int, object]:
+    def call(
+        self, method: str, path: str, payload: dict | None = None, headers: dict | None = None
+    ) -> tuple[int, object]:
         response = self.http.request(
-            method, self.cluster.url + path, json=payload, timeout=HTTP_SECONDS
+            method, self.cluster.url + path, json=payload, headers=headers, timeout=HTTP_SECONDS
         )
         try:
             body = response.json()
