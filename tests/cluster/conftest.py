@@ -13,6 +13,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -95,6 +97,13 @@ class Cluster:
         status = self.command("status", check=False).stdout
         return any(line.split()[:2] == [part, "running"] for line in status.splitlines())
 
+    def process_ids(self) -> list[int]:
+        """Every process the script started and names: nginx's master, the workers, Redis,
+        PostgreSQL's postmaster."""
+        state = self.state
+        postmaster = Path(state["POSTGRES_DATA"], "postmaster.pid").read_text().split()[0]
+        return [int(state[key]) for key in state if key.endswith("_PID")] + [int(postmaster)]
+
     def kill_worker(self, name: str) -> None:
         """A crash: SIGKILL, no clean shutdown."""
         os.kill(int(self.state[f"WORKER_{name}_PID"]), signal.SIGKILL)
@@ -131,17 +140,27 @@ def cluster(tmp_path_factory):
         if os.environ.get("REQUIRE_SERVERS") == "1":
             pytest.fail(f"REQUIRE_SERVERS=1 and deploy/cluster says: {missing}", pytrace=False)
         pytest.skip(f"deploy/cluster cannot run here: {missing}")
+    with cluster_directory(tmp_path_factory) as directory:
+        made = Cluster(directory)
+        try:
+            made.command("start", "--workers", "2", "--demo")
+            yield made
+        finally:
+            made.command("stop", check=False)
+
+
+@contextmanager
+def cluster_directory(tmp_path_factory) -> Iterator[Path]:
+    """A directory for a cluster, removed afterwards; its logs are kept with pytest's temporary
+    files, for a look after a failure."""
     # Under /tmp, not pytest's own (owner-only) directory: run as root, PostgreSQL runs as the
     # postgres user, who must reach it.
     directory = Path(tempfile.mkdtemp(prefix="forum-cluster-test-", dir="/tmp"))
     directory.chmod(0o711)
-    made = Cluster(directory)
     try:
-        made.command("start", "--workers", "2", "--demo")
-        yield made
+        yield directory
     finally:
-        made.command("stop", check=False)
-        if (directory / "logs").exists():  # kept with pytest's temporary files, for a look
+        if (directory / "logs").exists():
             shutil.copytree(
                 directory / "logs", tmp_path_factory.mktemp("cluster-logs"), dirs_exist_ok=True
             )

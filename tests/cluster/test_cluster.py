@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import itertools
 import secrets
+import socket
 import threading
+from pathlib import Path
 
 import pytest
 import requests
 
-from tests.cluster.conftest import Person, wait_until
+from tests.cluster.conftest import Cluster, Person, cluster_directory, wait_until
 
 # Each test may wait for a restart on a busy machine; the first also for the cluster to start.
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
@@ -194,10 +196,10 @@ def test_a_logout_on_one_worker_closes_that_logins_sockets_on_every_worker(
 ):
     anna = Person(healthy_cluster, "anna@example.pl").pin("w1")
     user_id = session_user(anna)["id"]
-    socket = followers(anna, f"user:{user_id}", "w1" if where == "same worker" else "w2")
+    follower = followers(anna, f"user:{user_id}", "w1" if where == "same worker" else "w2")
     anna.pin("w1")
     assert anna.call("DELETE", "/api/v1/session")[0] == 204
-    assert socket.wait_for_disconnect(), f"the socket on {socket.worker} stayed open"
+    assert follower.wait_for_disconnect(), f"the socket on {follower.worker} stayed open"
     assert session_user(anna) is None
 
 
@@ -212,15 +214,15 @@ def test_a_role_withdrawn_on_one_worker_closes_its_streams_on_every_worker(
     assert status == 200, account
     (grant,) = [role for role in account["user"]["roles"] if role["role"] == "ambassador"]
     stream = f"area:{grant['area_id']}"
-    socket = followers(piotr, stream, "w1" if where == "same worker" else "w2")
+    follower = followers(piotr, stream, "w1" if where == "same worker" else "w2")
     try:
         status, answer = admin.call(
             "POST", f"/api/v1/admin/users/{user_id}/roles/{grant['id']}/withdrawal", {}
         )
         assert status == 200, answer
-        closed = socket.wait_for_signal("stream_closed")
+        closed = follower.wait_for_signal("stream_closed")
         assert closed == [{"stream": stream, "reason": "access_withdrawn"}], (
-            f"the socket on {socket.worker} still follows {stream}"
+            f"the socket on {follower.worker} still follows {stream}"
         )
     finally:
         status, answer = admin.call(
@@ -229,3 +231,34 @@ def test_a_role_withdrawn_on_one_worker_closes_its_streams_on_every_worker(
             {"role": "ambassador", "area_id": grant["area_id"]},
         )
         assert status == 201, answer
+
+
+def alive(pid: int) -> bool:
+    """The process has not ended (a zombie has: it only waits to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+def test_stop_stops_everything_it_started_and_only_that(cluster, tmp_path_factory):
+    with cluster_directory(tmp_path_factory) as directory:
+        other = Cluster(directory)
+        other.command("start", "--workers", "1")
+        try:
+            again = other.command("start", check=False)
+            assert again.returncode == 1
+            assert "already runs" in again.stderr
+            assert other.command("status").returncode == 0
+            processes = other.process_ids()
+            ports = [int(value) for key, value in other.state.items() if key.endswith("_PORT")]
+        finally:
+            other.command("stop")
+        assert not (directory / "cluster.env").exists()
+        assert [pid for pid in processes if alive(pid)] == []
+        for port in ports:
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection(("127.0.0.1", port), timeout=2).close()
+        assert other.command("status", check=False).returncode == 3
+    assert cluster.command("status").returncode == 0  # the other cluster runs on
