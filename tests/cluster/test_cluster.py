@@ -42,7 +42,9 @@ def test_clients_on_different_workers_see_each_others_posts(healthy_cluster, fol
     jan = Person(healthy_cluster, "jan@example.pl").pin("w2")
     on_w1 = followers(anna, STREAM, "w1")
     on_w2 = followers(jan, STREAM, "w2")
-    assert (on_w1.worker, on_w2.worker) == ("w1", "w2")  # long-polling, then the upgrade
+    # Long-polling first, then the websocket upgrade, each on the worker the cookie names.
+    assert (on_w1.worker, on_w2.worker) == ("w1", "w2")
+    assert on_w1.sio.transport() == on_w2.sio.transport() == "websocket"
     sent = [anna.post(THREAD_ID, body("z pierwszego")), jan.post(THREAD_ID, body("z drugiego"))]
     assert (anna.worker, jan.worker) == ("w1", "w2")
     for follower in (on_w1, on_w2):
