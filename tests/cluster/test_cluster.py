@@ -3,7 +3,6 @@ and HTTP clients through nginx, each kept on a worker by its forum_worker cookie
 
 from __future__ import annotations
 
-import itertools
 import secrets
 import socket
 import threading
@@ -12,18 +11,22 @@ from pathlib import Path
 import pytest
 import requests
 
+from forum.web import WORKER_COOKIE
 from tests.cluster.conftest import Cluster, Person, cluster_directory, wait_until
+from tests.e2e.conftest import BROWSER_WAIT_MS, CHROMIUM, CHROMIUM_ARGS, browser_api
 
 # Each test may wait for a restart on a busy machine; the first also for the cluster to start.
 pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
 
 THREAD_ID = 1  # the demo thread "Więcej zieleni na Zabłociu", in XIII Podgórze
 STREAM = f"thread:{THREAD_ID}"
-_numbers = itertools.count(1)
+ANNA = ("anna@example.pl", "mieszkanka-demo")
+JAN = ("jan@example.pl", "mieszkaniec-demo")
 
 
 def body(what: str) -> str:
-    return f"{what} {next(_numbers)}"
+    """A body found by its text alone: no other contains it."""
+    return f"{what} {secrets.token_hex(4)}"
 
 
 def test_requests_without_the_cookie_go_round_and_those_with_it_stay(healthy_cluster):
@@ -184,6 +187,56 @@ def test_a_worker_killed_under_load_loses_no_acknowledged_post(healthy_cluster, 
     assert set(acknowledged) <= set(moved.wait_for(acknowledged, catching_up=True))
     for reader in readers.values():
         assert len(reader.posts) == len(set(reader.posts))
+
+
+def test_browsers_on_different_workers_see_each_others_replies_over_long_polling_too(
+    healthy_cluster,
+):
+    """Chromium through nginx: Anna's page, kept on w1, cannot open a websocket (as behind a
+    proxy that refuses them) and falls back to long-polling; Jan's, on w2, uses a websocket
+    (its Origin checked against the Host nginx passes on)."""
+    sync_api = browser_api()  # skips without Chromium or Playwright (fails under CI)
+    errors, polled = [], []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            pages = {}
+            for (email, password), worker in [(ANNA, "w1"), (JAN, "w2")]:
+                context = browser.new_context(locale="pl-PL")
+                context.set_default_timeout(BROWSER_WAIT_MS)
+                context.add_cookies(
+                    [{"name": WORKER_COOKIE, "value": worker, "url": healthy_cluster.url}]
+                )
+                page = context.new_page()
+                page.on("pageerror", lambda error: errors.append(error))
+                if worker == "w1":
+                    page.route_web_socket("**/socket.io/**", lambda ws: ws.send("not engine.io"))
+                    page.on(
+                        "requestfinished",
+                        lambda request: (
+                            "transport=polling" in request.url and polled.append(request.url)
+                        ),
+                    )
+                page.goto(f"{healthy_cluster.url}/login?next=/threads/{THREAD_ID}")
+                page.fill("#email", email)
+                page.fill("#password", password)
+                page.click("form.narrow button[type=submit]")
+                page.wait_for_url(f"{healthy_cluster.url}/threads/{THREAD_ID}*")
+                pages[worker] = page
+            for writer, reader in (("w2", "w1"), ("w1", "w2")):
+                text = body(f"z przeglądarki na {writer}")
+                pages[writer].fill("#body", text)
+                pages[writer].locator("#reply-form button[type=submit]").click()
+                sync_api.expect(
+                    pages[reader].locator("#post-1 > ol.replies > li.post", has_text=text)
+                ).to_be_visible(timeout=BROWSER_WAIT_MS)
+            for worker, page in pages.items():
+                cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+                assert cookies[WORKER_COOKIE] == worker
+        finally:
+            browser.close()
+    assert len(polled) > 2  # the handshake and polls, all answered, on w1
+    assert errors == []
 
 
 def session_user(person: Person) -> dict | None:
