@@ -196,6 +196,18 @@ def test_browsers_on_different_workers_see_each_others_replies_over_long_polling
     proxy that refuses them) and falls back to long-polling; Jan's, on w2, uses a websocket
     (its Origin checked against the Host nginx passes on)."""
     sync_api = browser_api()  # skips without Chromium or Playwright (fails under CI)
+    # A thread of its own: on thread 1, the other tests' posts have filled the first page.
+    anna = Person(healthy_cluster, ANNA[0])
+    status, thread_one = anna.call("GET", f"/api/v1/threads/{THREAD_ID}")
+    assert status == 200, thread_one
+    status, started = anna.call(
+        "POST",
+        f"/api/v1/rooms/{thread_one['thread']['room_id']}/threads",
+        {"title": body("Z dwóch przeglądarek"), "body": "Czy widać odpowiedzi z obu stron?"},
+    )
+    assert status == 201, started
+    thread_path = f"/threads/{started['thread']['id']}"
+    replies = f"#post-{started['post']['id']} > ol.replies > li.post"
     errors, polled = [], []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -217,19 +229,19 @@ def test_browsers_on_different_workers_see_each_others_replies_over_long_polling
                             "transport=polling" in request.url and polled.append(request.url)
                         ),
                     )
-                page.goto(f"{healthy_cluster.url}/login?next=/threads/{THREAD_ID}")
+                page.goto(f"{healthy_cluster.url}/login?next={thread_path}")
                 page.fill("#email", email)
                 page.fill("#password", password)
                 page.click("form.narrow button[type=submit]")
-                page.wait_for_url(f"{healthy_cluster.url}/threads/{THREAD_ID}*")
+                page.wait_for_url(f"{healthy_cluster.url}{thread_path}*")
                 pages[worker] = page
             for writer, reader in (("w2", "w1"), ("w1", "w2")):
                 text = body(f"z przeglądarki na {writer}")
                 pages[writer].fill("#body", text)
                 pages[writer].locator("#reply-form button[type=submit]").click()
-                sync_api.expect(
-                    pages[reader].locator("#post-1 > ol.replies > li.post", has_text=text)
-                ).to_be_visible(timeout=BROWSER_WAIT_MS)
+                sync_api.expect(pages[reader].locator(replies, has_text=text)).to_be_visible(
+                    timeout=BROWSER_WAIT_MS
+                )
             for worker, page in pages.items():
                 cookies = {c["name"]: c["value"] for c in page.context.cookies()}
                 assert cookies[WORKER_COOKIE] == worker
