@@ -4,6 +4,7 @@ forum_worker cookie among them, which says (and decides) which worker serves it.
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import shutil
@@ -110,10 +111,20 @@ class Cluster:
         wait_until(lambda: not self.is_running(name), f"{name} ends after SIGKILL")
 
     def restore(self) -> None:
-        """Start again whatever part a test stopped."""
+        """Start again whatever part a test stopped, and wait until nginx sends each worker its
+        own clients again (after a failure it passes them to the others for fail_timeout, 10 s)."""
         for part in ["redis", *self.workers]:
             if not self.is_running(part):
                 self.command("start-part", part)
+        for worker in self.workers:
+            wait_until(
+                functools.partial(self.serves, worker), f"nginx sends {worker}'s clients to it"
+            )
+
+    def serves(self, worker: str) -> bool:
+        """Whether a request kept on `worker` is answered by it."""
+        person = Person(self).pin(worker)
+        return person.call("GET", "/api/v1/session")[0] == 200 and person.worker == worker
 
     def database(self):
         """A psycopg2 connection to the cluster's database (autocommit: each read sees the
