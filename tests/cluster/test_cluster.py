@@ -12,7 +12,13 @@ import pytest
 import requests
 
 from forum.web import WORKER_COOKIE
-from tests.cluster.conftest import Cluster, Person, cluster_directory, wait_until
+from tests.cluster.conftest import (
+    DEMO_PASSWORDS,
+    Cluster,
+    Person,
+    cluster_directory,
+    wait_until,
+)
 from tests.e2e.conftest import BROWSER_WAIT_MS, CHROMIUM, CHROMIUM_ARGS, browser_api
 
 # Each test may wait for a restart on a busy machine; the first also for the cluster to start.
@@ -20,8 +26,6 @@ pytestmark = [pytest.mark.cluster, pytest.mark.timeout(300)]
 
 THREAD_ID = 1  # the demo thread "Więcej zieleni na Zabłociu", in XIII Podgórze
 STREAM = f"thread:{THREAD_ID}"
-ANNA = ("anna@example.pl", "mieszkanka-demo")
-JAN = ("jan@example.pl", "mieszkaniec-demo")
 
 
 def body(what: str) -> str:
@@ -197,7 +201,7 @@ def test_browsers_on_different_workers_see_each_others_replies_over_long_polling
     (its Origin checked against the Host nginx passes on)."""
     sync_api = browser_api()  # skips without Chromium or Playwright (fails under CI)
     # A thread of its own: on thread 1, the other tests' posts have filled the first page.
-    anna = Person(healthy_cluster, ANNA[0])
+    anna = Person(healthy_cluster, "anna@example.pl")
     status, thread_one = anna.call("GET", f"/api/v1/threads/{THREAD_ID}")
     assert status == 200, thread_one
     status, started = anna.call(
@@ -213,7 +217,7 @@ def test_browsers_on_different_workers_see_each_others_replies_over_long_polling
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             pages = {}
-            for (email, password), worker in [(ANNA, "w1"), (JAN, "w2")]:
+            for email, worker in [("anna@example.pl", "w1"), ("jan@example.pl", "w2")]:
                 context = browser.new_context(locale="pl-PL")
                 context.set_default_timeout(BROWSER_WAIT_MS)
                 context.add_cookies(
@@ -231,7 +235,7 @@ def test_browsers_on_different_workers_see_each_others_replies_over_long_polling
                     )
                 page.goto(f"{healthy_cluster.url}/login?next={thread_path}")
                 page.fill("#email", email)
-                page.fill("#password", password)
+                page.fill("#password", DEMO_PASSWORDS[email])
                 page.click("form.narrow button[type=submit]")
                 page.wait_for_url(f"{healthy_cluster.url}{thread_path}*")
                 pages[worker] = page
