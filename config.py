@@ -49,6 +49,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'forum.db'}"
     )
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None
+    # One of several workers behind nginx: every response names it in a cookie, so that nginx
+    # keeps each client on its worker (README, "Production: several workers"). Empty: no cookie.
+    WORKER_NAME = os.environ.get("WORKER_NAME", "")
     # Origins allowed to open a socket, comma-separated; none set means the forum's own only.
     SOCKETIO_CORS_ORIGINS = [
         origin.strip()

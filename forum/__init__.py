@@ -65,7 +65,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.reviews import views as reviews_views
     from forum.supports import views as supports_views
     from forum.units import views as units_views
-    from forum.web import decline_websocket_compression, reject_out_of_range_ids
+    from forum.web import decline_websocket_compression, name_the_worker, reject_out_of_range_ids
     from forum.workshops import views as workshops_views
 
     app.url_value_preprocessor(reject_out_of_range_ids)
@@ -95,6 +95,7 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     app.wsgi_app = decline_websocket_compression(app.wsgi_app)
     app.wsgi_app = security.with_security_headers(app.wsgi_app)  # Socket.IO's answers too
     app.wsgi_app = security.behind_proxies(app.wsgi_app, app.config["TRUSTED_PROXIES"])
+    app.wsgi_app = name_the_worker(app.wsgi_app, app.config["WORKER_NAME"])
     app.extensions["connections"] = Connections(
         app.config["PRESENCE_INTERVAL"],
         app.config["TYPING_INTERVAL"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from flask import request, url_for
@@ -76,5 +77,30 @@ def decline_websocket_compression(wsgi_app):
     def app(environ, start_response):
         environ.pop("HTTP_SEC_WEBSOCKET_EXTENSIONS", None)
         return wsgi_app(environ, start_response)
+
+    return app
+
+
+# The cookie naming the worker that served a response: nginx sends a client's next requests to
+# that worker (deploy/nginx.conf.template), as Socket.IO's long-polling needs.
+WORKER_COOKIE = "forum_worker"
+WORKER_NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def name_the_worker(wsgi_app, worker_name: str):
+    """Wrap the WSGI app so every response sets WORKER_COOKIE to this worker's name (none set:
+    the app as it is). The cookie only routes: it is no secret, and a forged one only picks a
+    worker."""
+    if not worker_name:
+        return wsgi_app
+    if not WORKER_NAME.fullmatch(worker_name):
+        raise RuntimeError(f"WORKER_NAME {worker_name!r}: use 1 to 32 letters, digits, '-' or '_'.")
+    cookie = ("Set-Cookie", f"{WORKER_COOKIE}={worker_name}; Path=/; HttpOnly; SameSite=Lax")
+
+    def app(environ, start_response):
+        def start_naming_the_worker(status, headers, exc_info=None):
+            return start_response(status, [*headers, cookie], exc_info)
+
+        return wsgi_app(environ, start_naming_the_worker)
 
     return app
