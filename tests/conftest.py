@@ -10,6 +10,7 @@ the database directly does so in a short block of its own: ``with app_context():
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -18,8 +19,11 @@ from contextlib import contextmanager
 import pytest
 from flask import Flask
 from flask_login import AnonymousUserMixin
+from sqlalchemy import Table, create_engine, make_url, text
+from sqlalchemy.engine import URL
 from werkzeug.routing import Rule
 
+from config import TestingConfig
 from forum import create_app
 from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.accounts.services import hash_password, load_user
@@ -71,23 +75,34 @@ def app_context() -> Iterator[None]:
 def forum_app() -> Iterator[Flask]:
     """A testing app with an empty database of its own, Kraków's areas seeded; the current app
     of app_context() while it lasts."""
-    app = create_app({"WTF_CSRF_ENABLED": False}, config_name="testing")
+    server_database = _take_server_database()
+    config = {"WTF_CSRF_ENABLED": False}
+    if server_database is not None:
+        config["SQLALCHEMY_DATABASE_URI"] = server_database.url
+    app = create_app(config, config_name="testing")
     use_app(app)
-    with app.app_context():
-        if not _copy_seeded_database():
-            with transaction():
-                db.create_all()
-                seed_reference_data()
-                seed_budget_data()
-            _keep_seeded_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        if _in_memory_sqlite():  # the database goes with its one connection
+    try:
+        with app.app_context():
+            if server_database is not None:
+                server_database.reset()
+            elif not _copy_seeded_database():
+                with transaction():
+                    db.create_all()
+                    seed_reference_data()
+                    seed_budget_data()
+                _keep_seeded_database()
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            if server_database is None and not _in_memory_sqlite():
+                _drop_all()
+            # The database goes with its one connection (in-memory SQLite); a server's
+            # connections are closed, or a few hundred tests' engines exhaust its slots.
             db.engine.dispose()
-        else:
-            _drop_all()
-    use_app(None)
+        if server_database is not None:
+            server_database.in_use = False
+        use_app(None)
 
 
 def _drop_all() -> None:
@@ -106,7 +121,7 @@ def _drop_all() -> None:
 
 # An in-memory SQLite database with the schema and Kraków's areas, made by the first test and
 # copied into each later one (SQLite's backup API: a millisecond, where creating and seeding
-# take a hundred); other databases are created and seeded for each test.
+# take a hundred).
 _seeded: sqlite3.Connection | None = None
 
 
@@ -129,6 +144,118 @@ def _copy_seeded_database() -> bool:
     with db.engine.connect() as connection:
         _seeded.backup(connection.connection.driver_connection)
     return True
+
+
+class ServerDatabase:
+    """A PostgreSQL database of this test process, for one live app at a time.
+
+    Its first app makes the schema and seeds it; the seeded rows are kept, and each later app's
+    database is emptied and given them again (a few milliseconds, where creating and seeding
+    take a second). Each pytest-xdist worker has databases of its own (the test database's name
+    with the worker's id), and a second app alive at once (a module's app while a test makes its
+    own) gets a second database: as with in-memory SQLite, two apps never share rows.
+    """
+
+    def __init__(self, url: URL):
+        self.url = url.render_as_string(hide_password=False)
+        self.in_use = False
+        self.seeded_rows: list[tuple[Table, list[dict]]] | None = None
+        self.emptying_sql = ""
+        _create_database_if_missing(url)
+        # One connection kept for the resets: a server process plans each foreign key's check
+        # the first time it deletes, which on a new connection made a reset 20 times slower.
+        self.engine = create_engine(url, pool_size=1)
+
+    def reset(self) -> None:
+        if self.seeded_rows is None:
+            self._make()
+            return
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(self.emptying_sql)
+            for table, rows in self.seeded_rows:
+                connection.execute(table.insert(), rows)
+
+    def _make(self) -> None:
+        """A schema of the models now (a previous run's may differ), seeded; the rows kept."""
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            db.metadata.create_all(connection)
+        with transaction():
+            seed_reference_data()
+            seed_budget_data()
+        self.seeded_rows = []
+        with self.engine.connect() as connection:
+            for table in db.metadata.sorted_tables:
+                rows = [dict(row) for row in connection.execute(table.select()).mappings()]
+                if rows:
+                    self.seeded_rows.append((table, rows))
+        self.emptying_sql = "; ".join(_emptying_statements(dict(self.seeded_rows)))
+
+
+def _emptying_statements(seeded_rows: dict[Table, list[dict]]) -> list[str]:
+    """SQL that deletes every row and sets each id sequence to follow the seeded rows.
+
+    DELETE, not TRUNCATE: on an almost empty database TRUNCATE makes new files for 44 tables and
+    their indexes (a second here), DELETE finds nothing to do in most (milliseconds)."""
+    tables = db.metadata.sorted_tables
+    statements = []
+    for table in tables:  # the foreign keys that close a cycle, emptied first
+        for key in table.foreign_keys:
+            if key.constraint.use_alter:
+                statements.append(f'UPDATE "{table.name}" SET "{key.parent.name}" = NULL')
+    statements += [f'DELETE FROM "{table.name}"' for table in reversed(tables)]
+    sequences = []
+    for table in tables:
+        serial = table.autoincrement_column
+        if serial is None:
+            continue
+        sequence = f"pg_get_serial_sequence('{table.name}', '{serial.name}')"
+        if table in seeded_rows:
+            last = max(row[serial.key] for row in seeded_rows[table])
+            sequences.append(f"setval({sequence}, {int(last)})")
+        else:
+            sequences.append(f"setval({sequence}, 1, false)")
+    statements.append("SELECT " + ", ".join(sequences))
+    return statements
+
+
+_server_databases: list[ServerDatabase] = []
+
+
+def _take_server_database() -> ServerDatabase | None:
+    """A free PostgreSQL database of this process for a new app; None on SQLite."""
+    url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
+    if url.get_backend_name() != "postgresql":
+        return None
+    for database in _server_databases:
+        if not database.in_use:
+            database.in_use = True
+            return database
+    name = url.database
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        name = f"{name}_{worker}"
+    if _server_databases:
+        name = f"{name}_{len(_server_databases) + 1}"
+    database = ServerDatabase(url.set(database=name))
+    database.in_use = True
+    _server_databases.append(database)
+    return database
+
+
+def _create_database_if_missing(url: URL) -> None:
+    """The role of the test database's URL may create databases (CREATEDB)."""
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            ).scalar()
+            if not exists:
+                quoted = connection.dialect.identifier_preparer.quote(url.database)
+                connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+    finally:
+        engine.dispose()
 
 
 def use_app(app: Flask | None) -> None:
