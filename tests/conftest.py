@@ -231,16 +231,36 @@ def _take_server_database() -> ServerDatabase | None:
         if not database.in_use:
             database.in_use = True
             return database
-    name = url.database
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if worker:
-        name = f"{name}_{worker}"
+    name = _process_database_name(url)
     if _server_databases:
         name = f"{name}_{len(_server_databases) + 1}"
     database = ServerDatabase(url.set(database=name))
     database.in_use = True
     _server_databases.append(database)
     return database
+
+
+def empty_database_url(tmp_path) -> str:
+    """The URL of an empty database for a test that builds its own schema (the migrations):
+    a file in tmp_path on SQLite; on PostgreSQL a database of this process, emptied."""
+    url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
+    if url.get_backend_name() != "postgresql":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    url = url.set(database=f"{_process_database_name(url)}_empty")
+    _create_database_if_missing(url)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def _process_database_name(url: URL) -> str:
+    """The test database's name, with the pytest-xdist worker's id in a worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{url.database}_{worker}" if worker else url.database
 
 
 def _create_database_if_missing(url: URL) -> None:
