@@ -69,6 +69,11 @@ def create_app(test_config: dict | None = None, config_name: str | None = None) 
     from forum.workshops import views as workshops_views
 
     app.url_value_preprocessor(reject_out_of_range_ids)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # A pooled connection the server has closed since (a restart, a failover, an idle
+        # timeout of the server or of a proxy between) would fail the request that gets it:
+        # one round trip per checkout tests it first, and a dead one is replaced.
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault("pool_pre_ping", True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)

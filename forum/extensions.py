@@ -152,7 +152,8 @@ class _Prepared:
     ran through it several times. What it does that matters is done here the same way and from
     its own compiled form: parameters in the compiled order, each through its type's bind
     processor; results through each column's result processor; the engine's cursor events (for
-    counting and timing); a DB-API error raised as SQLAlchemy's own exception.
+    counting and timing); an error handled by the connection as Core handles it (SQLAlchemy's
+    own exception; a dropped connection invalidated).
     """
 
     def __init__(self, compiled, dialect):
@@ -197,9 +198,11 @@ class _Prepared:
 
     def _execute(self, connection, arguments, many: bool):
         """The statement on a cursor of the connection: its description and rows."""
-        cursor = connection.connection.cursor()
+        dbapi_connection = connection.connection
+        cursor = None
         events = connection._has_events or connection.engine._has_events
         try:
+            cursor = dbapi_connection.cursor()
             if events:
                 connection.dispatch.before_cursor_execute(
                     connection, cursor, self.sql, arguments, None, many
@@ -214,12 +217,19 @@ class _Prepared:
                 connection.dispatch.after_cursor_execute(
                     connection, cursor, self.sql, arguments, None, many
                 )
-        except self.dialect.loaded_dbapi.Error as error:
-            raise sqlalchemy.exc.DBAPIError.instance(
-                self.sql, arguments, error, self.dialect.loaded_dbapi.Error, dialect=self.dialect
-            ) from error
+        except BaseException as error:
+            # As Core's execution: a driver's error raised as SQLAlchemy's, through the engine's
+            # handle_error events, and a connection the server dropped (or that a timeout or
+            # exit left in the middle of a statement) invalidated, so that the pool replaces it
+            # rather than lend it to the next transaction. (A Python error is not the driver's.)
+            if isinstance(error, self.dialect.loaded_dbapi.Error) or not isinstance(
+                error, Exception
+            ):
+                connection._handle_dbapi_exception(error, self.sql, arguments, cursor, None)
+            raise
         finally:
-            cursor.close()
+            if cursor is not None and not connection.invalidated:
+                cursor.close()
         return description, fetched
 
     def _shape(self, description) -> None:

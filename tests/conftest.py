@@ -10,6 +10,7 @@ the database directly does so in a short block of its own: ``with app_context():
 from __future__ import annotations
 
 import itertools
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -18,8 +19,12 @@ from contextlib import contextmanager
 import pytest
 from flask import Flask
 from flask_login import AnonymousUserMixin
+from sqlalchemy import Table, create_engine, make_url, text, tuple_
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import URL
 from werkzeug.routing import Rule
 
+from config import TestingConfig
 from forum import create_app
 from forum.accounts.models import ExpertUnit, RoleGrant, User
 from forum.accounts.services import hash_password, load_user
@@ -71,23 +76,34 @@ def app_context() -> Iterator[None]:
 def forum_app() -> Iterator[Flask]:
     """A testing app with an empty database of its own, Kraków's areas seeded; the current app
     of app_context() while it lasts."""
-    app = create_app({"WTF_CSRF_ENABLED": False}, config_name="testing")
+    server_database = _take_server_database()
+    config = {"WTF_CSRF_ENABLED": False}
+    if server_database is not None:
+        config["SQLALCHEMY_DATABASE_URI"] = server_database.url
+    app = create_app(config, config_name="testing")
     use_app(app)
-    with app.app_context():
-        if not _copy_seeded_database():
-            with transaction():
-                db.create_all()
-                seed_reference_data()
-                seed_budget_data()
-            _keep_seeded_database()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        if _in_memory_sqlite():  # the database goes with its one connection
+    try:
+        with app.app_context():
+            if server_database is not None:
+                server_database.reset()
+            elif not _copy_seeded_database():
+                with transaction():
+                    db.create_all()
+                    seed_reference_data()
+                    seed_budget_data()
+                _keep_seeded_database()
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            if server_database is None and not _in_memory_sqlite():
+                _drop_all()
+            # The database goes with its one connection (in-memory SQLite); a server's
+            # connections are closed, or a few hundred tests' engines exhaust its slots.
             db.engine.dispose()
-        else:
-            _drop_all()
-    use_app(None)
+        if server_database is not None:
+            server_database.in_use = False
+        use_app(None)
 
 
 def _drop_all() -> None:
@@ -106,7 +122,7 @@ def _drop_all() -> None:
 
 # An in-memory SQLite database with the schema and Kraków's areas, made by the first test and
 # copied into each later one (SQLite's backup API: a millisecond, where creating and seeding
-# take a hundred); other databases are created and seeded for each test.
+# take a hundred).
 _seeded: sqlite3.Connection | None = None
 
 
@@ -129,6 +145,164 @@ def _copy_seeded_database() -> bool:
     with db.engine.connect() as connection:
         _seeded.backup(connection.connection.driver_connection)
     return True
+
+
+class ServerDatabase:
+    """A PostgreSQL database of this test process, for one live app at a time.
+
+    Its first app makes the schema and seeds it; each later app's database is put back to the
+    seeded rows by one batch of SQL (see _resetting_sql), where creating and seeding take a
+    second. Each pytest-xdist worker has databases of its own (the test database's name with
+    the worker's id), and a second app alive at once (a module's app while a test makes its
+    own) gets a second database: as with in-memory SQLite, two apps never share rows.
+    """
+
+    def __init__(self, url: URL):
+        self.url = url.render_as_string(hide_password=False)
+        self.in_use = False
+        self.resetting_sql: str | None = None
+        _create_database_if_missing(url)
+        # One connection kept for the resets: a server process plans each foreign key's check
+        # the first time it deletes, which on a new connection made a reset 20 times slower.
+        self.engine = create_engine(url, pool_size=1)
+
+    def reset(self) -> None:
+        if self.resetting_sql is None:
+            self._make()
+            return
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(self.resetting_sql)
+
+    def _make(self) -> None:
+        """A schema of the models now (a previous run's may differ), seeded; the rows kept."""
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            db.metadata.create_all(connection)
+        with transaction():
+            seed_reference_data()
+            seed_budget_data()
+        seeded_rows = {}
+        with self.engine.connect() as connection:
+            for table in db.metadata.sorted_tables:
+                rows = [dict(row) for row in connection.execute(table.select()).mappings()]
+                if rows:
+                    seeded_rows[table] = rows
+        self.resetting_sql = _resetting_sql(seeded_rows, self.engine.dialect)
+
+
+def _resetting_sql(seeded_rows: dict[Table, list[dict]], dialect) -> str:
+    """SQL that puts a database back to its seeded rows, and each id sequence after them.
+
+    A test adds rows to a few tables and seldom changes a seeded one, so: DELETE every row of
+    the other tables (which finds nothing to do in most), delete the rows a test added to the
+    seeded tables, and write back only the seeded rows that differ (an upsert). Emptying and
+    inserting again took ten times as long (each deleted and inserted row checks its foreign
+    keys), and TRUNCATE a hundred times (new files for 44 tables and their indexes)."""
+    tables = db.metadata.sorted_tables
+    statements = []
+    for table in tables:  # the foreign keys that close a cycle, emptied first
+        for key in table.foreign_keys:
+            if key.constraint.use_alter:
+                statements.append(table.update().values({key.parent.name: None}))
+    for table in reversed(tables):
+        if table not in seeded_rows:
+            statements.append(table.delete())
+            continue
+        keys = table.primary_key.columns
+        seeded_keys = [tuple(row[column.key] for column in keys) for row in seeded_rows[table]]
+        statements.append(table.delete().where(tuple_(*keys).not_in(seeded_keys)))
+    for table, rows in seeded_rows.items():
+        upsert = postgresql.insert(table).values(rows)
+        others = [column for column in table.columns if not column.primary_key]
+        statements.append(
+            upsert.on_conflict_do_update(
+                index_elements=list(table.primary_key.columns),
+                set_={column.name: upsert.excluded[column.name] for column in others},
+                where=tuple_(*others).is_distinct_from(
+                    tuple_(*(upsert.excluded[column.name] for column in others))
+                ),
+            )
+        )
+    literal = {"literal_binds": True}
+    sql = [
+        str(statement.compile(dialect=dialect, compile_kwargs=literal)) for statement in statements
+    ]
+    sequences = []
+    for table in tables:
+        serial = table.autoincrement_column
+        if serial is None:
+            continue
+        sequence = f"pg_get_serial_sequence('{table.name}', '{serial.name}')"
+        if table in seeded_rows:
+            last = max(row[serial.key] for row in seeded_rows[table])
+            sequences.append(f"setval({sequence}, {int(last)})")
+        else:
+            sequences.append(f"setval({sequence}, 1, false)")
+    return "; ".join([*sql, "SELECT " + ", ".join(sequences)])
+
+
+_server_databases: list[ServerDatabase] = []
+
+
+def _take_server_database() -> ServerDatabase | None:
+    """A free PostgreSQL database of this process for a new app; None on SQLite."""
+    url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
+    if url.get_backend_name() != "postgresql":
+        return None
+    for database in _server_databases:
+        if not database.in_use:
+            database.in_use = True
+            return database
+    name = _process_database_name(url)
+    if _server_databases:
+        name = f"{name}_{len(_server_databases) + 1}"
+    database = ServerDatabase(url.set(database=name))
+    database.in_use = True
+    _server_databases.append(database)
+    return database
+
+
+def empty_database_url(tmp_path) -> str:
+    """The URL of an empty database for a test that builds its own schema (the migrations):
+    a file in tmp_path on SQLite; on PostgreSQL a database of this process, emptied."""
+    url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI)
+    if url.get_backend_name() != "postgresql":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    url = url.set(database=f"{_process_database_name(url)}_empty")
+    _create_database_if_missing(url)
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def _process_database_name(url: URL) -> str:
+    """The test database's name, with the pytest-xdist worker's id in a worker."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{url.database}_{worker}" if worker else url.database
+
+
+def _create_database_if_missing(url: URL) -> None:
+    """The role of the test database's URL may create databases (CREATEDB).
+
+    Its commits do not wait for the disk (synchronous_commit off: a crash of the server may lose
+    the last ones, never corrupt it): a test commits a few dozen times, and waiting for each
+    flush made the suite several times slower than on SQLite."""
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+            ).scalar()
+            quoted = connection.dialect.identifier_preparer.quote(url.database)
+            if not exists:
+                connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+            connection.exec_driver_sql(f"ALTER DATABASE {quoted} SET synchronous_commit = off")
+    finally:
+        engine.dispose()
 
 
 def use_app(app: Flask | None) -> None:

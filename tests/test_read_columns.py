@@ -6,9 +6,10 @@ raise SQLAlchemy's exceptions, and still be seen by the engine's cursor events."
 from datetime import datetime
 
 import pytest
-from sqlalchemy import bindparam, event, exc, insert, select
+from sqlalchemy import bindparam, create_engine, event, exc, insert, select, text
 from sqlalchemy.orm import Session
 
+from config import TestingConfig
 from forum.accounts import services as accounts
 from forum.accounts.models import User
 from forum.discussion import facts
@@ -193,3 +194,53 @@ def test_a_session_given_is_the_one_used(replied):
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
             other.close()
+
+
+on_a_server = pytest.mark.skipif(
+    not TestingConfig.SQLALCHEMY_DATABASE_URI.startswith("postgresql"),
+    reason="a database server that can drop a connection (TEST_DATABASE_URL=postgresql…)",
+)
+
+
+def end_backend(backend: int) -> None:
+    """End a server process as an administrator would, from a connection of another engine."""
+    engine = create_engine(db.engine.url)
+    try:
+        with engine.connect() as other:  # (waits until the process has ended)
+            ended = other.execute(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend})
+            assert ended.scalar()
+    finally:
+        engine.dispose()
+
+
+@on_a_server
+def test_a_connection_the_server_dropped_is_replaced(replied):
+    """Core invalidates a connection whose server went away, so the pool makes a new one; the
+    cursor path must too, or the dead connection would go back to the pool."""
+    author, _thread, _token = replied
+    by_id = select(User.bio).where(User.id == bindparam("user_id"))
+    with app_context():
+        connection = db.session.connection()
+        end_backend(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar())
+        with pytest.raises(exc.OperationalError) as raised:
+            read_columns(by_id, {"user_id": author.id})
+        assert raised.value.connection_invalidated and connection.invalidated
+    with app_context(), transaction():
+        assert read_columns(by_id, {"user_id": author.id}).scalar() == ""
+
+
+@on_a_server
+def test_a_pooled_connection_the_server_dropped_is_not_lent(replied):
+    """The pool tests a connection before lending it (pool_pre_ping): one that died while idle
+    in the pool fails no request."""
+    author, _thread, _token = replied
+    by_id = select(User.bio).where(User.id == bindparam("user_id"))
+    with app_context():
+        backend = db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with app_context():
+        end_backend(backend)
+    with app_context(), transaction():
+        assert read_columns(by_id, {"user_id": author.id}).scalar() == ""
+        assert db.session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar() != (
+            backend
+        )

@@ -7,7 +7,7 @@ where a slice stands; a slice that does not exist is a clear 404, never a 500.
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 
 from forum.discussion import services
 from forum.discussion.models import Post, Thread
@@ -18,32 +18,28 @@ from tests.conftest import PASSWORD, app_context, make_user, opening_of, room_of
 
 def grow(thread_id: int, shape: list[int | None]) -> list[int]:
     """Add replies straight into the database (fast, for big threads): shape[i] is the index in
-    shape of the reply the i-th one answers, or None for a reply to the opening post."""
+    shape of the reply the i-th one answers (an earlier one), or None for a reply to the opening
+    post. The database gives each its id, in order."""
     with app_context(), transaction():
         thread = db.session.get(Thread, thread_id)
         opening = db.session.scalars(
             select(Post).where(Post.thread_id == thread_id, Post.parent_id.is_(None))
         ).one()
-        first = (db.session.scalar(select(func.max(Post.id))) or 0) + 1
-        ids = [first + index for index in range(len(shape))]
+        ids: list[int] = []
         depths: list[int] = []
-        rows = []
         for index, parent in enumerate(shape):
             depth = 1 if parent is None else depths[parent] + 1
             depths.append(depth)
-            rows.append(
-                {
-                    "id": ids[index],
-                    "thread_id": thread_id,
-                    "author_id": opening.author_id,
-                    "parent_id": opening.id if parent is None else ids[parent],
-                    "depth": depth,
-                    "body_source": f"Wpis {index}",
-                    "body_html": f"<p>Wpis {index}</p>",
-                    "created_at": opening.created_at + timedelta(microseconds=index + 1),
-                }
-            )
-        db.session.execute(insert(Post), rows)
+            row = {
+                "thread_id": thread_id,
+                "author_id": opening.author_id,
+                "parent_id": opening.id if parent is None else ids[parent],
+                "depth": depth,
+                "body_source": f"Wpis {index}",
+                "body_html": f"<p>Wpis {index}</p>",
+                "created_at": opening.created_at + timedelta(microseconds=index + 1),
+            }
+            ids.append(db.session.execute(insert(Post).returning(Post.id), row).scalar_one())
         thread.reply_count = Thread.reply_count + len(shape)
     return ids
 
