@@ -164,6 +164,7 @@ class RunDatabases:
         self.directory.mkdir(exist_ok=True)
         self.lock_path = run_directory / "database-templates.lock"
         self.postgresql = test_database_url()
+        self.run_pid = run_owner_pid()
         self.made: set[str] = set()  # PostgreSQL databases made by this process, not yet dropped
         self.count = 0
         # PostgreSQL makes each DROP DATABASE wait for a checkpoint, which takes minutes when
@@ -205,7 +206,7 @@ class RunDatabases:
     # PostgreSQL
 
     def _name(self, *parts: str) -> str:
-        name = "_".join([self.postgresql.database, "e2e", str(run_owner_pid()), *parts])
+        name = "_".join([self.postgresql.database, "e2e", str(self.run_pid), *parts])
         if len(name.encode()) > 63:  # PostgreSQL would cut it short, and names could collide
             raise RuntimeError(f"TEST_DATABASE_URL's database name is too long for {name!r}")
         return name
