@@ -166,6 +166,9 @@ class RunDatabases:
         self.postgresql = test_database_url()
         self.run_pid = run_owner_pid()
         self.made: set[str] = set()  # PostgreSQL databases made by this process, not yet dropped
+        # Servers given the same SQLite path share its database (several workers on one
+        # database): on PostgreSQL, the database made for that path.
+        self.by_path: dict[Path, tuple[str, str]] = {}
         self.count = 0
         # PostgreSQL makes each DROP DATABASE wait for a checkpoint, which takes minutes when
         # other runs keep the server busy: the drops go on in a thread, the tests do not wait.
@@ -228,6 +231,15 @@ class RunDatabases:
                 yield connection
         finally:
             engine.dispose()
+
+    def postgresql_database(self, path: Path, demo: str | None) -> str:
+        """The URL of the database for a server's SQLite path: the one made for it already, if
+        it is not dropped, else a new one (see new_postgresql_database)."""
+        name, url = self.by_path.get(path, (None, None))
+        if name not in self.made:
+            url = self.new_postgresql_database(demo)
+            self.by_path[path] = (make_url(url).database, url)
+        return url
 
     def new_postgresql_database(self, demo: str | None) -> str:
         """A new database, a copy of the template for `demo` ("1" or "0"), or empty (None); its
@@ -354,8 +366,8 @@ class ForumServer:
         template (or, not from_template, an empty one for the server to prepare itself)."""
         demo = self.environment.get("SEED_DEMO_DATA", os.environ.get("SEED_DEMO_DATA", "1"))
         if self.database_url is None:
-            self.database_url = self.databases.new_postgresql_database(
-                demo if self.from_template else None
+            self.database_url = self.databases.postgresql_database(
+                self.database, demo if self.from_template else None
             )
         elif self.from_template and not self.database.exists():
             self.databases.copy_sqlite_template(self.database, demo)
