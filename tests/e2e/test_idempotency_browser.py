@@ -3,12 +3,17 @@ idempotency key, and each sent reply leaves the form a new key for the next one.
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ForumServer, browser_api
+from tests.e2e.conftest import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ForumServer,
+    browser_api,
+    database_rows,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -46,10 +51,8 @@ def page(server):
 
 
 def posts_with_body(server: ForumServer, body: str) -> int:
-    with sqlite3.connect(server.database) as connection:
-        return connection.execute(
-            "SELECT count(*) FROM post WHERE body_source = ?", (body,)
-        ).fetchone()[0]
+    rows = database_rows(server, "SELECT count(*) FROM post WHERE body_source = :body", body=body)
+    return rows[0][0]
 
 
 def test_each_reply_sent_from_the_composer_gets_stored_once_and_the_next_a_new_key(server, page):

@@ -8,13 +8,12 @@ the later claims fail on the unique (user_id, key) index.
 from __future__ import annotations
 
 import re
-import sqlite3
 import threading
 
 import pytest
 import requests
 
-from tests.e2e.conftest import DEMO_PASSWORDS, ForumServer
+from tests.e2e.conftest import DEMO_PASSWORDS, ForumServer, database_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -77,10 +76,8 @@ def all_at_once(send) -> list[requests.Response]:
 
 
 def posts_with_body(server: ForumServer, body: str) -> int:
-    with sqlite3.connect(server.database) as connection:
-        return connection.execute(
-            "SELECT count(*) FROM post WHERE body_source = ?", (body,)
-        ).fetchone()[0]
+    rows = database_rows(server, "SELECT count(*) FROM post WHERE body_source = :body", body=body)
+    return rows[0][0]
 
 
 def test_one_reply_form_sent_at_once_many_times_stores_one_post(server):

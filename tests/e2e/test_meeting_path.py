@@ -9,13 +9,15 @@ scheduling and holding a meeting would."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from forum.extensions import db
+from forum.meetings.models import Meeting
 from forum.meetings.times import local_input
-from tests.e2e.conftest import DEMO_PASSWORDS, browser_api, call, http_client
+from forum.transactions import transaction
+from tests.e2e.conftest import DEMO_PASSWORDS, browser_api, call, forum_app, http_client
 
 pytestmark = pytest.mark.e2e
 
@@ -33,13 +35,10 @@ def podgorze_room(server) -> int:
 
 
 def move_clock(server, meeting_id: int, starts: datetime, ends: datetime) -> None:
-    """The meeting's times as if the clock had moved on (stored as UTC, as the model writes)."""
-    stored = "%Y-%m-%d %H:%M:%S.%f"
-    with sqlite3.connect(server.database) as connection:
-        connection.execute(
-            "UPDATE meeting SET starts_at = ?, ends_at = ? WHERE id = ?",
-            (starts.strftime(stored), ends.strftime(stored), meeting_id),
-        )
+    """The meeting's times as if the clock had moved on (written by the model, as stored)."""
+    with forum_app(server) as app, app.app_context(), transaction():
+        meeting = db.session.get(Meeting, meeting_id)
+        meeting.starts_at, meeting.ends_at = starts, ends
 
 
 def test_a_meeting_from_schedule_to_minutes(open_page, forum_server):

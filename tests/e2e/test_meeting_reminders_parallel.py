@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -12,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from config import BASE_DIR
-from tests.e2e.conftest import call, logged_in
+from tests.e2e.conftest import call, database_rows, logged_in
 
 pytestmark = pytest.mark.e2e
 
@@ -20,16 +19,14 @@ WORKERS = 4
 
 
 def reminders_of(server, meeting_id: int) -> list[str]:
-    with sqlite3.connect(server.database) as connection:
-        return [
-            email
-            for (email,) in connection.execute(
-                "SELECT user_account.email FROM notification JOIN user_account "
-                "ON user_account.id = notification.user_id "
-                "WHERE notification.kind = 'meeting_reminder' AND notification.meeting_id = ?",
-                (meeting_id,),
-            )
-        ]
+    rows = database_rows(
+        server,
+        "SELECT user_account.email FROM notification JOIN user_account "
+        "ON user_account.id = notification.user_id "
+        "WHERE notification.kind = 'meeting_reminder' AND notification.meeting_id = :meeting_id",
+        meeting_id=meeting_id,
+    )
+    return [email for (email,) in rows]
 
 
 def test_workers_racing_remind_each_person_once(forum_server):
@@ -58,7 +55,7 @@ def test_workers_racing_remind_each_person_once(forum_server):
 
     env = os.environ | {
         "FLASK_APP": "forum",
-        "DATABASE_URL": f"sqlite:///{server.database}",
+        "DATABASE_URL": server.database_url,
         "SECRET_KEY": "e2e-secret",
     }
     workers = [

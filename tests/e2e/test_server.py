@@ -1,20 +1,20 @@
-"""The forum as `make run` starts it: a real process, a real SQLite file, HTTP on loopback."""
+"""The forum as `make run` starts it: a real process, a real SQLite file (or the PostgreSQL
+database TEST_DATABASE_URL makes room for), HTTP on loopback."""
 
 import re
-import sqlite3
 import urllib.request
 
 import pytest
 
-from tests.e2e.conftest import ForumServer, call, http_client
+from tests.e2e.conftest import ForumServer, call, database_rows, http_client
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def first_start_server(tmp_path):
-    """A server that makes its database itself, on an empty file (forum_server's start on a
-    copy of one run.py prepared before)."""
+    """A server that makes its database itself, on an empty file or database (forum_server's
+    starts on a copy of one `flask init-db` prepared before)."""
     server = ForumServer(tmp_path / "forum.db", from_template=False)
     server.start()
     yield server
@@ -26,8 +26,8 @@ def test_first_start_serves_districts_from_a_wal_database(first_start_server):
     page = urllib.request.urlopen(forum_server.url + "/", timeout=10).read().decode()
     assert len(re.findall(r"<h3>", page)) == 18
     assert "XIII Podgórze" in page and 'lang="pl"' in page
-    with sqlite3.connect(forum_server.database) as connection:
-        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if forum_server.database_url.startswith("sqlite"):  # PostgreSQL has no journal modes
+        assert database_rows(forum_server, "PRAGMA journal_mode") == [("wal",)]
 
 
 def test_api_discussion_and_restart_keeps_data(forum_server):
@@ -76,6 +76,5 @@ def test_api_discussion_and_restart_keeps_data(forum_server):
 
     tree = call(http_client(), "GET", f"{api}/threads/{thread_id}")[1]["post"]
     assert tree["replies"][0]["replies"][0]["id"] == answer["post"]["id"]
-    with sqlite3.connect(forum_server.database) as connection:
-        emails = [row[0] for row in connection.execute("SELECT email FROM user_account")]
+    emails = [email for (email,) in database_rows(forum_server, "SELECT email FROM user_account")]
     assert emails.count("anna@example.pl") == 1

@@ -4,12 +4,10 @@ client retrying without an idempotency key): one support is stored, the rest are
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 import requests
 
-from tests.e2e.conftest import ForumServer
+from tests.e2e.conftest import ForumServer, database_rows
 from tests.e2e.test_idempotency_parallel import SENDERS, all_at_once, logged_in
 
 pytestmark = pytest.mark.e2e
@@ -24,12 +22,14 @@ def server(request, tmp_path):
 
 
 def supports_of(server: ForumServer, draft_id: int, email: str) -> int:
-    with sqlite3.connect(server.database) as connection:
-        return connection.execute(
-            "SELECT count(*) FROM support JOIN user_account ON user_account.id = support.user_id "
-            "WHERE support.draft_id = ? AND user_account.email = ?",
-            (draft_id, email),
-        ).fetchone()[0]
+    rows = database_rows(
+        server,
+        "SELECT count(*) FROM support JOIN user_account ON user_account.id = support.user_id "
+        "WHERE support.draft_id = :draft_id AND user_account.email = :email",
+        draft_id=draft_id,
+        email=email,
+    )
+    return rows[0][0]
 
 
 def test_one_support_sent_at_once_many_times_stores_one(server):
