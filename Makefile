@@ -23,9 +23,11 @@ run: $(STAMP) translations
 # stolen by the idle process at the end, so one long module never runs alone. A single file runs
 # in one process: .venv/bin/python -m pytest tests/test_cli.py
 PARALLEL := -n 2 --dist worksteal
+# More options for pytest: make test PYTEST_ARGS='-m "not cluster"'
+PYTEST_ARGS ?=
 
 test: $(STAMP) translations
-	$(BIN)/python -m pytest $(PARALLEL)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 e2e: $(STAMP) translations
 	$(BIN)/python -m pytest $(PARALLEL) -m e2e
