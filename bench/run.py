@@ -1506,7 +1506,8 @@ def main() -> int:
     parser.add_argument(
         "--scenario",
         help=f"comma-separated, of {','.join(SCENARIOS)} (issue 11's targets; default: all "
-        "six), or sweep (the N sweep: --clients, --transport); --clients, --quick or "
+        "six), or sweep (the N sweep: --clients, --transport), or scale alone (issue 12: "
+        "SQLite, PostgreSQL, the Redis queue, two workers; bench/scale.py); --clients, --quick or "
         "--transport alone also mean sweep",
     )
     parser.add_argument(
