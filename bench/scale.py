@@ -690,6 +690,7 @@ def report(bench, results: dict) -> str:
                 cell(rs, "workers_cpu", 0), cell(rs, "redis_cpu", 0), cell(rs, "nginx_cpu", 0),
                 cell(rs, "postgres_cpu", 0), cell(rs, "per_cpu", 0),
                 cell(rs, "per_cpu_redis", 0), cell(rs, "load_wanted", 0),
+                bench.reasons_cell(rs),
             ]
         )  # fmt: skip
     if rows:
@@ -697,7 +698,7 @@ def report(bench, results: dict) -> str:
             "deployment", "runs", "joined", "sockets per worker", "ended on", "p99 ms",
             "last p99 ms", "lost", "max deliv/s", "at posts/s", "workers CPU%", "Redis CPU%",
             "nginx CPU%", "PostgreSQL CPU%", "deliv per worker CPU-s",
-            "deliv per (workers+Redis) CPU-s", "load wanted%",
+            "deliv per (workers+Redis) CPU-s", "load wanted%", "ramp stopped because",
         ]  # fmt: skip
         out.append(table(rows, header))
         out.append(
