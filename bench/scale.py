@@ -25,6 +25,7 @@ import glob
 import json
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import threading
@@ -195,8 +196,6 @@ def start_redis(bench, pin: list[str], log: Path):
         if proc.poll() is not None:
             raise RuntimeError(f"redis-server exited; see {log}:\n{bench.tail(log)}")
         try:
-            import socket
-
             with socket.create_connection(("127.0.0.1", port), timeout=2) as conn:
                 conn.sendall(b"PING\r\n")
                 return conn.recv(64).startswith(b"+PONG")
@@ -275,7 +274,7 @@ def start_nginx(bench, pin: list[str], run_dir: Path, worker_ports: list[int]):
     return proc, port, log
 
 
-def worker_env(bench, port: int, database_url: str, redis_port: int | None) -> dict:
+def worker_env(port: int, database_url: str, redis_port: int | None, behind_nginx: bool) -> dict:
     env = dict(
         os.environ,
         HOST="127.0.0.1",
@@ -291,6 +290,7 @@ def worker_env(bench, port: int, database_url: str, redis_port: int | None) -> d
     env.pop("SOCKETIO_CORS_ORIGINS", None)
     env.pop("SOCKETIO_MESSAGE_QUEUE", None)
     env.pop("RATELIMIT_STORAGE_URI", None)
+    env["TRUSTED_PROXIES"] = "1" if behind_nginx else "0"  # nginx's X-Forwarded-For
     if redis_port is not None:
         env["SOCKETIO_MESSAGE_QUEUE"] = f"redis://127.0.0.1:{redis_port}/0"
         env["RATELIMIT_STORAGE_URI"] = f"redis://127.0.0.1:{redis_port}/1"
@@ -359,7 +359,7 @@ def run_unit(bench, deployment: str, scenario: str, load_opts: dict, rep: int, a
         workers = []
         for number in range(2 if deployment == "two-workers" else 1):
             port = bench.free_port()
-            env = worker_env(bench, port, database_url, redis_port)
+            env = worker_env(port, database_url, redis_port, deployment == "two-workers")
             script = bench.ROOT / "run.py"
             if probe:
                 env["LAG_REPORT"] = str(run_dir / f"lag-w{number + 1}.json")
@@ -444,7 +444,7 @@ def units(args, seeds: dict) -> list:
     """What one round runs: (scenario, deployment, load generator options, timeout s)."""
     clients = max(1, round(1000 * args.scale))
     base = {
-        "transport": "browser",
+        "transport": args.transport or "browser",  # upgrade: polling first, through nginx too
         "duration": args.duration,
         "body-bytes": args.body_bytes,
         "max-latency-ms": args.max_latency_ms,
