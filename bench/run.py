@@ -1506,7 +1506,8 @@ def main() -> int:
     parser.add_argument(
         "--scenario",
         help=f"comma-separated, of {','.join(SCENARIOS)} (issue 11's targets; default: all "
-        "six), or sweep (the N sweep: --clients, --transport); --clients, --quick or "
+        "six), or sweep (the N sweep: --clients, --transport), or scale alone (issue 12: "
+        "SQLite, PostgreSQL, the Redis queue, two workers; bench/scale.py); --clients, --quick or "
         "--transport alone also mean sweep",
     )
     parser.add_argument(
@@ -1573,10 +1574,25 @@ def main() -> int:
         help="clients join in one go instead of two halves: no RSS slope (a check that joining "
         "in halves leaves the join time as it was)",
     )
+    parser.add_argument(
+        "--deployments",
+        help="--scenario scale: comma-separated, of sqlite,postgresql,redis-queue,two-workers "
+        "(default: all four)",
+    )
+    parser.add_argument(
+        "--no-writes",
+        action="store_true",
+        help="--scenario scale: leave out the writes runs (the loop-lag measure)",
+    )
     parser.add_argument("--report", metavar="RESULTS_JSON", help="only print the report of a run")
     args = parser.parse_args()
     if args.report:
         raw = json.loads(Path(args.report).read_text())
+        if raw.get("format") == "scale-1":
+            import scale
+
+            say(scale.report(sys.modules[__name__], raw["results"]))
+            return 0
         if raw.get("format") == 3:
             say(scenario_report(raw["results"], args.steps))
             return 0
@@ -1616,6 +1632,10 @@ def main() -> int:
 
 def scenario_main(parser, args) -> int:
     selected = [x for x in (args.scenario or ",".join(SCENARIOS)).split(",") if x]
+    if "scale" in selected:
+        if selected != ["scale"]:
+            parser.error("--scenario scale runs alone (it has its own servers: bench/scale.py)")
+        return scale_main(parser, args)
     if unknown := set(selected) - set(SCENARIOS):
         parser.error(f"unknown scenarios: {sorted(unknown)} (of {', '.join(SCENARIOS)}, sweep)")
     selected = [x for x in SCENARIOS if x in selected]  # the table's order
@@ -1641,6 +1661,39 @@ def scenario_main(parser, args) -> int:
     signal.signal(signal.SIGINT, on_signal)
     ensure_npm()
     return run_scenarios(args, selected, kinds, pins)
+
+
+def scale_main(parser, args) -> int:
+    """Issue 12: the forum on SQLite, PostgreSQL, with the Redis queue, and two workers behind
+    nginx (bench/scale.py)."""
+    import scale
+
+    for key, value in FULL.items():
+        if key not in ("clients", "servers") and getattr(args, key) is None:
+            setattr(args, key, value)
+    if args.repeat < 1 or args.scale <= 0:
+        parser.error("--repeat must be at least 1, --scale above 0")
+    chosen = [d for d in (args.deployments or "").split(",") if d]
+    if unknown := set(chosen) - set(scale.DEPLOYMENTS):
+        parser.error(f"unknown deployments: {sorted(unknown)} (of {', '.join(scale.DEPLOYMENTS)})")
+    missing = [tool for tool in ("redis-server", "psql") if not shutil.which(tool)]
+    if not (shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")):
+        missing.append("nginx")
+    if missing:
+        say(
+            f"--scenario scale needs {', '.join(missing)} (Debian: postgresql, redis-server, nginx)"
+        )
+        return 2
+    pins = prepare()
+    if pins is None:
+        return 2
+    fds = raise_fd_limit()
+    if fds < 2000 * args.scale + 1024:  # through nginx: two descriptors per client
+        say(f"warning: open-file limit {fds} is low for {1000 * args.scale:.0f} clients")
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    ensure_npm()
+    return scale.run_scale(sys.modules[__name__], args, pins)
 
 
 def prepare():

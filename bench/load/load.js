@@ -44,6 +44,12 @@ const DEFAULTS = {
   url: "http://127.0.0.1:5102",
   mode: "ref", // "ref": POST /publish with a forum-shaped event; "forum": log in, POST /api/v1/threads/<id>/posts
   serverPid: 0,
+  // Several server processes (bench/scale.py: two workers): their CPU is summed in server_cpu_*;
+  // --server-pid stays the one whose memory and run queue are read.
+  serverPids: "",
+  // Other processes whose CPU each step reports apart (other_cpu_s), each with its children
+  // (PostgreSQL's backends, nginx's workers): "redis=123,nginx=456,postgres=789".
+  otherPids: "",
   clients: 100,
   // "browser": the pages' transports (websocket first, polling as fallback), Origin, a cookie jar
   // filled by a page GET, permessage-deflate offered; "upgrade": the same with the default
@@ -152,11 +158,61 @@ function readRssKiB(pid) {
 }
 
 const CLK_TCK = 100; // USER_HZ on Linux
+function readStatFields(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
+// The server's CPU: --server-pids summed when given, else --server-pid's.
+function readServerCpuSeconds() {
+  if (!opts.serverPids) return readCpuSeconds(opts.serverPid);
+  let total = 0;
+  for (const pid of String(opts.serverPids).split(",").map(Number)) {
+    const seconds = readCpuSeconds(pid);
+    if (seconds === null) return null;
+    total += seconds;
+  }
+  return total;
+}
+
+// A process and its children (read from /proc at this moment: a child that ended between two
+// readings takes its CPU with it; PostgreSQL's backends and nginx's workers live the whole run).
+function readTreeCpuSeconds(pid) {
+  let total = readCpuSeconds(pid);
+  if (total === null) return null;
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readStatFields(entry);
+      if (Number(fields[1]) === pid) total += (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+function readOtherCpu() {
+  const out = {};
+  for (const item of String(opts.otherPids).split(",").filter(Boolean)) {
+    const [name, pid] = item.split("=");
+    out[name] = readTreeCpuSeconds(Number(pid));
+  }
+  return out;
+}
+
+function otherCpuSpent(before, after) {
+  const out = {};
+  for (const name of Object.keys(before)) {
+    out[name] = before[name] !== null && after[name] !== null ? after[name] - before[name] : null;
+  }
+  return out;
+}
+
 function readCpuSeconds(pid) {
   if (!pid) return null;
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const fields = readStatFields(pid);
     return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
   } catch {
     return null;
@@ -753,7 +809,9 @@ async function runStep(
   };
   steps.push(step);
   currentStep = step;
-  const cpu0 = readCpuSeconds(opts.serverPid);
+  const cpu0 = readServerCpuSeconds();
+  const other0 = readOtherCpu();
+  const startedEpochMs = performance.timeOrigin + now();
   const own0 = ownCpuSeconds();
   const sched0 = { server: readSchedSeconds(opts.serverPid), load: readSchedSeconds(process.pid) };
   const t0 = now();
@@ -828,7 +886,9 @@ async function runStep(
     await sleep(20);
   }
   currentStep = null;
-  const cpu1 = readCpuSeconds(opts.serverPid);
+  const cpu1 = readServerCpuSeconds();
+  const other1 = readOtherCpu();
+  const endedEpochMs = performance.timeOrigin + now();
   const own1 = ownCpuSeconds();
   const wall = (now() - t0) / 1000;
   const serverSched = schedPct(sched0.server, readSchedSeconds(opts.serverPid), wall);
@@ -874,6 +934,11 @@ async function runStep(
     // until its deliveries drained.
     server_cpu_s: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
     wall_s: wall,
+    // The other processes' CPU seconds over the same time (--other-pids), and the step's start
+    // and end on the wall clock (ms since the epoch), to match with the server's own records.
+    other_cpu_s: otherCpuSpent(other0, other1),
+    started_epoch_ms: startedEpochMs,
+    ended_epoch_ms: endedEpochMs,
     loadgen_cpu_pct: (100 * (own1 - own0)) / wall,
     // Waiting for a core (the machine is shared), and ran + waited: the share of the step each
     // process wanted a core; ~100 % for the load generator means it was the bottleneck.
@@ -900,7 +965,7 @@ async function authorSessions() {
 
 // Closed loop: every author posts its next reply as soon as the previous one is answered.
 async function closedLoop(sessions, thread, seconds) {
-  const cpu0 = readCpuSeconds(opts.serverPid);
+  const cpu0 = readServerCpuSeconds();
   const t0 = now();
   const end = t0 + seconds * 1000;
   const ms = [];
@@ -928,7 +993,7 @@ async function closedLoop(sessions, thread, seconds) {
       }
     }),
   );
-  const cpu1 = readCpuSeconds(opts.serverPid);
+  const cpu1 = readServerCpuSeconds();
   const wall = (lastAnswer - t0) / 1000;
   const sorted = Float64Array.from(ms).sort();
   return {

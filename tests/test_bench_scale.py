@@ -1,0 +1,87 @@
+"""bench/scale.py's figures (`python3 bench/run.py --scenario scale`, issue 12): CPU per delivery
+with and without Redis, the loop's stall in a writes phase, the capacity within the latency
+target, and the targets' verdicts.
+
+The runs are made up; the load generator and bench/lag_probe.py record the real ones, and
+`python3 bench/run.py --scenario scale --scale 0.05 --repeat 1` is the smoke test.
+"""
+
+from bench import run, scale
+
+
+def ramp_run(deliveries, workers_cpu, redis_cpu=None, last_p99=50.0, repeat=0, sockets=None):
+    """One one-room run: the 10 posts/s step, then one ramp step with `deliveries`/s over 10 s."""
+    other = {} if redis_cpu is None else {"redis": redis_cpu, "postgres": 0.5}
+    ten = {"rate": 10, "deliveries_per_s": 10_000, "last_recipient_p99_ms": last_p99, "lost": 0}
+    ten.update(p99_ms=last_p99, wall_s=10.0, server_cpu_s=1.0, other_cpu_s=other)
+    ramp = {"rate": 100, "deliveries_per_s": deliveries, "last_recipient_p99_ms": 150.0, "lost": 0}
+    ramp.update(wall_s=10.0, server_cpu_s=workers_cpu, other_cpu_s=other)
+    result = {"repeat": repeat, "clients": 1000, "transports": {"websocket": 1000}}
+    if sockets:
+        result["worker_sockets_max"] = sockets
+    return dict(result, steps=[ten, ramp])
+
+
+def writes_run(late, start_ms=1_000_000.0, end_ms=1_010_000.0):
+    """A writes run whose 'listened' phase ran from start_ms to end_ms (epoch ms)."""
+    listened = {"started_epoch_ms": start_ms, "ended_epoch_ms": end_ms, "p50_ms": 20.0}
+    return {"repeat": 0, "writes": {"listened": listened}, "lag": [{"late": late}]}
+
+
+def test_two_workers_count_redis_in_their_cpu_per_delivery():
+    single = ramp_run(deliveries=50_000, workers_cpu=10.0)  # 50,000 per CPU-s
+    two = ramp_run(deliveries=50_000, workers_cpu=12.0, redis_cpu=1.5)
+    assert scale.FIG["per_cpu"](single) == 50_000
+    assert scale.FIG["per_cpu_redis"](two) == 500_000 / 13.5
+    assert scale.FIG["redis_cpu"](two) == 15.0  # % of the step's wall time
+    results = {"one-room": {"sqlite": [single], "two-workers": [two]}}
+    lines = scale.report(run, results).splitlines()
+    rows = [line for line in lines if line.startswith("| two workers: deliveries per")]
+    # 37,037 ÷ 50,000 = 0.74: just under the target, though the workers alone make 0.83.
+    assert "0.74×" in rows[0] and "NOT MET" in rows[0]
+    assert "0.83×" in rows[1] and "reported" in rows[1]
+
+
+def test_the_stall_is_the_lateness_less_the_wait_for_a_core_within_the_phase():
+    late = [
+        (999.0, 500.0, 400.0, 0.0),  # before the phase: not counted
+        (1_002.0, 90.0, 1.0, 85.0),  # 90 ms late, 85 of them waiting for the core: a 5 ms stall
+        (1_005.0, 30.0, 25.0, 2.0),  # held by the worker itself: a 28 ms stall
+        (1_011.0, 400.0, 300.0, 0.0),  # after the phase
+    ]
+    figures = scale.lag_in(writes_run(late), "listened")
+    assert figures == {"stall": 28.0, "cpu": 25.0, "late": 90.0}
+    assert scale.lag_in({"writes": {}}, "listened") == {}
+    results = {"writes": {"postgresql": [writes_run(late)], "sqlite": [writes_run(late[:2])]}}
+    lines = scale.report(run, results).splitlines()
+    (row,) = [line for line in lines if line.startswith("| PostgreSQL: worst stall")]
+    assert "28.0 ms" in row and "NOT MET" in row
+
+
+def test_capacity_counts_only_steps_within_the_latency_target_with_nothing_lost():
+    r = ramp_run(deliveries=40_000, workers_cpu=10.0)
+    assert scale.capacity_rate(r, 200.0) == 40_000
+    assert scale.capacity_rate(r, 100.0) == 10_000  # the ramp step's 150 ms is over
+    r["steps"][1]["lost"] = 3
+    assert scale.capacity_rate(r, 200.0) == 10_000
+    assert scale.capacity_rate(ramp_run(40_000, 10.0, last_p99=500.0), 100.0) is None
+
+
+def test_ratios_are_paired_by_round_and_only_the_redis_queue_is_judged_on_latency():
+    results = {
+        "one-room": {
+            "sqlite": [ramp_run(50_000, 10.0, last_p99=100.0, repeat=i) for i in range(3)],
+            "redis-queue": [
+                ramp_run(45_000, 10.0, 1.0, last_p99=p99, repeat=i)
+                for i, p99 in enumerate((110.0, 120.0, 200.0))
+            ],
+            "postgresql": [ramp_run(50_000, 10.0, last_p99=300.0, repeat=0)],
+        }
+    }
+    lines = scale.report(run, results).splitlines()
+    (queue,) = [x for x in lines if "Redis queue: last-recipient p99" in x]
+    assert "1.20× [1.10–2.00]" in queue and "NOT MET" in queue
+    (saturation,) = [x for x in lines if "Redis queue: saturation" in x]
+    assert "0.90×" in saturation and "| MET" in saturation
+    (pg,) = [x for x in lines if "PostgreSQL: last-recipient p99" in x]
+    assert "3.00×" in pg and "reported" in pg
