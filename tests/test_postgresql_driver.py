@@ -35,7 +35,7 @@ from sqlalchemy import text
 from forum import create_app
 from forum.extensions import db
 
-app = create_app({"SQLALCHEMY_DATABASE_URI": os.environ["TEST_DATABASE_URL"]}, "testing")
+app = create_app({"SQLALCHEMY_DATABASE_URI": sys.argv[2]}, "testing")
 ticks = []
 running = True
 
@@ -62,9 +62,11 @@ print(json.dumps({"during": sum(start < t < end for t in ticks), "seconds": end 
 """
 
 
-def ticks_during_a_slow_statement(mode: str) -> dict:
+def ticks_during_a_slow_statement(app, mode: str) -> dict:
+    """Run SCRIPT on the test's own database (its process's, under pytest-xdist)."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, mode],
+        [sys.executable, "-c", SCRIPT, mode, url],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONWARNINGS": "ignore"},
         capture_output=True,
@@ -76,14 +78,14 @@ def ticks_during_a_slow_statement(mode: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_other_greenthreads_run_while_postgresql_thinks():
-    green = ticks_during_a_slow_statement("green")
+def test_other_greenthreads_run_while_postgresql_thinks(app):
+    green = ticks_during_a_slow_statement(app, "green")
     assert green["seconds"] >= 0.4
     # A tick every 5 ms: dozens in 0.4 s on a quiet machine, still several on a loaded one.
     assert green["during"] >= 5, green
 
 
-def test_without_the_patch_the_hub_stops_for_the_whole_statement():
-    blocked = ticks_during_a_slow_statement("blocking")
+def test_without_the_patch_the_hub_stops_for_the_whole_statement(app):
+    blocked = ticks_during_a_slow_statement(app, "blocking")
     assert blocked["seconds"] >= 0.4
     assert blocked["during"] <= 1, blocked
