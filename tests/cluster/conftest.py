@@ -24,6 +24,7 @@ import socketio
 
 from config import BASE_DIR
 from forum.web import WORKER_COOKIE
+from tests.socket_clients import socket_client
 
 SCRIPT = BASE_DIR / "deploy" / "cluster"
 WAIT_SECONDS = 30  # for anything that crosses workers, Redis or a restart
@@ -248,7 +249,7 @@ class Follower:
         # its own thread, and a requests.Session is not to be shared between threads.
         self.http = requests.Session()
         self.http.cookies.update(self.person.http.cookies)
-        self.sio = socketio.Client(reconnection=False, http_session=self.http)
+        self.sio = socket_client(reconnection=False, http_session=self.http)
         self.sio.on("*", self._on_event)
         self.sio.on("disconnect", self._on_disconnect)
         self.sio.connect(self.person.cluster.url, wait_timeout=HTTP_SECONDS)

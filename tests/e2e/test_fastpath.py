@@ -17,11 +17,11 @@ import threading
 import time
 
 import pytest
-import socketio
 import websocket
 
 from tests.conftest import wait_until
 from tests.e2e.conftest import BROWSER_WAIT_MS, ForumServer, browser_api, call, logged_in
+from tests.socket_clients import socket_client
 
 pytestmark = pytest.mark.e2e
 
@@ -94,7 +94,7 @@ class Follower:
         self.arrived = threading.Condition()
         # request_timeout: python-engineio's client gives up an upgrade after it (5 s by default),
         # and stays on long-polling for good; this machine may be busy with other tests.
-        self.sio = socketio.Client(reconnection=False, request_timeout=WAIT_SECONDS)
+        self.sio = socket_client(reconnection=False, request_timeout=WAIT_SECONDS)
         self.sio.on("post_created", self._on_post)
         self.sio.connect(url, transports=transports, wait_timeout=WAIT_SECONDS)
         ack = self.sio.call("join", {"thread_id": THREAD_ID}, timeout=10)

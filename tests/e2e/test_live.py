@@ -6,10 +6,10 @@ import threading
 import time
 
 import pytest
-import socketio
 
 from config import Config
 from tests.e2e.conftest import call, logged_in
+from tests.socket_clients import socket_client
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ class Follower:
         self.posts: list[dict] = []
         self.last_seq: int | None = None  # None until the first join: start from now
         self.arrived = threading.Condition()
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = socket_client(reconnection=False)
         self.sio.on("post_created", self._on_post)
 
     def _apply(self, data: dict) -> None:
@@ -39,7 +39,7 @@ class Follower:
         self._apply(data)
 
     def connect(self) -> None:
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = socket_client(reconnection=False)
         self.sio.on("post_created", self._on_post)
         self.sio.connect(self.url, transports=["websocket"], wait_timeout=10)
         ack = self.sio.call("join", {"thread_id": THREAD_ID, "after": self.last_seq}, timeout=10)

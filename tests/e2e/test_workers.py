@@ -13,10 +13,10 @@ import time
 import urllib.request
 
 import pytest
-import socketio
 
 from tests.e2e.conftest import ForumServer, call
 from tests.servers import RedisServer
+from tests.socket_clients import socket_client
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +73,7 @@ class Follower:
         self.closed: list[dict] = []
         self.last_seq: int | None = None  # None until the first join: from now on
         self.lock = threading.Lock()
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = socket_client(reconnection=False)
         self.sio.on("*", self._on_event)
         self.sio.on("presence", lambda data: self.presence.append(data))
         self.sio.on("stream_closed", lambda data: self.closed.append(data))
