@@ -494,3 +494,14 @@ def connect(app):
     for sock in opened:
         if sock.is_connected():
             sock.disconnect()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own on a free port (tests/servers.py), stopped after it."""
+    from tests.servers import RedisServer
+
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()

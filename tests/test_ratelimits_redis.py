@@ -17,14 +17,6 @@ SLOW_SECONDS = 2  # far above a refused connection's cost, far below redis-py's 
 
 
 @pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def limited(app, redis_server):
     app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_REPLY="2/minute")
     app.extensions["ratelimits"] = ratelimits.RateLimits(redis_server.url)

@@ -26,6 +26,7 @@ from sqlalchemy import URL, create_engine, make_url, text
 from sqlalchemy.pool import NullPool
 
 from config import BASE_DIR
+from tests.servers import stop_process
 
 # A start that hangs fails after this long; a start ends as soon as the server answers (1-2 s
 # alone, much more on two cores shared with another test run).
@@ -413,13 +414,7 @@ class ForumServer:
         self.process.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 @contextmanager

@@ -15,7 +15,6 @@ import urllib.request
 import pytest
 
 from tests.e2e.conftest import ForumServer, call
-from tests.servers import RedisServer
 from tests.socket_clients import socket_client
 
 pytestmark = pytest.mark.e2e
@@ -117,14 +116,6 @@ class Follower:
     def close(self) -> None:
         if self.sio.connected:
             self.sio.disconnect()
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
