@@ -25,10 +25,10 @@ TIMEOUT = 30.0
 class Writer:
     """A service run as a boundary runs it, on a thread and a connection of its own."""
 
-    def __init__(self, app: Flask, service: Callable, user, *args, hold: bool = False):
+    def __init__(self, app: Flask, service: Callable, user, *args):
         self.app = app
         self.call = lambda: service(actor(user), *args)
-        self.hold = hold
+        self.hold = False  # holding() sets it
         self.result = None
         self.error: BaseException | None = None
         self.reached_commit = threading.Event()
@@ -96,6 +96,7 @@ def blocked_behind(app: Flask, held: Writer, service: Callable, user, *args) -> 
         "second writer waiting on the first's lock",
     )
     assert not writer.done.is_set(), f"the second writer did not wait: {writer.error!r}"
+    assert not held.done.is_set(), "the held writer let go of its locks too soon"
     return writer
 
 
