@@ -202,6 +202,9 @@ class Sender:
                 log.exception("sending a committed batch failed")
             self.sent += 1
             self.queue.task_done()
+            # The next batch may be waiting already (two commits that returned together): the
+            # loop serves everyone else before it, so no two broadcasts hold it in one go.
+            socketio.sleep(0)
 
     def pending(self) -> int:
         return self.queue.qsize() if self.queue is not None else 0

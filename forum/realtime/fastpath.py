@@ -73,6 +73,12 @@ WRITTEN_FOR: dict[str, str] = {
     "eventlet": "0.41.3",
 }
 
+# A broadcast to a big room is long work for the one loop (a thousand recipients took 12-15 ms
+# on the bench's machine, and a slow moment made it 30): it lets the hub run each time it has
+# worked this long, as a page's rendering does (forum/rendering.py), so that no request, ping or
+# other room waits behind it for longer (bench/README.md, "Scale", the worst stall).
+TURN_SECONDS = 0.004
+
 
 class FastPathVersionWarning(UserWarning):
     """The installed libraries are not those the fast path was written for: it stays off."""
@@ -251,9 +257,17 @@ def broadcast(
     # recipient that send() would write it to at once (see direct_socket).
     single = eio_pkts[0] if len(eio_pkts) == 1 else None
     frame = None
-    for sid, eio_sid in self.get_participants(namespace, room):
+    turn_ends = time.perf_counter() + TURN_SECONDS
+    took_turns = False
+    for sid, eio_sid in self.get_participants(namespace, room):  # (a copy of the room)
+        if time.perf_counter() >= turn_ends:
+            eventlet.sleep(0)
+            turn_ends = time.perf_counter() + TURN_SECONDS
+            took_turns = True
         if sid in skip:
             continue
+        if took_turns and not _in_room(self, namespace, room, sid):
+            continue  # left, or was taken out (access withdrawn), while the hub ran
         recipient = sockets.get(eio_sid)
         if recipient is None:
             continue
@@ -282,6 +296,13 @@ def broadcast(
             continue
         for pkt in eio_pkts:
             recipient.send(pkt)
+
+
+def _in_room(manager, namespace, room, sid) -> bool:
+    """Whether sid is in the room (or one of the rooms) now, as get_participants would list it."""
+    rooms = manager.rooms.get(namespace, {})
+    names = room if hasattr(room, "__len__") and not isinstance(room, str) else [room]
+    return any(name in rooms and sid in rooms[name]._fwdm for name in names)
 
 
 def _writable_now(self, ws, pkt) -> bool:

@@ -553,6 +553,39 @@ def test_a_broadcast_sends_one_packet_to_each_recipient_it_can_reach(patched, li
         assert audience.links[i].nothing_sent()
 
 
+def test_a_long_broadcast_lets_the_hub_run_and_skips_who_left_meanwhile(
+    patched, links, monkeypatch
+):
+    """A broadcast that has worked TURN_SECONDS lets other greenthreads run before it goes on;
+    a recipient taken out of the room meanwhile (it left, or its access was withdrawn) is not
+    written to, and everyone else still gets the one frame in order."""
+    audience = Audience(links, 4)
+    monkeypatch.setattr(fastpath, "TURN_SECONDS", 0.0)  # a turn before every recipient
+    ran_meanwhile = []
+
+    def take_out_the_third():
+        audience.server.manager.leave_room(audience.sids[2], "/", "room")
+        ran_meanwhile.append(True)
+
+    eventlet.spawn(take_out_the_third)
+    audience.server.emit("ev", 1, room="room")
+    assert len(ran_meanwhile) == 1  # ran before emit() returned, without this test yielding
+    expected = [(TEXT, b'42["ev",1]')]
+    for i in (0, 1, 3):
+        assert audience.links[i].frames(1) == expected
+    assert audience.links[2].nothing_sent()
+
+
+def test_a_short_broadcast_takes_no_turn(patched, links, monkeypatch):
+    audience = Audience(links, 3)
+    ran_meanwhile = []
+    eventlet.spawn(ran_meanwhile.append, True)
+    audience.server.emit("ev", 1, room="room")
+    assert ran_meanwhile == []  # a few recipients: well within one turn
+    eventlet.sleep(0)
+    assert ran_meanwhile == [True]
+
+
 def test_a_broadcast_keeps_each_connection_s_order(patched, links, monkeypatch):
     """The frame is written inline only where send() would write it at once: behind a queued
     packet or a frame being written it goes through the queue, in order; a connection whose
