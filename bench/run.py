@@ -1576,8 +1576,8 @@ def main() -> int:
     )
     parser.add_argument(
         "--deployments",
-        help="--scenario scale: comma-separated, of sqlite,postgresql,redis-queue,two-workers "
-        "(default: all four)",
+        help="--scenario scale: comma-separated, of sqlite,sqlite-redis-queue,postgresql,"
+        "redis-queue,two-workers (default: all five)",
     )
     parser.add_argument(
         "--no-writes",

@@ -175,11 +175,19 @@ function readServerCpuSeconds() {
   return total;
 }
 
-// A process and its children (read from /proc at this moment: a child that ended between two
-// readings takes its CPU with it; PostgreSQL's backends and nginx's workers live the whole run).
+// A process and its children: the live children's CPU read from /proc, and the ended ones' as
+// the kernel adds it to the parent's cutime and cstime when the parent waits for them
+// (PostgreSQL's backends come and go with the worker's pool overflow; without the ended ones'
+// share the difference of two readings could come out below zero).
 function readTreeCpuSeconds(pid) {
   let total = readCpuSeconds(pid);
   if (total === null) return null;
+  try {
+    const own = readStatFields(pid);
+    total += (Number(own[13]) + Number(own[14])) / CLK_TCK;
+  } catch {
+    return null;
+  }
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
