@@ -19,7 +19,7 @@ translations: $(STAMP)
 run: $(STAMP) translations
 	$(BIN)/python run.py
 
-# Two processes (pytest-xdist), one per core: ~22 minutes of tests in about half that. Work is
+# Two processes (pytest-xdist), one per core: ~30 minutes of tests in ~15 (2026-11-27). Work is
 # stolen by the idle process at the end, so one long module never runs alone. A single file runs
 # in one process: .venv/bin/python -m pytest tests/test_cli.py
 PARALLEL := -n 2 --dist worksteal

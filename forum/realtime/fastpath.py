@@ -258,15 +258,15 @@ def broadcast(
     single = eio_pkts[0] if len(eio_pkts) == 1 else None
     frame = None
     turn_ends = time.perf_counter() + TURN_SECONDS
-    took_turns = False
+    members = None  # after a turn: who is in the room now
     for sid, eio_sid in self.get_participants(namespace, room):  # (a copy of the room)
         if time.perf_counter() >= turn_ends:
             eventlet.sleep(0)
             turn_ends = time.perf_counter() + TURN_SECONDS
-            took_turns = True
+            members = _members_now(self, namespace, room)
         if sid in skip:
             continue
-        if took_turns and not _in_room(self, namespace, room, sid):
+        if members is not None and sid not in members:
             continue  # left, or was taken out (access withdrawn), while the hub ran
         recipient = sockets.get(eio_sid)
         if recipient is None:
@@ -298,11 +298,14 @@ def broadcast(
             recipient.send(pkt)
 
 
-def _in_room(manager, namespace, room, sid) -> bool:
-    """Whether sid is in the room (or one of the rooms) now, as get_participants would list it."""
+def _members_now(manager, namespace, room):
+    """The sids in the room (or the rooms) now, as get_participants would list them: one room's
+    own mapping (not a copy: looked up once a turn, it answers for the rest of the turn), or
+    the union of several."""
     rooms = manager.rooms.get(namespace, {})
-    names = room if hasattr(room, "__len__") and not isinstance(room, str) else [room]
-    return any(name in rooms and sid in rooms[name]._fwdm for name in names)
+    if not hasattr(room, "__len__") or isinstance(room, str):
+        return rooms[room]._fwdm if room in rooms else {}
+    return {sid for name in room if name in rooms for sid in rooms[name]._fwdm}
 
 
 def _writable_now(self, ws, pkt) -> bool:
