@@ -85,7 +85,7 @@ def sample_stacks() -> None:
                 seen, held_since = {}, wake
             frame = sys._current_frames().get(main)
             if frame is not None:
-                stack = "".join(traceback.format_stack(frame, limit=30)[-14:])
+                stack = "".join(traceback.format_stack(frame, limit=14))  # the innermost 14
                 seen[stack] = seen.get(stack, 0) + 1
         elif held_since is not None:
             held_ms = (wake - held_since) * 1000
