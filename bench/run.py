@@ -1544,8 +1544,12 @@ def main() -> int:
         help="a quick look: N=100, node and forum, 5 s + 3 s steps, budget 30 s, 1 run "
         "(each can still be set explicitly)",
     )
-    parser.add_argument("--duration", type=float, help="seconds at 10 posts/s (default 10)")
-    parser.add_argument("--ramp-duration", type=float, help="seconds per later step (default 5)")
+    parser.add_argument(
+        "--duration", type=float, help="seconds at 10 posts/s (default 10; scale: 30)"
+    )
+    parser.add_argument(
+        "--ramp-duration", type=float, help="seconds per later step (default 5; scale: 10)"
+    )
     parser.add_argument("--rates", default="10,20,50,100,200,500,1000,2000", help="posts/s steps")
     parser.add_argument("--body-bytes", type=int, default=1000, help="length of each post's text")
     parser.add_argument(
@@ -1668,7 +1672,8 @@ def scale_main(parser, args) -> int:
     nginx (bench/scale.py)."""
     import scale
 
-    for key, value in FULL.items():
+    defaults = dict(FULL, duration=scale.DURATION_S, ramp_duration=scale.RAMP_STEP_S)
+    for key, value in defaults.items():
         if key not in ("clients", "servers") and getattr(args, key) is None:
             setattr(args, key, value)
     if args.repeat < 1 or args.scale <= 0:
