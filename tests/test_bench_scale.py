@@ -79,7 +79,7 @@ def test_two_workers_are_judged_at_the_most_posts_per_s_both_held_within_the_tar
     # nginx's 4 CPU-s more: 200,000 ÷ 8.2 = 24,390 ÷ 60,000 = 0.41, reported only.
     with_nginx = row("the same, nginx's CPU counted too")
     assert "0.41×" in with_nginx and "reported" in with_nginx
-    # Each at its busiest step (50 against 100 posts/s): 50,000 ÷ (11.11 + 0.4) ÷ 70,000 = 0.62.
+    # Each at its busiest (50 vs 100 posts/s): 500,000 ÷ (11.11 + 0.4) = 43,440 ÷ 70,000 = 0.62.
     busiest = row("the same, each at its own busiest ramp step")
     assert "0.62×" in busiest and "reported" in busiest
     # A round where the two workers held no step within the target is said, not hidden.
