@@ -16,8 +16,10 @@ doing (another process on the core), which a bigger or quieter machine does not 
 With LAG_STACKS=1 an OS thread (not a greenthread: it must run while the loop is held) looks at
 the main thread's stack every 2 ms while the loop is late, and the report gets, for each hold
 longer than STACKS_MS, the stacks seen during it with how often each was seen: what held the
-loop. Garbage collections longer than 2 ms are recorded too (gc.callbacks). Both cost time of
-their own, so a run for the figures leaves them off.
+loop; sampling costs time of its own, so a run for the figures leaves it off.
+
+Every garbage collection longer than 2 ms is recorded (gc.callbacks; two clock reads a
+collection, so always on): its time, generation and length, as `collections`.
 """
 
 import gc
@@ -107,8 +109,9 @@ def record_collection(phase: str, info: dict) -> None:
 def write_report(*_) -> None:
     if REPORT:
         report = {"tick_ms": TICK_SECONDS * 1000, "record_ms": RECORD_MS, "ticks": ticks[0]}
+        report["collections"] = collections
         if STACKS:
-            report.update(holds=holds, collections=collections)
+            report["holds"] = holds
         Path(REPORT).write_text(json.dumps(dict(report, late=late)))
     os._exit(0)
 
@@ -118,7 +121,7 @@ eventlet.spawn(ticker)
 if STACKS:
     threading_original = eventlet.patcher.original("threading")
     threading_original.Thread(target=sample_stacks, daemon=True).start()
-    gc.callbacks.append(record_collection)
+gc.callbacks.append(record_collection)
 sys.path.insert(0, str(ROOT))
 os.chdir(ROOT)
 sys.argv = [str(ROOT / "run.py")]

@@ -625,20 +625,27 @@ def same_load_steps(a: dict, b: dict, target_ms: float):
 
 def lag_in(r: dict, phase: str) -> dict:
     """The worker's loop while the writes phase ran (over every worker of the run): the worst
-    stall (a wake's lateness less its wait for a core, ms), with that wake's own CPU ms, and the
-    worst lateness as it was (the machine's waits included)."""
+    stall (a wake's lateness less its wait for a core, ms), with that wake's own CPU ms, the
+    worst lateness as it was (the machine's waits included), and the longest garbage
+    collection (ms; None from a probe that did not record them)."""
     step = (r.get("writes") or {}).get(phase) or {}
     start, end = step.get("started_epoch_ms"), step.get("ended_epoch_ms")
     if start is None or end is None or not r.get("lag"):
         return {}
     stall = cpu = lateness = 0.0
+    collection = None
     for report in r["lag"]:
         for at, late_ms, cpu_ms, waited_ms in report.get("late", []):
             if start <= at * 1000 <= end:
                 lateness = max(lateness, late_ms)
                 if late_ms - waited_ms > stall:
                     stall, cpu = late_ms - waited_ms, cpu_ms
-    return {"stall": stall, "cpu": cpu, "late": lateness}
+        if "collections" in report:
+            collection = max(
+                [collection or 0.0]
+                + [ms for at, _, ms in report["collections"] if start <= at * 1000 <= end]
+            )
+    return {"stall": stall, "cpu": cpu, "late": lateness, "collection": collection}
 
 
 FIG = {
@@ -665,6 +672,7 @@ FIG = {
     "lag_listened": lambda r: lag_in(r, "listened").get("stall"),
     "lag_listened_cpu": lambda r: lag_in(r, "listened").get("cpu"),
     "lag_listened_late": lambda r: lag_in(r, "listened").get("late"),
+    "lag_listened_collection": lambda r: lag_in(r, "listened").get("collection"),
     "lag_quiet": lambda r: lag_in(r, "quiet").get("stall"),
     "clients_per_worker": lambda r: (
         " / ".join(str(n) for n in r["worker_sockets_max"]) if r.get("worker_sockets_max") else None
@@ -739,7 +747,8 @@ def report(bench, results: dict) -> str:
                 [
                     LABELS[d], str(len(rs)), cell(rs, "closed_rps"), cell(rs, "lag_quiet"),
                     cell(rs, "lag_listened"), cell(rs, "lag_listened_cpu"),
-                    cell(rs, "lag_listened_late"), cell(rs, "listened_p50"),
+                    cell(rs, "lag_listened_late"), cell(rs, "lag_listened_collection"),
+                    cell(rs, "listened_p50"),
                     cell(rs, "listened_max"),
                 ]
             )  # fmt: skip
@@ -748,7 +757,8 @@ def report(bench, results: dict) -> str:
         header = [
             "deployment", "runs", "replies/s, closed loop", "worst stall ms, 10 posts/s, "
             "no listeners", "worst stall ms, 10 posts/s, 1000 listeners", "its own CPU ms",
-            "worst lateness ms (waits for the core included)", "authors' p50 ms",
+            "worst lateness ms (waits for the core included)",
+            "longest garbage collection ms, 1000 listeners", "authors' p50 ms",
             "authors' max ms",
         ]  # fmt: skip
         out.append(table(lag_rows, header))

@@ -22,10 +22,11 @@ def ramp_run(deliveries, workers_cpu, redis_cpu=None, last_p99=50.0, repeat=0, s
     return dict(result, steps=[ten, ramp])
 
 
-def writes_run(late, start_ms=1_000_000.0, end_ms=1_010_000.0):
+def writes_run(late, start_ms=1_000_000.0, end_ms=1_010_000.0, collections=()):
     """A writes run whose 'listened' phase ran from start_ms to end_ms (epoch ms)."""
     listened = {"started_epoch_ms": start_ms, "ended_epoch_ms": end_ms, "p50_ms": 20.0}
-    return {"repeat": 0, "writes": {"listened": listened}, "lag": [{"late": late}]}
+    lag = {"late": late, "collections": list(collections)}
+    return {"repeat": 0, "writes": {"listened": listened}, "lag": [lag]}
 
 
 def step(rate, per_cpu, p99, **other_cpu):
@@ -96,13 +97,19 @@ def test_the_stall_is_the_lateness_less_the_wait_for_a_core_within_the_phase():
         (1_005.0, 30.0, 25.0, 2.0),  # held by the worker itself: a 28 ms stall
         (1_011.0, 400.0, 300.0, 0.0),  # after the phase
     ]
-    figures = scale.lag_in(writes_run(late), "listened")
-    assert figures == {"stall": 28.0, "cpu": 25.0, "late": 90.0}
+    collections = [(999.5, 2, 130.0), (1_005.0, 0, 24.0), (1_006.0, 1, 9.0)]  # (at, gen, ms)
+    figures = scale.lag_in(writes_run(late, collections=collections), "listened")
+    assert figures == {"stall": 28.0, "cpu": 25.0, "late": 90.0, "collection": 24.0}
     assert scale.lag_in({"writes": {}}, "listened") == {}
-    results = {"writes": {"postgresql": [writes_run(late)], "sqlite": [writes_run(late[:2])]}}
+    pg_run = writes_run(late, collections=collections)
+    results = {"writes": {"postgresql": [pg_run], "sqlite": [writes_run(late[:2])]}}
     lines = scale.report(run, results).splitlines()
     (row,) = [line for line in lines if line.startswith("| PostgreSQL: worst stall")]
     assert "28.0 ms" in row and "NOT MET" in row
+    (header,) = [line for line in lines if "longest garbage collection" in line]
+    column = header.split("|").index(" longest garbage collection ms, 1000 listeners ")
+    (pg_row,) = [line for line in lines if line.startswith(f"| {scale.LABELS['postgresql']} |")]
+    assert pg_row.split("|")[column].strip() == "24.0"
 
 
 def test_capacity_counts_only_steps_within_the_latency_target_with_nothing_lost():
