@@ -46,12 +46,14 @@ def raise_file_limit(wanted: int) -> None:
 
 
 def tune_garbage_collector() -> None:
-    """Full collections over a thousand connections' objects paused every delivery for 100+ ms
-    (bench/README.md): startup objects are frozen out of collections, and the young generation
-    is made large, so the garbage of one broadcast dies young instead of reaching gen 2."""
+    """A collection holds the loop for as long as it walks (bench/README.md, "Garbage
+    collections"). Startup objects are frozen out of every collection; full ones, which walk a
+    thousand connections' objects for 100+ ms, wait for 2,000 × 20 × 100 allocations; and the
+    young generation stays small, so a young collection takes a few ms, a middle one under
+    20 (at 50,000 a young one took ~100 ms)."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    gc.set_threshold(2_000, 20, 100)
 
 
 def lean_http_protocol(pool=None):
