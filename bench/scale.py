@@ -358,7 +358,7 @@ def run_unit(bench, deployment: str, scenario: str, load_opts: dict, rep: int, a
             database_url = pg.url(database)
         # Copying the database dirties pages that the kernel writes back ~30 s later (its
         # dirty_expire), in the middle of the run, where every commit's flush then waits behind
-        # them (commits of 60-360 ms on PostgreSQL): they are written before the run instead.
+        # them (commits of 60-140 ms on PostgreSQL): they are written before the run instead.
         if pg is not None:
             pg.sql("CHECKPOINT")
         os.sync()
