@@ -639,18 +639,15 @@ def lag_in(r: dict, phase: str) -> dict:
     if start is None or end is None or not r.get("lag"):
         return {}
     stall = cpu = lateness = 0.0
-    collection = None
     for report in r["lag"]:
         for at, late_ms, cpu_ms, waited_ms in report.get("late", []):
             if start <= at * 1000 <= end:
                 lateness = max(lateness, late_ms)
                 if late_ms - waited_ms > stall:
                     stall, cpu = late_ms - waited_ms, cpu_ms
-        if "collections" in report:
-            collection = max(
-                [collection or 0.0]
-                + [ms for at, _, ms in report["collections"] if start <= at * 1000 <= end]
-            )
+    recorded = [report["collections"] for report in r["lag"] if "collections" in report]
+    in_phase = [ms for each in recorded for at, _, ms in each if start <= at * 1000 <= end]
+    collection = max(in_phase, default=0.0) if recorded else None
     return {"stall": stall, "cpu": cpu, "late": lateness, "collection": collection}
 
 

@@ -101,13 +101,17 @@ def test_the_stall_is_the_lateness_less_the_wait_for_a_core_within_the_phase():
     figures = scale.lag_in(writes_run(late, collections=collections), "listened")
     assert figures == {"stall": 28.0, "cpu": 25.0, "late": 90.0, "collection": 24.0}
     assert scale.lag_in({"writes": {}}, "listened") == {}
+    older_probe = dict(writes_run(late), lag=[{"late": late}])  # one that recorded no collections
+    assert scale.lag_in(older_probe, "listened")["collection"] is None
     pg_run = writes_run(late, collections=collections)
     results = {"writes": {"postgresql": [pg_run], "sqlite": [writes_run(late[:2])]}}
     lines = scale.report(run, results).splitlines()
     (row,) = [line for line in lines if line.startswith("| PostgreSQL: worst stall")]
     assert "28.0 ms" in row and "NOT MET" in row
     (header,) = [line for line in lines if "longest garbage collection" in line]
-    column = header.split("|").index(" longest garbage collection ms, 1000 listeners ")
+    column = [cell.strip() for cell in header.split("|")].index(
+        "longest garbage collection ms, 1000 listeners"
+    )
     (pg_row,) = [line for line in lines if line.startswith(f"| {scale.LABELS['postgresql']} |")]
     assert pg_row.split("|")[column].strip() == "24.0"
 
