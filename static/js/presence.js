@@ -19,7 +19,6 @@ export function presenceText(snapshot) {
 export function showPresence(snapshot) {
   if (!line || !snapshot) return;
   line.textContent = presenceText(snapshot);
-  line.hidden = !line.textContent;
 }
 
 export function showStatus(state) {
@@ -33,5 +32,7 @@ export function showStatus(state) {
   if (state !== "offline" && message && status.textContent !== message) announce(message);
   status.textContent = message;
   status.hidden = !message;
-  if (line && state !== "live") line.hidden = true; // who is here is unknown while offline
+  if (!line) return;
+  if (state !== "live") line.textContent = ""; // who is here is unknown until joined again
+  line.hidden = Boolean(message); // the status line takes its place
 }

@@ -37,7 +37,6 @@ export function setupTyping(socket, threadId) {
       names.length === 0 ? ""
       : names.length === 1 ? text("typingOne", { name: names[0] })
       : text("typingMany", { names: list(names) });
-    line.hidden = names.length === 0;
   }
 
   function stopped(id) {

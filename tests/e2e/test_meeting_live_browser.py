@@ -61,7 +61,7 @@ def test_the_agenda_questions_and_replies_reach_a_resident_live(open_page, forum
     jan_lobby = open_page(JAN, f"/rooms/{room}")
     fetched = page_requests(jan, path, f"/rooms/{room}")
     fetched_lobby = page_requests(jan_lobby, path, f"/rooms/{room}")
-    expect(jan_lobby.locator("#presence")).to_be_visible()  # joined the room's stream
+    expect(jan_lobby.locator("#presence")).not_to_be_empty()  # joined the room's stream
 
     piotr = open_page(PIOTR, path)
     expect(anna.locator("#presence")).to_contain_text("Piotr Kowalski")
