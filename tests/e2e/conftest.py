@@ -502,6 +502,13 @@ def call(opener, method: str, url: str, payload: dict | None = None):
         return error.code, json.loads(error.read())
 
 
+def podgorze_room(server: ForumServer) -> int:
+    """The id of the demo's Podgórze district room, where the browser tests meet."""
+    status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
+    assert status == 200, body
+    return next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
+
+
 DEMO_PASSWORDS = {
     "anna@example.pl": "mieszkanka-demo",
     "jan@example.pl": "mieszkaniec-demo",

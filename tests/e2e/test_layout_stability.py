@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORDS, browser_api, call, http_client
+from tests.e2e.conftest import DEMO_PASSWORDS, browser_api, podgorze_room
 
 pytestmark = pytest.mark.e2e
 
@@ -48,12 +48,6 @@ def recording_shifts(open_page, person, path: str):
     page.goto(page.url.rstrip("/") + path)
     assert page.evaluate("Array.isArray(window.layoutShifts)")
     return page
-
-
-def podgorze_room(server) -> int:
-    status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
-    assert status == 200, body
-    return next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
 
 
 def test_a_room_page_moves_nothing_once_it_has_joined(open_page, forum_server):

@@ -17,7 +17,14 @@ from forum.extensions import db
 from forum.meetings.models import Meeting
 from forum.meetings.times import local_input
 from forum.transactions import transaction
-from tests.e2e.conftest import DEMO_PASSWORDS, browser_api, call, forum_app, http_client
+from tests.e2e.conftest import (
+    DEMO_PASSWORDS,
+    browser_api,
+    call,
+    forum_app,
+    http_client,
+    podgorze_room,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -26,12 +33,6 @@ expect = sync_api.expect
 
 PIOTR = ("piotr@example.pl", DEMO_PASSWORDS["piotr@example.pl"])
 ANNA = ("anna@example.pl", DEMO_PASSWORDS["anna@example.pl"])
-
-
-def podgorze_room(server) -> int:
-    status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
-    assert status == 200, body
-    return next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
 
 
 def move_clock(server, meeting_id: int, starts: datetime, ends: datetime) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from icalendar import Calendar
 
-from tests.e2e.conftest import DEMO_PASSWORDS, browser_api, call, http_client
+from tests.e2e.conftest import DEMO_PASSWORDS, browser_api, http_client, podgorze_room
 
 pytestmark = pytest.mark.e2e
 
@@ -20,12 +20,6 @@ expect = sync_api.expect
 def person(name: str) -> tuple[str, str]:
     email = f"{name}@example.pl"
     return email, DEMO_PASSWORDS[email]
-
-
-def podgorze_room(server) -> int:
-    status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
-    assert status == 200, body
-    return next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
 
 
 def test_schedule_sign_up_and_import_a_meeting(open_page, forum_server):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import browser_api, call, http_client
+from tests.e2e.conftest import browser_api, podgorze_room
 
 pytestmark = pytest.mark.e2e
 
@@ -77,10 +77,7 @@ def test_locking_takes_the_reply_forms_away_live_and_unlocking_brings_them_back(
 
 
 def test_a_moved_thread_leaves_the_room_page_live(open_live, forum_server):
-    status, body = call(http_client(), "GET", forum_server.url + "/api/v1/rooms")
-    assert status == 200
-    room_id = next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
-    room = open_live(ANNA, f"/rooms/{room_id}")
+    room = open_live(ANNA, f"/rooms/{podgorze_room(forum_server)}")
     piotr = open_live(PIOTR)
     line = room.locator('.thread-line[data-thread-id="1"]')
     expect(line).to_be_visible()

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import browser_api, call, http_client
+from tests.e2e.conftest import browser_api, podgorze_room
 
 pytestmark = pytest.mark.e2e
 
@@ -26,12 +26,6 @@ SHORT = (
     "Łąka kwietna zamiast trawnika na skarpie przy bulwarze: mniej koszenia, więcej owadów "
     "i cienia dla spacerowiczów."
 )
-
-
-def podgorze_room(server) -> int:
-    status, body = call(http_client(), "GET", server.url + "/api/v1/rooms")
-    assert status == 200, body
-    return next(r["id"] for r in body["rooms"] if r["slug"] == "xiii-podgorze")
 
 
 def confirm(page, note: str = "") -> None:
